@@ -1,0 +1,109 @@
+"""Roles are Django groups with a fixed set of permissions.
+
+Group names are Thai (what admins see); the role keys are the stable English
+identifiers the code uses. ``ensure_roles`` is idempotent and runs after every
+migrate, so a permission added by a later app reaches its roles automatically.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+STUDENT = "student"
+TEACHER = "teacher"
+SCHOOL_ADMIN = "school_admin"
+AREA_ADMIN = "area_admin"
+SUPERVISOR = "supervisor"
+
+ROLE_GROUP_NAMES: dict[str, str] = {
+    STUDENT: "นักเรียน",
+    TEACHER: "ครู",
+    SCHOOL_ADMIN: "ผู้ดูแลระบบโรงเรียน",
+    AREA_ADMIN: "ผู้ดูแลระบบเขตพื้นที่",
+    SUPERVISOR: "ศึกษานิเทศก์",
+}
+
+# app_label.codename; a role also holds every permission of the roles it lists
+# in ROLE_INHERITS. Permissions of apps not yet built are simply absent.
+_AUTHORING = [
+    "wagtailadmin.access_admin",
+    "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+    "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+    "wagtailmedia.add_media", "wagtailmedia.change_media",
+]  # fmt: skip
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    STUDENT: [],
+    TEACHER: _AUTHORING,
+    SCHOOL_ADMIN: [
+        "wagtailimages.delete_image",
+        "wagtaildocs.delete_document",
+        "wagtailmedia.delete_media",
+        "core.view_school",
+        "core.change_school",
+    ],  # fmt: skip
+    SUPERVISOR: [
+        "wagtailadmin.access_admin",
+        "core.view_school",
+        "core.view_schoolnetwork",
+        "core.view_areaoffice",
+    ],  # fmt: skip
+    AREA_ADMIN: [
+        "core.add_school",
+        "core.delete_school",
+        "core.add_schoolnetwork",
+        "core.change_schoolnetwork",
+        "core.delete_schoolnetwork",
+        "core.change_areaoffice",
+        "core.view_indicator",
+        "core.add_indicator",
+        "core.change_indicator",
+        "core.view_learningstandard",
+        "core.add_learningstandard",
+        "core.change_learningstandard",
+        "core.view_accesslog",
+        "core.add_user",
+        "core.change_user",
+        "core.view_user",
+    ],  # fmt: skip
+}
+ROLE_INHERITS: dict[str, list[str]] = {
+    SCHOOL_ADMIN: [TEACHER],
+    AREA_ADMIN: [SCHOOL_ADMIN, SUPERVISOR],
+}
+
+
+def role_permissions(role: str) -> set[str]:
+    perms = set(ROLE_PERMISSIONS[role])
+    for parent in ROLE_INHERITS.get(role, []):
+        perms |= role_permissions(parent)
+    return perms
+
+
+def ensure_roles(using: str = "default") -> dict[str, Group]:
+    groups: dict[str, Group] = {}
+    for role, name in ROLE_GROUP_NAMES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        wanted = role_permissions(role)
+        labels = {p.split(".")[0] for p in wanted}
+        found = Permission.objects.using(using).filter(content_type__app_label__in=labels)
+        perms = [p for p in found.select_related("content_type")
+                 if f"{p.content_type.app_label}.{p.codename}" in wanted]  # fmt: skip
+        group.permissions.add(*perms)
+        groups[role] = group
+    return groups
+
+
+def role_group(role: str) -> Group:
+    return Group.objects.get(name=ROLE_GROUP_NAMES[role])
+
+
+def assign_role(user, role: str) -> None:
+    user.groups.add(role_group(role))
+
+
+def user_has_role(user, role: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if role == AREA_ADMIN and user.is_superuser:
+        return True
+    return user.groups.filter(name=ROLE_GROUP_NAMES[role]).exists()

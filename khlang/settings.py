@@ -1,0 +1,271 @@
+"""One settings module for every environment, driven by environment variables.
+
+The differences between dev, test and production are few and explicit (see the
+``KHLANG_ENV`` branches below). Defaults give the *embedded* setup: SQLite in WAL
+mode, a Celery broker kept in a SQLite file (no server), files on local disk and
+search on the database. Production sets DATABASE_URL, CELERY_BROKER_URL and
+ELASTICSEARCH_URL (see docker-compose.yml).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+KHLANG_ENV = env.str("KHLANG_ENV", default="dev")  # dev | test | production
+if KHLANG_ENV not in {"dev", "test", "production"}:
+    raise environ.ImproperlyConfigured(
+        f"KHLANG_ENV ต้องเป็น dev, test หรือ production / "
+        f"KHLANG_ENV must be dev, test or production, not {KHLANG_ENV!r}"
+    )
+PRODUCTION = KHLANG_ENV == "production"
+
+# Where the embedded default keeps its database, broker, media and secret.
+VAR_DIR = Path(env.str("KHLANG_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# `central` is the area office's site; `mirror` is a school's offline copy.
+KHLANG_ROLE = env.str("KHLANG_ROLE", default="central")
+if KHLANG_ROLE not in {"central", "mirror"}:
+    raise environ.ImproperlyConfigured(
+        f"KHLANG_ROLE ต้องเป็น central หรือ mirror / "
+        f"KHLANG_ROLE must be central or mirror, not {KHLANG_ROLE!r}"
+    )
+
+
+def _dev_secret_key() -> str:
+    """A per-checkout key, kept in var/ so sessions survive a restart."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if PRODUCTION:
+    SECRET_KEY = env.str("SECRET_KEY")  # required: raises if missing
+else:
+    SECRET_KEY = env.str("SECRET_KEY", default="") or _dev_secret_key()
+
+DEBUG = env.bool("DEBUG", default=KHLANG_ENV == "dev")
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "core",
+    "media_center",
+    "transcoding",
+    "lms",
+    "exambank",
+    "search",
+    "mirror",
+    "reports",
+    "wagtailmedia",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it sees the final status code and the authenticated user.
+    "core.access_log.AccessLogMiddleware",
+]
+
+ROOT_URLCONF = "khlang.urls"
+WSGI_APPLICATION = "khlang.wsgi.application"
+ASGI_APPLICATION = "khlang.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "khlang" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.khlang",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'khlang.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while the worker writes; IMMEDIATE takes the
+    # write lock at BEGIN so two writers queue on busy_timeout instead of failing
+    # with "database is locked" half-way through a transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # Tests use a file too, like the embedded default: the live server's threads
+    # then open their own connections instead of sharing an in-memory one.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-khlang.sqlite3")}
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if KHLANG_ENV == "test":
+    # Hashing with the production hasher dominates a suite that logs users in.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "login"
+LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/"
+
+# --- Cache --------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Language, time -----------------------------------------------------------
+LANGUAGE_CODE = "th"
+LANGUAGES = [("th", "ไทย"), ("en", "English")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_CONTENT_LANGUAGES = [("th", "ไทย")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # our Thai catalogue overrides gaps in Wagtail's
+TIME_ZONE = "Asia/Bangkok"
+USE_I18N = True
+USE_TZ = True
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
+
+# --- Static and media files ---------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
+STATICFILES_DIRS = [BASE_DIR / "khlang" / "static"]
+# Front-end libraries come from npm at set-up (package-lock.json pins them);
+# only their built files are exposed, under /static/vendor/<package>/.
+_NODE = BASE_DIR / "node_modules"
+STATICFILES_DIRS += [
+    (f"vendor/{name}", _NODE / name / sub)
+    for name, sub in [("hls.js", "dist"), ("chart.js", "dist")]
+    if (_NODE / name / sub).is_dir()
+]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to disk
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Wagtail ------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "คลัง Khlang"
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILDOCS_EXTENSIONS = ["pdf", "epub", "docx", "pptx", "xlsx", "odt", "odp", "ods", "txt", "zip"]
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# --- Celery -------------------------------------------------------------------
+# Embedded default: kombu's SQLAlchemy transport on a SQLite file of its own, so
+# `make run` needs no broker server. Production: redis:// or amqp://.
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default=f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_IGNORE_RESULT = True  # state we care about lives in our own models
+CELERY_TASK_ACKS_LATE = True  # a killed worker's task is delivered again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ffmpeg jobs must not queue behind one worker
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"transcoding.tasks.*": {"queue": "transcode"}}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# --- Khlang's own settings (read through core.conf.khlang_settings) ------------
+KHLANG = {
+    "ACCESS_LOG_RETENTION_DAYS": env.int("KHLANG_ACCESS_LOG_RETENTION_DAYS", default=90),
+    "ACCESS_LOG_BATCH_SIZE": env.int(
+        "KHLANG_ACCESS_LOG_BATCH_SIZE", default=1 if KHLANG_ENV == "test" else 50
+    ),
+    "TRUSTED_PROXY_COUNT": env.int("KHLANG_TRUSTED_PROXY_COUNT", default=0),
+}
+
+# --- Security in production ---------------------------------------------------
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    X_FRAME_OPTIONS = "SAMEORIGIN"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING" if KHLANG_ENV == "test" else "INFO"},
+        # Wagtail 8 runs its own small jobs (reference index) through django-tasks;
+        # one INFO line per job drowns everything else.
+        "django_tasks": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING" if KHLANG_ENV == "test" else "INFO"},
+    },
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# System packages the test suite needs: Debian's Chromium and its driver (browser
+# tests), ffmpeg (transcoding tests), Thai fonts (screenshots that show Thai).
+# Installs what is missing when run as root; otherwise says exactly what to install.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+fc-list 2>/dev/null | grep -qi "tlwg\|sarabun\|noto sans thai" || need+=(fonts-thai-tlwg)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ขาดแพ็กเกจระบบ / missing system packages: ${need[*]}" >&2
+  echo "ติดตั้งด้วย / install with: sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+echo "ติดตั้งแพ็กเกจระบบ / installing system packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig >/dev/null

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole suite, as `make test` runs it:
+#   1. unit, page and browser tests on the embedded default (SQLite, no servers);
+#   2. integration tests on PostgreSQL + Redis with a real Celery worker process.
+# Both parts must pass; a missing service or browser is an error, never a skip.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+bash scripts/ensure-system.sh || exit 1
+bash scripts/ensure-services.sh || exit 1
+
+export KHLANG_ENV=test
+export PYTHONDONTWRITEBYTECODE=1
+status=0
+started=$(date +%s)
+
+echo "== lint (ruff) =="
+.venv/bin/ruff check . && .venv/bin/ruff format --check --quiet . || status=1
+
+echo "== 1/2 embedded default (SQLite) =="
+env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL \
+  $PY -m pytest -m "not integration" "$@" || status=1
+
+echo "== 2/2 integration (PostgreSQL, Redis, Celery worker) =="
+DATABASE_URL=${KHLANG_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+CELERY_BROKER_URL=${KHLANG_TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
+REDIS_URL=${KHLANG_TEST_REDIS_URL:-redis://127.0.0.1:6379/14} \
+  $PY -m pytest -m integration -p no:cacheprovider "$@" || status=1
+
+echo "make test: $(( $(date +%s) - started ))s, $([ $status -eq 0 ] && echo passed || echo FAILED)"
+exit $status
