@@ -1,5 +1,6 @@
 """The Celery app. Tasks live in each app's tasks.py and are found automatically."""
 
+import importlib
 import os
 
 from celery import Celery
@@ -24,3 +25,7 @@ app.conf.beat_schedule = {
         "kwargs": {"source": "beat"},
     },
 }
+
+# Each app may add its own periodic tasks in <app>/schedules.py (plain data).
+for _app in ("media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"):
+    app.conf.beat_schedule.update(importlib.import_module(f"{_app}.schedules").BEAT_SCHEDULE)

@@ -8,12 +8,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import urls as core_urls
 
+DOMAIN_APPS = ["media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"]
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(core_urls)),
+    # Each domain app owns its URL prefixes (APIs, file endpoints, uploads).
+    *[path("", include(f"{app}.urls")) for app in DOMAIN_APPS],
 ]
 
 if settings.DEBUG:

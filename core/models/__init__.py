@@ -3,6 +3,7 @@ from .curriculum import GradeLevel, Indicator, KeyStage, LearningStandard, Subje
 from .organisation import AreaOffice, LinkType, School, SchoolNetwork, SizeClass
 from .pages import HomePage, SectionPage
 from .system import WorkerHeartbeat
+from .usage import Service, UsageEvent
 from .users import User
 
 __all__ = [
@@ -17,8 +18,10 @@ __all__ = [
     "School",
     "SchoolNetwork",
     "SectionPage",
+    "Service",
     "SizeClass",
     "SubjectGroup",
+    "UsageEvent",
     "User",
     "WorkerHeartbeat",
 ]
