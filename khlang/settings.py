@@ -9,10 +9,12 @@ ELASTICSEARCH_URL (see docker-compose.yml).
 
 from __future__ import annotations
 
+import importlib
 import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -237,6 +239,21 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"transcoding.tasks.*": {"queue": "transcode"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work, by task name; each domain app adds its own entries in
+# <app>/schedules.py (plain data, so settings can import it).
+CELERY_BEAT_SCHEDULE = {
+    "purge-access-log-daily": {
+        "task": "core.tasks.purge_access_log_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "worker-heartbeat": {
+        "task": "core.tasks.worker_heartbeat_task",
+        "schedule": 300.0,
+        "kwargs": {"source": "beat"},
+    },
+}
+for _app in ["media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"]:
+    CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedules").BEAT_SCHEDULE)
 
 # --- Khlang's own settings (read through core.conf.khlang_settings) ------------
 KHLANG = {

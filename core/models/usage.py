@@ -43,4 +43,5 @@ class UsageEvent(models.Model):
         verbose_name_plural = "เหตุการณ์การใช้งาน"
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.service}/{self.action} {self.object_type}:{self.object_id}"
+        when = f"{self.time:%Y-%m-%d %H:%M}"
+        return f"{when} {self.service}/{self.action} {self.object_type}:{self.object_id}"

@@ -104,3 +104,10 @@ def test_bad_role_is_refused_in_thai_and_english(tmp_path):
     assert result.returncode != 0
     assert "KHLANG_ROLE ต้องเป็น central หรือ mirror" in result.stderr
     assert "must be central or mirror" in result.stderr
+
+
+def test_suite_runs_in_test_mode_outside_the_working_tree():
+    # Guards the load order: settings must be read after khlang.testing set the
+    # environment, or tests would write into the developer's var/.
+    assert settings.KHLANG_ENV == "test"
+    assert not Path(settings.VAR_DIR).resolve().is_relative_to(ROOT)
