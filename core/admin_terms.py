@@ -10,6 +10,8 @@ from django.utils.translation import gettext_noop
 
 WAGTAIL_ADMIN_TERMS = (
     gettext_noop("Dashboard"),
+    gettext_noop("Search all pages…"),
+    gettext_noop("Wagtail %(current_version)s editor guide"),
     gettext_noop("Pages"),
     gettext_noop("Snippets"),
     gettext_noop("Users"),

@@ -79,6 +79,25 @@ def role_permissions(role: str) -> set[str]:
     return perms
 
 
+# Wagtail checks images, documents and media per collection, not per model, so
+# these permissions are also granted on the root collection (school collections
+# sit below it and inherit).
+COLLECTION_APPS = {"wagtailimages", "wagtaildocs", "wagtailmedia"}
+
+
+def _grant_on_root_collection(group: Group, perms: list[Permission], using: str) -> None:
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.objects.using(using).filter(depth=1).first()
+    if root is None:
+        return
+    for perm in perms:
+        if perm.content_type.app_label in COLLECTION_APPS:
+            GroupCollectionPermission.objects.using(using).get_or_create(
+                group=group, collection=root, permission=perm
+            )
+
+
 def ensure_roles(using: str = "default") -> dict[str, Group]:
     groups: dict[str, Group] = {}
     for role, name in ROLE_GROUP_NAMES.items():
@@ -89,6 +108,7 @@ def ensure_roles(using: str = "default") -> dict[str, Group]:
         perms = [p for p in found.select_related("content_type")
                  if f"{p.content_type.app_label}.{p.codename}" in wanted]  # fmt: skip
         group.permissions.add(*perms)
+        _grant_on_root_collection(group, perms, using)
         groups[role] = group
     return groups
 

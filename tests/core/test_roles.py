@@ -38,3 +38,19 @@ def test_user_roles_and_admin_access(make_user, school):
     assert teacher.has_perm("wagtailadmin.access_admin")
     assert not student.has_perm("wagtailadmin.access_admin")
     assert teacher.school.area.code == "T1"
+
+
+@pytest.mark.django_db
+def test_teacher_can_add_images_documents_and_media_in_the_admin(make_user, school):
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    image_policy = policy_registry.get_by_type(get_image_model())
+    document_policy = policy_registry.get_by_type(get_document_model())
+
+    teacher = make_user("kru2", roles.TEACHER, school=school)
+    student = make_user("nong2", roles.STUDENT, school=school)
+    assert image_policy.user_has_permission(teacher, "add")
+    assert document_policy.user_has_permission(teacher, "add")
+    assert not image_policy.user_has_permission(student, "add")
