@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +23,16 @@ from django.views.decorators.http import require_POST
 from . import actions, paper, stats
 from .formats import QuestionImportError
 from .importing import FORMATS, export_questions, import_questions
-from .models import Attempt, AttemptSlot, AttemptState, Category, ItemAnalysis, Quiz, ReviewWhen
+from .models import (
+    Attempt,
+    AttemptSlot,
+    AttemptState,
+    Category,
+    ItemAnalysis,
+    Question,
+    Quiz,
+    ReviewWhen,
+)
 from .rendering import response_from_form, slot_view
 from .tasks import compute_item_analysis_task
 
@@ -296,7 +306,7 @@ def import_view(request):
         raise PermissionDenied
     categories = Category.objects.all()
     if not request.user.is_superuser and request.user.school_id:
-        categories = categories.filter(school__in=[request.user.school_id, None])
+        categories = categories.filter(Q(school=request.user.school_id) | Q(school__isnull=True))
     errors: list[str] = []
     if request.method == "POST":
         category = get_object_or_404(categories, pk=request.POST.get("category"))
@@ -320,7 +330,12 @@ def export_view(request, pk: int, fmt: str):
     if not request.user.has_perm("exambank.view_question"):
         raise PermissionDenied
     category = get_object_or_404(Category, pk=pk)
-    questions = category.questions.all()
+    ids, frontier = [category.pk], [category.pk]
+    while frontier:  # the category and everything below it
+        frontier = list(Category.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    questions = Question.objects.filter(category__in=ids).select_related("category")
+    questions = questions.order_by("category_id", "pk")
     if fmt not in {"gift", "aiken", "xml"}:
         raise PermissionDenied
     try:

@@ -25,6 +25,7 @@ def parse_aiken(source: str) -> tuple[list[ParsedQuestion], list]:
     stem: list[str] = []
     choices: list[tuple[str, str]] = []
     start = 0
+    broken = False  # this question already has an error; report it once
     for number, raw in enumerate(source.lstrip("\ufeff").splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -34,7 +35,9 @@ def parse_aiken(source: str) -> tuple[list[ParsedQuestion], list]:
         if answer:
             letter = answer.group(1).strip().upper()
             letters = [c[0] for c in choices]
-            if not stem:
+            if broken:
+                pass
+            elif not stem:
                 errors.append(err(number, "มี ANSWER แต่ไม่มีโจทย์", "ANSWER without a question"))
             elif len(choices) < 2:
                 errors.append(
@@ -71,11 +74,12 @@ def parse_aiken(source: str) -> tuple[list[ParsedQuestion], list]:
                         },
                     )
                 )
-            stem, choices = [], []
+            stem, choices, broken = [], [], False
             continue
         if choice:
             choices.append((choice.group(1), choice.group(2).strip()))
         elif choices:
+            broken = True
             errors.append(
                 err(
                     number,

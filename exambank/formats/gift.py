@@ -312,10 +312,11 @@ def export_gift(questions: list[ParsedQuestion]) -> str:
             out.append(f"{head}{fmt}{escape(q.text)}\n")
             continue
         text = escape(q.text)
-        answers = _answers(q.qtype, q.data)
+        # No blank line may fall inside a question: blank lines separate questions.
+        block = "{" + "\n".join(p for p in (_answers(q.qtype, q.data), general) if p) + "}"
         if q.data.get("missing_word") and " _____ " in text:
             before, after = text.split(" _____ ", 1)
-            out.append(f"{head}{fmt}{before} {{\n{answers}\n{general}}} {after}\n")
+            out.append(f"{head}{fmt}{before} {block} {after}\n")
         else:
-            out.append(f"{head}{fmt}{text} {{\n{answers}\n{general}}}\n")
+            out.append(f"{head}{fmt}{text} {block}\n")
     return "\n".join(out)

@@ -211,6 +211,11 @@ def parse_moodle_xml(source: bytes | str) -> tuple[list[ParsedQuestion], list]:
         for child in element:
             if child.tag not in KNOWN and not (qtype == "ordering" and child.tag == "answer"):
                 copy = ET.fromstring(ET.tostring(child, encoding="unicode"))
+                for node in copy.iter():  # layout whitespace is not content
+                    if len(node) and node.text is not None and not node.text.strip():
+                        node.text = None
+                    if node.tail is not None and not node.tail.strip():
+                        node.tail = None
                 copy.tail = None
                 extra.append(ET.tostring(copy, encoding="unicode"))
         if extra:
