@@ -84,8 +84,7 @@ def version_for_slot(slot) -> QuestionVersion:
     version = slot.question.latest_version(ready_only=True)
     if version is None:
         raise AttemptRefused(
-            f"ข้อสอบ {slot.question} ยังไม่มีฉบับที่พร้อมใช้ / question {slot.question} "
-            "has no ready version"
+            f"ข้อสอบ {slot.question} ยังไม่มีฉบับที่พร้อมใช้ / question {slot.question} has no ready version"
         )
     return version
 
@@ -140,7 +139,9 @@ def plan_slots(
                 questions = questions.filter(difficulty=rule.difficulty)
             if rule.category_id:
                 questions = questions.filter(category=rule.category_id)
-            pools.append(Rule(tuple(sorted(set(questions.values_list("pk", flat=True)))), rule.count))
+            pools.append(
+                Rule(tuple(sorted(set(questions.values_list("pk", flat=True)))), rule.count)
+            )
         drawn = draw_blueprint(pools, seen_questions(quiz, user), rng)
         by_id = {q.pk: q for q in Question.objects.filter(pk__in=[q for _, q in drawn])}
         planned = [(by_id[q].latest_version(ready_only=True), rules[i].mark) for i, q in drawn]
@@ -231,9 +232,7 @@ def save_answer(attempt_id: int, position: int, response, sequence: int, now=Non
     now = now or timezone.now()
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update(no_key=True)
-            .select_related("quiz")
-            .get(pk=attempt_id)
+            Attempt.objects.select_for_update(no_key=True).select_related("quiz").get(pk=attempt_id)
         )
         _check_open(attempt, now)
         updated = AttemptSlot.objects.filter(
@@ -287,7 +286,12 @@ def _finish(attempt: Attempt, now) -> None:
     score = attempt.score
     transaction.on_commit(
         lambda: quiz_attempt_finished.send(
-            sender=Attempt, user=attempt.user, quiz=quiz, attempt=attempt, score=score, passed=passed
+            sender=Attempt,
+            user=attempt.user,
+            quiz=quiz,
+            attempt=attempt,
+            score=score,
+            passed=passed,
         )
     )
 
@@ -303,9 +307,7 @@ def submit_attempt(
     now = now or timezone.now()
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update()
-            .select_related("quiz", "user")
-            .get(pk=attempt_id)
+            Attempt.objects.select_for_update().select_related("quiz", "user").get(pk=attempt_id)
         )
         if attempt.state != AttemptState.IN_PROGRESS:
             return attempt

@@ -36,4 +36,6 @@ def quiz_embed_context(request, quiz: Quiz) -> dict:
 
 
 def render_quiz_embed(request, quiz: Quiz) -> SafeString:
-    return render_to_string("exambank/embed.html", quiz_embed_context(request, quiz), request=request)
+    return render_to_string(
+        "exambank/embed.html", quiz_embed_context(request, quiz), request=request
+    )

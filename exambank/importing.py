@@ -50,12 +50,16 @@ def _category_for(root: Category, path: str, cache: dict) -> Category:
     for part in [p.strip() for p in path.split("/") if p.strip()]:
         key = (node.pk, part)
         if key not in cache:
-            cache[key], _ = Category.objects.get_or_create(parent=node, school=root.school, name=part)
+            cache[key], _ = Category.objects.get_or_create(
+                parent=node, school=root.school, name=part
+            )
         node = cache[key]
     return node
 
 
-def import_questions(filename: str, content: bytes, fmt: str, category: Category, user=None) -> list[Question]:
+def import_questions(
+    filename: str, content: bytes, fmt: str, category: Category, user=None
+) -> list[Question]:
     parsed, errors = parse_file(filename, content, fmt)
     subjects = {s.code: s for s in SubjectGroup.objects.all()}
     grades = {g.code: g for g in GradeLevel.objects.all()}
@@ -65,11 +69,27 @@ def import_questions(filename: str, content: bytes, fmt: str, category: Category
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=wanted)}
     for p in parsed:
         if p.subject and p.subject not in subjects:
-            errors.append(err(p.line, f"ไม่รู้จักกลุ่มสาระ {p.subject}", f"unknown subject group {p.subject!r}", "subject"))
+            errors.append(
+                err(
+                    p.line,
+                    f"ไม่รู้จักกลุ่มสาระ {p.subject}",
+                    f"unknown subject group {p.subject!r}",
+                    "subject",
+                )
+            )
         if p.grade and p.grade not in grades:
-            errors.append(err(p.line, f"ไม่รู้จักระดับชั้น {p.grade}", f"unknown grade level {p.grade!r}", "grade"))
+            errors.append(
+                err(p.line, f"ไม่รู้จักระดับชั้น {p.grade}", f"unknown grade level {p.grade!r}", "grade")
+            )
         if p.indicator and p.indicator not in indicators:
-            errors.append(err(p.line, f"ไม่พบตัวชี้วัด {p.indicator}", f"unknown indicator {p.indicator!r}", "indicator"))
+            errors.append(
+                err(
+                    p.line,
+                    f"ไม่พบตัวชี้วัด {p.indicator}",
+                    f"unknown indicator {p.indicator!r}",
+                    "indicator",
+                )
+            )
     if not parsed and not errors:
         errors.append(err(None, "ไม่พบข้อสอบในไฟล์", "the file holds no questions"))
     if errors:

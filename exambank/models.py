@@ -289,6 +289,9 @@ class QuizSlot(models.Model):
         verbose_name = "ข้อในแบบทดสอบ"
         verbose_name_plural = "ข้อในแบบทดสอบ"
 
+    def __str__(self) -> str:
+        return f"{self.quiz} · {self.order}: {self.question}"
+
 
 class BlueprintRule(models.Model):
     """ตารางกำหนดลักษณะข้อสอบ: draw ``count`` items of this indicator and difficulty."""
@@ -308,6 +311,9 @@ class BlueprintRule(models.Model):
         ordering = ["quiz", "pk"]
         verbose_name = "แถวของตารางกำหนดลักษณะข้อสอบ"
         verbose_name_plural = "ตารางกำหนดลักษณะข้อสอบ"
+
+    def __str__(self) -> str:
+        return f"{self.indicator or '*'} × {self.difficulty or '*'}: {self.count}"
 
 
 class AttemptState(models.TextChoices):
@@ -341,9 +347,7 @@ class Attempt(models.Model):
             models.UniqueConstraint(
                 fields=["quiz", "user", "number"], name="exambank_unique_attempt_number"
             ),
-            models.UniqueConstraint(
-                fields=["user", "start_key"], name="exambank_unique_start_key"
-            ),
+            models.UniqueConstraint(fields=["user", "start_key"], name="exambank_unique_start_key"),
             models.UniqueConstraint(
                 fields=["quiz", "user"],
                 condition=Q(state="in_progress"),
@@ -390,6 +394,9 @@ class AttemptSlot(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.attempt} · {self.position}"
+
 
 class ItemAnalysis(models.Model):
     """The latest item analysis of a quiz, computed by a Celery task."""
@@ -402,3 +409,6 @@ class ItemAnalysis(models.Model):
     class Meta:
         verbose_name = "การวิเคราะห์ข้อสอบ"
         verbose_name_plural = "การวิเคราะห์ข้อสอบ"
+
+    def __str__(self) -> str:
+        return f"{self.quiz} ({self.attempts_used})"

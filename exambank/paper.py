@@ -69,8 +69,13 @@ def render_paper(quiz: Quiz, with_key: bool = True) -> bytes:
     pdf.set_font("thai", size=16)
     pdf.multi_cell(0, 9, quiz.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("thai", size=11)
-    pdf.multi_cell(0, 7, "ชื่อ-สกุล ........................................  ชั้น ........  เลขที่ ........",
-                   new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf.multi_cell(
+        0,
+        7,
+        "ชื่อ-สกุล ........................................  ชั้น ........  เลขที่ ........",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     if quiz.intro:
         pdf.multi_cell(0, 7, quiz.intro, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -78,26 +83,42 @@ def render_paper(quiz: Quiz, with_key: bool = True) -> bytes:
     keys = []
     for number, (version, mark) in enumerate(planned, start=1):
         pdf.set_font("thai", size=12)
-        pdf.multi_cell(0, 7, f"{number}. {_plain(version.text)}  ({mark:g} คะแนน)",
-                       new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+        pdf.multi_cell(
+            0,
+            7,
+            f"{number}. {_plain(version.text)}  ({mark:g} คะแนน)",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.set_font("thai", size=11)
         data = version.data
         key = ""
         if version.qtype == "multichoice":
             for index, choice in enumerate(data.get("choices", [])):
                 letter = THAI_CHOICE_LETTERS[index]
-                pdf.multi_cell(0, 6.5, f"      {letter}. {_plain(choice['text'])}",
-                               new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+                pdf.multi_cell(
+                    0,
+                    6.5,
+                    f"      {letter}. {_plain(choice['text'])}",
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
                 if float(choice.get("fraction", 0)) > 0:
                     key += letter
         elif version.qtype == "truefalse":
             pdf.multi_cell(0, 6.5, "      ( ) ถูก     ( ) ผิด", new_x="LMARGIN", new_y="NEXT")
             key = "ถูก" if data.get("answer") else "ผิด"
         elif version.qtype == "matching":
-            rights = sorted({p["right"] for p in data.get("pairs", [])} | set(data.get("extra_rights", [])))
+            rights = sorted(
+                {p["right"] for p in data.get("pairs", [])} | set(data.get("extra_rights", []))
+            )
             for pair in data.get("pairs", []):
-                pdf.multi_cell(0, 6.5, f"      {pair['left']}  ........", new_x="LMARGIN", new_y="NEXT")
-            pdf.multi_cell(0, 6.5, "      ตัวเลือก: " + " / ".join(rights), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(
+                    0, 6.5, f"      {pair['left']}  ........", new_x="LMARGIN", new_y="NEXT"
+                )
+            pdf.multi_cell(
+                0, 6.5, "      ตัวเลือก: " + " / ".join(rights), new_x="LMARGIN", new_y="NEXT"
+            )
             key = "; ".join(f"{p['left']} → {p['right']}" for p in data.get("pairs", []))
         else:
             lines = 6 if version.qtype == "essay" else 1
@@ -161,7 +182,9 @@ def import_answer_sheet(quiz: Quiz, filename: str, content: bytes, teacher) -> l
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise QuestionImportError(name, [RowError(None, None, "ไฟล์ไม่ใช่ UTF-8", "not UTF-8")]) from None
+        raise QuestionImportError(
+            name, [RowError(None, None, "ไฟล์ไม่ใช่ UTF-8", "not UTF-8")]
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     columns = [c.strip() for c in reader.fieldnames or []]
     wanted = ["student"] + [str(n) for n in range(1, len(planned) + 1)]
@@ -178,15 +201,25 @@ def import_answer_sheet(quiz: Quiz, filename: str, content: bytes, teacher) -> l
         username = (row.get("student") or "").strip()
         user = users.get(username)
         if user is None:
-            errors.append(RowError(line, "student", f"ไม่พบนักเรียน {username}", f"unknown student {username!r}"))
+            errors.append(
+                RowError(line, "student", f"ไม่พบนักเรียน {username}", f"unknown student {username!r}")
+            )
             continue
         responses = {}
         for number, (version, _) in enumerate(planned, start=1):
             try:
-                responses[number] = _sheet_response(version.qtype, version.data, row.get(str(number)) or "")
+                responses[number] = _sheet_response(
+                    version.qtype, version.data, row.get(str(number)) or ""
+                )
             except ValueError:
-                errors.append(RowError(line, str(number), "คำตอบไม่ตรงกับตัวเลือกที่พิมพ์",
-                                       f"answer {row.get(str(number))!r} is not a printed choice"))  # fmt: skip
+                errors.append(
+                    RowError(
+                        line,
+                        str(number),
+                        "คำตอบไม่ตรงกับตัวเลือกที่พิมพ์",
+                        f"answer {row.get(str(number))!r} is not a printed choice",
+                    )
+                )
         rows.append((user, responses))
     if errors or not rows:
         raise QuestionImportError(
@@ -196,6 +229,8 @@ def import_answer_sheet(quiz: Quiz, filename: str, content: bytes, teacher) -> l
     attempts = []
     with transaction.atomic():
         for user, responses in rows:
-            attempt = actions.start_attempt(quiz, user, f"paper:{digest}:{user.pk}"[:64], on_paper=True)
+            attempt = actions.start_attempt(
+                quiz, user, f"paper:{digest}:{user.pk}"[:64], on_paper=True
+            )
             attempts.append(actions.submit_attempt(attempt.pk, responses))
     return attempts

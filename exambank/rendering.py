@@ -65,9 +65,14 @@ def _choice_list(data: dict, order: list | None, response, name: str) -> list[di
     ids = order or list(choices)
     picked = response if isinstance(response, list) else [response]
     return [
-        {"id": cid, "text": choices[cid]["text"], "checked": cid in picked, "name": name,
-         "fraction": float(choices[cid].get("fraction", 0)),
-         "feedback": choices[cid].get("feedback", "")}  # fmt: skip
+        {
+            "id": cid,
+            "text": choices[cid]["text"],
+            "checked": cid in picked,
+            "name": name,
+            "fraction": float(choices[cid].get("fraction", 0)),
+            "feedback": choices[cid].get("feedback", ""),
+        }
         for cid in ids
         if cid in choices
     ]
@@ -114,16 +119,23 @@ def slot_view(slot, prefix: str | None = None) -> dict:
         rights = layout.get("rights") or sorted({p["right"] for p in data.get("pairs", [])})
         given = response or {}
         view["rows"] = [
-            {"left": p["left"], "field": f"{name}_m{i}", "value": given.get(str(i), ""),
-             "options": rights}  # fmt: skip
+            {
+                "left": p["left"],
+                "field": f"{name}_m{i}",
+                "value": given.get(str(i), ""),
+                "options": rights,
+            }
             for i, p in enumerate(data.get("pairs", []))
         ]
     elif version.qtype == "ordering":
         items = layout.get("items") or data.get("items", [])
         current = response or []
         view["items"] = [
-            {"text": item, "field": f"{name}_o{i}",
-             "rank": current.index(item) + 1 if item in current else i + 1}  # fmt: skip
+            {
+                "text": item,
+                "field": f"{name}_o{i}",
+                "rank": current.index(item) + 1 if item in current else i + 1,
+            }
             for i, item in enumerate(items)
         ]
         view["ranks"] = list(range(1, len(items) + 1))

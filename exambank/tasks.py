@@ -34,8 +34,9 @@ def refresh_item_analyses_task() -> int:
     stale = Quiz.objects.annotate(last=Max("attempts__graded_at")).filter(
         Q(analysis__isnull=True, last__isnull=False) | Q(last__gt=F("analysis__computed_at"))
     )
-    ids = list(stale.filter(attempts__state=AttemptState.FINISHED).distinct().values_list("pk", flat=True))
+    ids = list(
+        stale.filter(attempts__state=AttemptState.FINISHED).distinct().values_list("pk", flat=True)
+    )
     for quiz_id in ids:
         compute_item_analysis_task.delay(quiz_id)
     return len(ids)
-

@@ -10,7 +10,11 @@ urlpatterns = [
     path("exams/quiz/<int:pk>/", views.quiz_detail, name="quiz"),
     path("exams/quiz/<int:pk>/start/", views.quiz_start, name="start"),
     path("exams/quiz/<int:pk>/analysis/", views.item_analysis, name="analysis"),
-    path("exams/quiz/<int:pk>/analysis/refresh/", views.item_analysis_refresh, name="analysis_refresh"),
+    path(
+        "exams/quiz/<int:pk>/analysis/refresh/",
+        views.item_analysis_refresh,
+        name="analysis_refresh",
+    ),
     path("exams/quiz/<int:pk>/paper.pdf", views.paper_pdf, name="paper"),
     path("exams/quiz/<int:pk>/answer-sheet/", views.answer_sheet, name="answer_sheet"),
     path("exams/attempt/<int:pk>/", views.attempt_take, name="attempt"),

@@ -132,9 +132,13 @@ def attempt_save(request, pk: int):
         position = int(request.POST["position"])
         sequence = int(request.POST["seq"])
     except (KeyError, ValueError):
-        return JsonResponse({"error": "ต้องระบุ position และ seq / position and seq are required"}, status=400)
+        return JsonResponse(
+            {"error": "ต้องระบุ position และ seq / position and seq are required"}, status=400
+        )
     slot = (
-        AttemptSlot.objects.filter(attempt=attempt, position=position).select_related("version").first()
+        AttemptSlot.objects.filter(attempt=attempt, position=position)
+        .select_related("version")
+        .first()
     )
     if slot is None:
         return JsonResponse({"error": f"ไม่มีข้อที่ {position} / no question {position}"}, status=404)
@@ -145,8 +149,9 @@ def attempt_save(request, pk: int):
         stored = actions.save_answer(attempt.pk, position, response, sequence)
     except actions.AttemptRefused as exc:
         return JsonResponse({"error": str(exc), "closed": True}, status=409)
-    return JsonResponse({"saved": stored, "position": position, "seq": sequence,
-                         "remaining": _remaining(attempt)})  # fmt: skip
+    return JsonResponse(
+        {"saved": stored, "position": position, "seq": sequence, "remaining": _remaining(attempt)}
+    )
 
 
 @login_required
@@ -159,7 +164,11 @@ def attempt_submit(request, pk: int):
     if attempt.state == AttemptState.IN_PROGRESS:
         for slot in attempt.slots.select_related("version"):
             responses[slot.position] = response_from_form(
-                slot.version.qtype, slot.version.data, slot.layout, request.POST, f"q{slot.position}"
+                slot.version.qtype,
+                slot.version.data,
+                slot.layout,
+                request.POST,
+                f"q{slot.position}",
             )
     actions.submit_attempt(attempt.pk, responses)
     return redirect("exambank:review", pk=attempt.pk)
@@ -189,7 +198,12 @@ def attempt_review(request, pk: int):
     return render(
         request,
         "exambank/review.html",
-        {"attempt": attempt, "quiz": quiz, "questions": [slot_view(s) for s in slots], "show": show},
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "questions": [slot_view(s) for s in slots],
+            "show": show,
+        },
     )
 
 
@@ -205,8 +219,13 @@ def item_analysis(request, pk: int):
     if analysis:
         names = analysis.result.get("names", {})
         for item in analysis.result.get("items", []):
-            rows.append({**item, "name": names.get(item["item"], item["item"]),
-                         "flag_labels": [stats.flag_label(f) for f in item["flags"]]})  # fmt: skip
+            rows.append(
+                {
+                    **item,
+                    "name": names.get(item["item"], item["item"]),
+                    "flag_labels": [stats.flag_label(f) for f in item["flags"]],
+                }
+            )
     if request.GET.get("format") == "csv":
         return _analysis_csv(quiz, rows)
     chart = {
@@ -217,24 +236,52 @@ def item_analysis(request, pk: int):
     return render(
         request,
         "exambank/analysis.html",
-        {"quiz": quiz, "analysis": analysis, "rows": rows, "chart": chart,
-         "reliability": analysis.result.get("reliability") if analysis else None},  # fmt: skip
+        {
+            "quiz": quiz,
+            "analysis": analysis,
+            "rows": rows,
+            "chart": chart,
+            "reliability": analysis.result.get("reliability") if analysis else None,
+        },
     )
 
 
 def _analysis_csv(quiz: Quiz, rows: list[dict]) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["question_id", "name", "n", "p", "p_upper", "p_lower", "r", "item_rest_r",
-                     "distractors", "flags"])  # fmt: skip
+    writer.writerow(
+        [
+            "question_id",
+            "name",
+            "n",
+            "p",
+            "p_upper",
+            "p_lower",
+            "r",
+            "item_rest_r",
+            "distractors",
+            "flags",
+        ]
+    )
     for r in rows:
         distractors = "; ".join(
-            f"{c}: U{v['upper']} L{v['lower']} N{v['all']}" for c, v in sorted(r["distractors"].items())
+            f"{c}: U{v['upper']} L{v['lower']} N{v['all']}"
+            for c, v in sorted(r["distractors"].items())
         )
-        writer.writerow([r["item"], r["name"], r["n"], f"{r['p']:.4f}", f"{r['p_upper']:.4f}",
-                         f"{r['p_lower']:.4f}", f"{r['r']:.4f}",
-                         "" if r["rest_r"] is None else f"{r['rest_r']:.4f}",
-                         distractors, " ".join(r["flags"])])  # fmt: skip
+        writer.writerow(
+            [
+                r["item"],
+                r["name"],
+                r["n"],
+                f"{r['p']:.4f}",
+                f"{r['p_upper']:.4f}",
+                f"{r['p_lower']:.4f}",
+                f"{r['r']:.4f}",
+                "" if r["rest_r"] is None else f"{r['rest_r']:.4f}",
+                distractors,
+                " ".join(r["flags"]),
+            ]
+        )
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="item-analysis-{quiz.pk}.csv"'
     return response
@@ -317,12 +364,17 @@ def import_view(request):
         else:
             try:
                 created = import_questions(upload.name, upload.read(), fmt, category, request.user)
-                messages.success(request, f"นำเข้า {len(created)} ข้อ / imported {len(created)} questions")
+                messages.success(
+                    request, f"นำเข้า {len(created)} ข้อ / imported {len(created)} questions"
+                )
                 return redirect("exambank:import")
             except QuestionImportError as exc:
                 errors = [e.format(exc.filename) for e in exc.errors]
-    return render(request, "exambank/import.html",
-                  {"categories": categories, "formats": FORMATS, "errors": errors})  # fmt: skip
+    return render(
+        request,
+        "exambank/import.html",
+        {"categories": categories, "formats": FORMATS, "errors": errors},
+    )
 
 
 @login_required
@@ -341,7 +393,9 @@ def export_view(request, pk: int, fmt: str):
     try:
         text = export_questions(questions, fmt, category)
     except ValueError as exc:
-        return HttpResponse(f"ส่งออกไม่ได้ / cannot export: {exc}", status=400, content_type="text/plain")
+        return HttpResponse(
+            f"ส่งออกไม่ได้ / cannot export: {exc}", status=400, content_type="text/plain"
+        )
     ext = {"gift": "gift.txt", "aiken": "aiken.txt", "xml": "xml"}[fmt]
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="questions-{category.pk}.{ext}"'

@@ -15,7 +15,15 @@ class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = "ข้อสอบ (Questions)"
-    list_display = ["name", "qtype", "category", "subject_group", "grade_level", "difficulty", "status"]
+    list_display = [
+        "name",
+        "qtype",
+        "category",
+        "subject_group",
+        "grade_level",
+        "difficulty",
+        "status",
+    ]
     list_filter = ["qtype", "status", "difficulty", "subject_group", "grade_level"]
     search_fields = ["name", "text"]
     panels = [
@@ -58,14 +66,26 @@ class QuizViewSet(SnippetViewSet):
         FieldPanel("school"),
         FieldPanel("mode"),
         MultiFieldPanel(
-            [FieldPanel("open_at"), FieldPanel("close_at"), FieldPanel("time_limit_seconds"),
-             FieldPanel("grace_seconds"), FieldPanel("attempts_allowed")],  # fmt: skip
+            [
+                FieldPanel("open_at"),
+                FieldPanel("close_at"),
+                FieldPanel("time_limit_seconds"),
+                FieldPanel("grace_seconds"),
+                FieldPanel("attempts_allowed"),
+            ],
             heading="เวลาและจำนวนครั้ง (Timing and attempts)",
         ),
         MultiFieldPanel(
-            [FieldPanel("grading_method"), FieldPanel("pass_fraction"), FieldPanel("feedback_mode"),
-             FieldPanel("review_marks"), FieldPanel("review_answers"), FieldPanel("review_feedback"),
-             FieldPanel("shuffle_questions"), FieldPanel("shuffle_choices")],  # fmt: skip
+            [
+                FieldPanel("grading_method"),
+                FieldPanel("pass_fraction"),
+                FieldPanel("feedback_mode"),
+                FieldPanel("review_marks"),
+                FieldPanel("review_answers"),
+                FieldPanel("review_feedback"),
+                FieldPanel("shuffle_questions"),
+                FieldPanel("shuffle_choices"),
+            ],
             heading="การให้คะแนนและเฉลย (Grading and review)",
         ),
         InlinePanel("slots", heading="ข้อสอบ (Fixed questions)", label="ข้อ"),
@@ -93,5 +113,6 @@ def version_question_after_save(request, instance):
 
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return MenuItem("นำเข้าข้อสอบ (Import questions)", reverse("exambank:import"), icon_name="upload",
-                    order=251)  # fmt: skip
+    return MenuItem(
+        "นำเข้าข้อสอบ (Import questions)", reverse("exambank:import"), icon_name="upload", order=251
+    )

@@ -14,10 +14,26 @@ import re
 
 from . import ParsedQuestion, err, label
 
-ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003",
-           "\\{": "\ue004", "\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007"}  # fmt: skip
-UNESCAPE = {"\ue000": "\\", "\ue001": "~", "\ue002": "=", "\ue003": "#", "\ue004": "{",
-            "\ue005": "}", "\ue006": ":", "\ue007": "\n"}  # fmt: skip
+ESCAPES = {
+    "\\\\": "\ue000",
+    "\\~": "\ue001",
+    "\\=": "\ue002",
+    "\\#": "\ue003",
+    "\\{": "\ue004",
+    "\\}": "\ue005",
+    "\\:": "\ue006",
+    "\\n": "\ue007",
+}
+UNESCAPE = {
+    "\ue000": "\\",
+    "\ue001": "~",
+    "\ue002": "=",
+    "\ue003": "#",
+    "\ue004": "{",
+    "\ue005": "}",
+    "\ue006": ":",
+    "\ue007": "\n",
+}
 _ESC_RE = re.compile(r"\\[\\~=#{}:n]")
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 
@@ -83,7 +99,12 @@ def _parse_numeric_answer(text: str) -> dict:
     value_part = value_part.strip()
     if ".." in value_part:
         low, high = value_part.split("..", 1)
-        return {"min": float(low), "max": float(high), "fraction": fraction, "feedback": _restore(feedback)}
+        return {
+            "min": float(low),
+            "max": float(high),
+            "fraction": fraction,
+            "feedback": _restore(feedback),
+        }
     value, _, tolerance = value_part.partition(":")
     return {
         "value": float(value),
@@ -118,9 +139,7 @@ def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
         return "numerical", {"answers": [_parse_numeric_answer(p) for p in pieces]}, general
     tokens = _tokens(stripped)
     if not tokens:
-        raise ValueError(
-            "ไม่รู้จักรูปแบบคำตอบในวงเล็บปีกกา / the answer block has no = or ~ answers"
-        )
+        raise ValueError("ไม่รู้จักรูปแบบคำตอบในวงเล็บปีกกา / the answer block has no = or ~ answers")
     if all(m == "=" and "->" in t for m, t in tokens):
         pairs, extra = [], []
         for _, text in tokens:
@@ -137,14 +156,21 @@ def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
         for _, text in tokens:
             value, feedback = _split_feedback(text)
             fraction, value = _weight(value, 1.0)
-            answers.append({"text": _restore(value), "fraction": fraction, "feedback": _restore(feedback)})
+            answers.append(
+                {"text": _restore(value), "fraction": fraction, "feedback": _restore(feedback)}
+            )
         return "shortanswer", {"answers": answers}, general
     choices = []
     for index, (marker, text) in enumerate(tokens):
         value, feedback = _split_feedback(text)
         fraction, value = _weight(value, 1.0 if marker == "=" else 0.0)
         choices.append(
-            {"id": label(index), "text": _restore(value), "fraction": fraction, "feedback": _restore(feedback)}
+            {
+                "id": label(index),
+                "text": _restore(value),
+                "fraction": fraction,
+                "feedback": _restore(feedback),
+            }
         )
     equals = sum(1 for m, _ in tokens if m == "=")
     if equals > 1:
@@ -272,10 +298,11 @@ def _answers(qtype: str, data: dict) -> str:
                 )
         return "\n".join(parts)
     if qtype == "shortanswer":
-        return "\n".join(
-            f"={_pct(float(a.get('fraction', 1)), 1.0)}{escape(a['text'])}{_fb(a.get('feedback', ''))}"
-            for a in data["answers"]
-        )
+        parts = []
+        for a in data["answers"]:
+            weight = _pct(float(a.get("fraction", 1)), 1.0)
+            parts.append(f"={weight}{escape(a['text'])}{_fb(a.get('feedback', ''))}")
+        return "\n".join(parts)
     if qtype == "numerical":
         parts = []
         for a in data["answers"]:
@@ -283,7 +310,9 @@ def _answers(qtype: str, data: dict) -> str:
                 value = f"{a['min']:g}..{a['max']:g}"
             else:
                 value = f"{float(a['value']):g}:{float(a.get('tolerance', 0)):g}"
-            parts.append(f"={_pct(float(a.get('fraction', 1)), 1.0)}{value}{_fb(a.get('feedback', ''))}")
+            parts.append(
+                f"={_pct(float(a.get('fraction', 1)), 1.0)}{value}{_fb(a.get('feedback', ''))}"
+            )
         return "#" + "\n".join(parts)
     if qtype == "matching":
         pairs = [f"={escape(p['left'])} -> {escape(p['right'])}" for p in data["pairs"]]
@@ -292,7 +321,15 @@ def _answers(qtype: str, data: dict) -> str:
     raise ValueError(qtype)
 
 
-GIFT_TYPES = {"multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay", "description"}
+GIFT_TYPES = {
+    "multichoice",
+    "truefalse",
+    "shortanswer",
+    "numerical",
+    "matching",
+    "essay",
+    "description",
+}
 
 
 def export_gift(questions: list[ParsedQuestion]) -> str:

@@ -17,17 +17,37 @@ from . import ParsedQuestion, err, label
 
 CLOZE_GAP = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^}])*)\}")
 CLOZE_TYPES = {
-    "SHORTANSWER": "shortanswer", "SA": "shortanswer", "MW": "shortanswer",
-    "SHORTANSWER_C": "shortanswer", "SAC": "shortanswer", "MWC": "shortanswer",
-    "NUMERICAL": "numerical", "NM": "numerical",
-    "MULTICHOICE": "multichoice", "MC": "multichoice", "MCV": "multichoice", "MCH": "multichoice",
-    "MULTICHOICE_S": "multichoice", "MCS": "multichoice", "MULTIRESPONSE": "multichoice",
-    "MR": "multichoice", "MULTIRESPONSE_S": "multichoice", "MRS": "multichoice",
-}  # fmt: skip
+    "SHORTANSWER": "shortanswer",
+    "SA": "shortanswer",
+    "MW": "shortanswer",
+    "SHORTANSWER_C": "shortanswer",
+    "SAC": "shortanswer",
+    "MWC": "shortanswer",
+    "NUMERICAL": "numerical",
+    "NM": "numerical",
+    "MULTICHOICE": "multichoice",
+    "MC": "multichoice",
+    "MCV": "multichoice",
+    "MCH": "multichoice",
+    "MULTICHOICE_S": "multichoice",
+    "MCS": "multichoice",
+    "MULTIRESPONSE": "multichoice",
+    "MR": "multichoice",
+    "MULTIRESPONSE_S": "multichoice",
+    "MRS": "multichoice",
+}
 KNOWN = {
-    "name", "questiontext", "generalfeedback", "defaultgrade", "answer", "single",
-    "shuffleanswers", "usecase", "subquestion", "tags",
-}  # fmt: skip
+    "name",
+    "questiontext",
+    "generalfeedback",
+    "defaultgrade",
+    "answer",
+    "single",
+    "shuffleanswers",
+    "usecase",
+    "subquestion",
+    "tags",
+}
 
 
 def _parse_with_lines(source: bytes) -> tuple[ET.Element, dict[int, int]]:
@@ -81,7 +101,12 @@ def _cloze_answers(kind: str, body: str) -> dict:
         for f, v, fb in answers:
             value, _, tolerance = v.partition(":")
             out.append(
-                {"value": float(value), "tolerance": float(tolerance or 0), "fraction": f, "feedback": fb}
+                {
+                    "value": float(value),
+                    "tolerance": float(tolerance or 0),
+                    "fraction": f,
+                    "feedback": fb,
+                }
             )
         return {"answers": out}
     return {"answers": [{"text": v, "fraction": f, "feedback": fb} for f, v, fb in answers]}
@@ -103,7 +128,7 @@ def parse_cloze_text(source: str) -> tuple[str, list[dict]]:
         if kind_code.startswith(("MULTIRESPONSE", "MR")):
             gap["single"] = False
         gaps.append(gap)
-        return "{#%d}" % len(gaps)
+        return f"{{#{len(gaps)}}}"
 
     text = CLOZE_GAP.sub(replace, source)
     return text, gaps
@@ -176,10 +201,17 @@ def parse_moodle_xml(source: bytes | str) -> tuple[list[ParsedQuestion], list]:
     try:
         root, lines = _parse_with_lines(source)
     except expat.ExpatError as exc:
-        return [], [err(exc.lineno, f"XML ไม่ถูกต้อง ({expat.ErrorString(exc.code)})",
-                        f"malformed XML: {expat.ErrorString(exc.code)}")]  # fmt: skip
+        return [], [
+            err(
+                exc.lineno,
+                f"XML ไม่ถูกต้อง ({expat.ErrorString(exc.code)})",
+                f"malformed XML: {expat.ErrorString(exc.code)}",
+            )
+        ]
     if root.tag != "quiz":
-        return [], [err(lines.get(id(root)), "ไฟล์ต้องขึ้นต้นด้วย <quiz>", "the root element must be <quiz>")]
+        return [], [
+            err(lines.get(id(root)), "ไฟล์ต้องขึ้นต้นด้วย <quiz>", "the root element must be <quiz>")
+        ]
     questions, errors = [], []
     category = ""
     for element in root.findall("question"):
@@ -283,18 +315,42 @@ def _question_xml(quiz: ET.Element, q: ParsedQuestion) -> None:
             _answer(element, c["text"], float(c["fraction"]), c.get("feedback", ""))
     elif q.qtype == "truefalse":
         answer = bool(data.get("answer"))
-        _answer(element, "true", 1.0 if answer else 0.0, data.get("feedback_true", ""), "moodle_auto_format")
-        _answer(element, "false", 0.0 if answer else 1.0, data.get("feedback_false", ""), "moodle_auto_format")
+        _answer(
+            element,
+            "true",
+            1.0 if answer else 0.0,
+            data.get("feedback_true", ""),
+            "moodle_auto_format",
+        )
+        _answer(
+            element,
+            "false",
+            0.0 if answer else 1.0,
+            data.get("feedback_false", ""),
+            "moodle_auto_format",
+        )
     elif q.qtype == "shortanswer":
         _sub(element, "usecase", "1" if data.get("case_sensitive") else "0")
         for a in data["answers"]:
-            _answer(element, a["text"], float(a["fraction"]), a.get("feedback", ""), "moodle_auto_format")
+            _answer(
+                element,
+                a["text"],
+                float(a["fraction"]),
+                a.get("feedback", ""),
+                "moodle_auto_format",
+            )
     elif q.qtype == "numerical":
         for a in data["answers"]:
             value = a["value"] if a["value"] == "*" else f"{float(a['value']):g}"
             tolerance = f"{float(a.get('tolerance', 0)):g}"
-            _answer(element, value, float(a["fraction"]), a.get("feedback", ""), "moodle_auto_format",
-                    tolerance=tolerance)  # fmt: skip
+            _answer(
+                element,
+                value,
+                float(a["fraction"]),
+                a.get("feedback", ""),
+                "moodle_auto_format",
+                tolerance=tolerance,
+            )
     elif q.qtype == "matching":
         _sub(element, "shuffleanswers", "true" if data.get("shuffle", True) else "false")
         pairs = [(p["left"], p["right"]) for p in data["pairs"]]

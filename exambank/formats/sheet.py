@@ -17,8 +17,17 @@ from . import ParsedQuestion, label
 
 CHOICE_COLUMNS = ["choice_a", "choice_b", "choice_c", "choice_d", "choice_e"]
 COLUMNS = ["type", "question", "answer"]
-OPTIONAL = ["name", *CHOICE_COLUMNS, "feedback", "mark", "subject", "grade", "indicator",
-            "difficulty", "tags"]  # fmt: skip
+OPTIONAL = [
+    "name",
+    *CHOICE_COLUMNS,
+    "feedback",
+    "mark",
+    "subject",
+    "grade",
+    "indicator",
+    "difficulty",
+    "tags",
+]
 TYPE_WORDS = {
     "multichoice": {"mc", "multichoice", "ปรนัย", "เลือกตอบ"},
     "truefalse": {"tf", "truefalse", "ถูกผิด", "ถูก/ผิด"},
@@ -27,20 +36,77 @@ TYPE_WORDS = {
     "essay": {"essay", "อัตนัย", "เรียงความ"},
 }
 LETTERS = {**{chr(65 + i): i for i in range(5)}, **{c: i for i, c in enumerate("กขคงจ")}}
-DIFFICULTY = {"easy": "easy", "ง่าย": "easy", "medium": "medium", "ปานกลาง": "medium",
-              "hard": "hard", "ยาก": "hard", "": ""}  # fmt: skip
+DIFFICULTY = {
+    "easy": "easy",
+    "ง่าย": "easy",
+    "medium": "medium",
+    "ปานกลาง": "medium",
+    "hard": "hard",
+    "ยาก": "hard",
+    "": "",
+}
 
 
 def template_csv() -> str:
     """An empty template with two example rows, BOM first so Excel reads it as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS[:1] + ["name", "question", *CHOICE_COLUMNS, "answer", "feedback",
-                                   "mark", "subject", "grade", "indicator", "difficulty", "tags"])  # fmt: skip
-    writer.writerow(["ปรนัย", "บวกเลข", "2 + 3 เท่ากับเท่าไร", "4", "5", "6", "7", "", "ข",
-                     "2 + 3 = 5", "1", "ค", "ป.1", "", "ง่าย", "บวก"])  # fmt: skip
-    writer.writerow(["เติมคำ", "เมืองหลวง", "เมืองหลวงของไทยคือ", "", "", "", "", "",
-                     "กรุงเทพมหานคร|กรุงเทพ", "", "1", "ส", "ป.4", "", "ปานกลาง", ""])  # fmt: skip
+    writer.writerow(
+        COLUMNS[:1]
+        + [
+            "name",
+            "question",
+            *CHOICE_COLUMNS,
+            "answer",
+            "feedback",
+            "mark",
+            "subject",
+            "grade",
+            "indicator",
+            "difficulty",
+            "tags",
+        ]
+    )
+    writer.writerow(
+        [
+            "ปรนัย",
+            "บวกเลข",
+            "2 + 3 เท่ากับเท่าไร",
+            "4",
+            "5",
+            "6",
+            "7",
+            "",
+            "ข",
+            "2 + 3 = 5",
+            "1",
+            "ค",
+            "ป.1",
+            "",
+            "ง่าย",
+            "บวก",
+        ]
+    )
+    writer.writerow(
+        [
+            "เติมคำ",
+            "เมืองหลวง",
+            "เมืองหลวงของไทยคือ",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "กรุงเทพมหานคร|กรุงเทพ",
+            "",
+            "1",
+            "ส",
+            "ป.4",
+            "",
+            "ปานกลาง",
+            "",
+        ]
+    )
     return "\ufeff" + out.getvalue()
 
 
@@ -66,26 +132,49 @@ def parse_sheet(path: Path | str) -> tuple[list[ParsedQuestion], list[RowError]]
             letters = [a.strip().upper() for a in answer.replace("，", ",").split(",") if a.strip()]
             bad = [a for a in letters if a not in LETTERS or LETTERS[a] >= len(choices)]
             if len(choices) < 2:
-                errors.append(RowError(line, "choice_a", "ต้องมีตัวเลือกอย่างน้อย 2 ข้อ",
-                                       "at least two choices are needed"))  # fmt: skip
+                errors.append(
+                    RowError(
+                        line,
+                        "choice_a",
+                        "ต้องมีตัวเลือกอย่างน้อย 2 ข้อ",
+                        "at least two choices are needed",
+                    )
+                )
             elif not letters or bad:
-                errors.append(RowError(line, "answer", "คำตอบต้องเป็นตัวอักษรของตัวเลือก เช่น A หรือ ก",
-                                       f"answer must name a choice letter (A or ก), got {answer!r}"))  # fmt: skip
+                errors.append(
+                    RowError(
+                        line,
+                        "answer",
+                        "คำตอบต้องเป็นตัวอักษรของตัวเลือก เช่น A หรือ ก",
+                        f"answer must name a choice letter (A or ก), got {answer!r}",
+                    )
+                )
             else:
                 right = {LETTERS[a] for a in letters}
                 share = 1.0 / len(right)
                 data = {
                     "single": len(right) == 1,
                     "choices": [
-                        {"id": label(i), "text": t, "fraction": share if i in right else 0.0, "feedback": ""}
+                        {
+                            "id": label(i),
+                            "text": t,
+                            "fraction": share if i in right else 0.0,
+                            "feedback": "",
+                        }
                         for i, t in enumerate(choices)
                     ],
                 }
         elif qtype == "truefalse":
             word = answer.strip().lower()
             if word not in {"t", "true", "ถูก", "f", "false", "ผิด"}:
-                errors.append(RowError(line, "answer", "คำตอบต้องเป็น ถูก หรือ ผิด (T/F)",
-                                       "answer must be T or F (ถูก/ผิด)"))  # fmt: skip
+                errors.append(
+                    RowError(
+                        line,
+                        "answer",
+                        "คำตอบต้องเป็น ถูก หรือ ผิด (T/F)",
+                        "answer must be T or F (ถูก/ผิด)",
+                    )
+                )
             data = {"answer": word in {"t", "true", "ถูก"}}
         elif qtype == "shortanswer":
             answers = [a.strip() for a in answer.split("|") if a.strip()]
@@ -95,21 +184,43 @@ def parse_sheet(path: Path | str) -> tuple[list[ParsedQuestion], list[RowError]]
         elif qtype == "numerical":
             value, _, tolerance = answer.partition(":")
             try:
-                data = {"answers": [{"value": float(value), "tolerance": float(tolerance or 0),
-                                     "fraction": 1.0, "feedback": ""}]}  # fmt: skip
+                data = {
+                    "answers": [
+                        {
+                            "value": float(value),
+                            "tolerance": float(tolerance or 0),
+                            "fraction": 1.0,
+                            "feedback": "",
+                        }
+                    ]
+                }
             except ValueError:
-                errors.append(RowError(line, "answer", "คำตอบต้องเป็นตัวเลข เช่น 3.14:0.01",
-                                       f"answer must be a number like 3.14:0.01, got {answer!r}"))  # fmt: skip
+                errors.append(
+                    RowError(
+                        line,
+                        "answer",
+                        "คำตอบต้องเป็นตัวเลข เช่น 3.14:0.01",
+                        f"answer must be a number like 3.14:0.01, got {answer!r}",
+                    )
+                )
         mark = row.get("mark") or "1"
         try:
             mark_value = float(mark)
         except ValueError:
-            errors.append(RowError(line, "mark", "คะแนนต้องเป็นตัวเลข", f"mark must be a number, got {mark!r}"))
+            errors.append(
+                RowError(line, "mark", "คะแนนต้องเป็นตัวเลข", f"mark must be a number, got {mark!r}")
+            )
             mark_value = 1.0
         difficulty = DIFFICULTY.get(row.get("difficulty", "").strip().lower())
         if difficulty is None:
-            errors.append(RowError(line, "difficulty", "ความยากต้องเป็น ง่าย ปานกลาง หรือ ยาก",
-                                   "difficulty must be easy, medium or hard"))  # fmt: skip
+            errors.append(
+                RowError(
+                    line,
+                    "difficulty",
+                    "ความยากต้องเป็น ง่าย ปานกลาง หรือ ยาก",
+                    "difficulty must be easy, medium or hard",
+                )
+            )
         if len(errors) > before:
             continue
         questions.append(

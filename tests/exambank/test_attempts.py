@@ -24,7 +24,9 @@ def teacher(make_user, school):
     return make_user("kru", roles.TEACHER, school=school)
 
 
-def test_every_edit_is_a_version_and_attempts_keep_theirs(db, student, django_capture_on_commit_callbacks):
+def test_every_edit_is_a_version_and_attempts_keep_theirs(
+    db, student, django_capture_on_commit_callbacks
+):
     quiz = make_quiz(1)
     question = quiz.slots.get().question
     attempt = actions.start_attempt(quiz, student, "k1")
@@ -108,7 +110,9 @@ def test_essay_goes_to_the_grading_queue(db, student, teacher, client):
     client.post(reverse("exambank:grading"), {"slot": slot.pk, "fraction": "0.5", "comment": "ดี"})
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.FINISHED
-    assert attempt.marks == pytest.approx(0.5 + (1 if attempt.slots.get(position=1).fraction else 0))
+    assert attempt.marks == pytest.approx(
+        0.5 + (1 if attempt.slots.get(position=1).fraction else 0)
+    )
 
 
 def test_pages_take_save_submit_review(db, student, client):
@@ -122,16 +126,28 @@ def test_pages_take_save_submit_review(db, student, client):
     assert Attempt.objects.count() == 1
     page = client.get(response.url).content.decode()
     assert 'name="q1"' in page and 'data-remaining="' in page
-    saved = client.post(reverse("exambank:save", args=[attempt.pk]), {"position": 1, "seq": 1, "q1": "b"})
+    saved = client.post(
+        reverse("exambank:save", args=[attempt.pk]), {"position": 1, "seq": 1, "q1": "b"}
+    )
     assert saved.json()["saved"] is True
-    assert client.post(reverse("exambank:save", args=[attempt.pk]), {"position": 9, "seq": 1}).status_code == 404
+    assert (
+        client.post(
+            reverse("exambank:save", args=[attempt.pk]), {"position": 9, "seq": 1}
+        ).status_code
+        == 404
+    )
     submit = client.post(reverse("exambank:submit", args=[attempt.pk]), {"q2": "a"})
     assert submit.url == reverse("exambank:review", args=[attempt.pk])
     attempt.refresh_from_db()
-    assert attempt.slots.get(position=1).response == "b" and attempt.slots.get(position=2).response == "a"
+    assert (
+        attempt.slots.get(position=1).response == "b"
+        and attempt.slots.get(position=2).response == "a"
+    )
     review = client.get(submit.url).content.decode()
     assert 'id="score"' in review
-    late = client.post(reverse("exambank:save", args=[attempt.pk]), {"position": 1, "seq": 7, "q1": "c"})
+    late = client.post(
+        reverse("exambank:save", args=[attempt.pk]), {"position": 1, "seq": 7, "q1": "c"}
+    )
     assert late.status_code == 409
 
 
@@ -152,14 +168,23 @@ def test_item_analysis_page_csv_and_task(db, student, teacher, make_user, school
         attempt = actions.start_attempt(quiz, user, username)
         for slot in attempt.slots.all():
             right = next(c["id"] for c in slot.version.data["choices"] if c["fraction"] == 1)
-            actions.save_answer(attempt.pk, slot.position, right if i < 2 or slot.position == 1 and i < 3 else "d", 1)
+            actions.save_answer(
+                attempt.pk,
+                slot.position,
+                right if i < 2 or slot.position == 1 and i < 3 else "d",
+                1,
+            )
         actions.submit_attempt(attempt.pk)
     client.force_login(teacher)
-    assert "no-analysis" in client.get(reverse("exambank:analysis", args=[quiz.pk])).content.decode()
+    assert (
+        "no-analysis" in client.get(reverse("exambank:analysis", args=[quiz.pk])).content.decode()
+    )
     assert compute_item_analysis_task(quiz.pk) == 4
     page = client.get(reverse("exambank:analysis", args=[quiz.pk])).content.decode()
     assert "analysis-chart" in page and "vendor/chart.js/chart.umd.js" in page and "0.75" in page
-    csv_text = client.get(reverse("exambank:analysis", args=[quiz.pk]) + "?format=csv").content.decode()
+    csv_text = client.get(
+        reverse("exambank:analysis", args=[quiz.pk]) + "?format=csv"
+    ).content.decode()
     assert csv_text.splitlines()[0].lstrip("\ufeff").startswith("question_id,name,n,p")
     assert "0.7500" in csv_text and "0.5000" in csv_text
 
@@ -171,19 +196,29 @@ def test_paper_pdf_and_answer_sheet(db, teacher, make_user, school, client):
     pdf = render_paper(quiz)
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
     client.force_login(teacher)
-    assert client.get(reverse("exambank:paper", args=[quiz.pk]))["Content-Type"] == "application/pdf"
+    assert (
+        client.get(reverse("exambank:paper", args=[quiz.pk]))["Content-Type"] == "application/pdf"
+    )
     make_user("p1", roles.STUDENT, school=school)
     make_user("p2", roles.STUDENT, school=school)
     sheet = "student,1,2,3\np1,ก,ก,ก\np2,A,B,ข\n".encode()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.post(reverse("exambank:answer_sheet", args=[quiz.pk]), {"file": SimpleUploadedFile("s.csv", sheet)})
+    client.post(
+        reverse("exambank:answer_sheet", args=[quiz.pk]),
+        {"file": SimpleUploadedFile("s.csv", sheet)},
+    )
     scores = dict(Attempt.objects.values_list("user__username", "score"))
     assert scores == {"p1": pytest.approx(1.0), "p2": pytest.approx(1 / 3)}
-    client.post(reverse("exambank:answer_sheet", args=[quiz.pk]), {"file": SimpleUploadedFile("s.csv", sheet)})
+    client.post(
+        reverse("exambank:answer_sheet", args=[quiz.pk]),
+        {"file": SimpleUploadedFile("s.csv", sheet)},
+    )
     assert Attempt.objects.count() == 2  # the same sheet twice grades once
     bad = "student,1,2,3\nnobody,ก,ก,ก\np1,ก,ฮ,ก\n".encode()
-    page = client.post(reverse("exambank:answer_sheet", args=[quiz.pk]), {"file": SimpleUploadedFile("b.csv", bad)})
+    page = client.post(
+        reverse("exambank:answer_sheet", args=[quiz.pk]), {"file": SimpleUploadedFile("b.csv", bad)}
+    )
     text = page.content.decode()
     assert "บรรทัด 2 ช่อง student" in text and "บรรทัด 3 ช่อง 2" in text
     assert Attempt.objects.count() == 2
@@ -204,13 +239,17 @@ def test_import_page_all_or_nothing(db, teacher, client):
     category = Category.objects.create(name="นำเข้า")
     client.force_login(teacher)
     bad = "::ดี:: 1+1 {=2 ~3}\n\n::เสีย:: 2+2 {=4 ~5\n".encode()
-    page = client.post(reverse("exambank:import"), {"category": category.pk, "format": "gift",
-                                                    "file": SimpleUploadedFile("q.gift", bad)})  # fmt: skip
+    page = client.post(
+        reverse("exambank:import"),
+        {"category": category.pk, "format": "gift", "file": SimpleUploadedFile("q.gift", bad)},
+    )
     assert "ไฟล์ q.gift บรรทัด 3" in page.content.decode()
     assert Question.objects.count() == 0
     good = "$CATEGORY: บวก\n\n::ดี:: 1+1 {=2 ~3}\n\n::ถูกผิด:: ฟ้าสีฟ้า {T}\n".encode()
-    client.post(reverse("exambank:import"), {"category": category.pk, "format": "gift",
-                                             "file": SimpleUploadedFile("q.gift", good)})  # fmt: skip
+    client.post(
+        reverse("exambank:import"),
+        {"category": category.pk, "format": "gift", "file": SimpleUploadedFile("q.gift", good)},
+    )
     assert Question.objects.count() == 2 and QuestionVersion.objects.count() == 2
     assert Question.objects.first().category.path == "นำเข้า/บวก"
     exported = client.get(reverse("exambank:export", args=[category.pk, "gift"])).content.decode()

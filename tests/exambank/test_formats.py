@@ -44,8 +44,20 @@ def test_gift_reads_every_kind():
     questions, errors = parse_gift(GIFT)
     assert errors == []
     kinds = [q.qtype for q in questions]
-    assert kinds == ["multichoice", "truefalse", "shortanswer", "numerical", "numerical", "numerical",
-                     "matching", "essay", "description", "multichoice", "multichoice", "shortanswer"]  # fmt: skip
+    assert kinds == [
+        "multichoice",
+        "truefalse",
+        "shortanswer",
+        "numerical",
+        "numerical",
+        "numerical",
+        "matching",
+        "essay",
+        "description",
+        "multichoice",
+        "multichoice",
+        "shortanswer",
+    ]
     mc = questions[0]
     assert mc.category == "คณิต/บวก" and mc.name == "บวก" and mc.text_format == "html"
     assert mc.general_feedback == "เพราะ 2 + 3 = 5"
@@ -55,7 +67,12 @@ def test_gift_reads_every_kind():
     assert tf == {"answer": True, "feedback_true": "ถูกต้อง", "feedback_false": "ผิดนะ"}
     assert questions[2].data["answers"][1] == {"text": "กทม", "fraction": 0.5, "feedback": "เกือบถูก"}
     assert questions[3].data["answers"][0]["tolerance"] == 0.005
-    assert questions[4].data["answers"][0] == {"min": 1.0, "max": 5.0, "fraction": 1.0, "feedback": ""}
+    assert questions[4].data["answers"][0] == {
+        "min": 1.0,
+        "max": 5.0,
+        "fraction": 1.0,
+        "feedback": "",
+    }
     assert [a["fraction"] for a in questions[5].data["answers"]] == [1.0, 0.5]
     assert questions[6].data["extra_rights"] == ["bird"]
     assert questions[9].text == "แมว _____ บนเบาะ" and questions[9].data["missing_word"]
@@ -69,12 +86,17 @@ def test_gift_round_trip():
     first, _ = parse_gift(GIFT)
     again, errors = parse_gift(export_gift(first))
     assert errors == []
-    strip = lambda qs: [(q.qtype, q.name, q.text, q.data, q.general_feedback, q.category) for q in qs]  # noqa: E731
+
+    def strip(qs):
+        return [(q.qtype, q.name, q.text, q.data, q.general_feedback, q.category) for q in qs]
+
     assert strip(again) == strip(first)
 
 
 def test_gift_malformed_names_each_question_by_line():
-    source = "::ดี:: ok {=a ~b}\n\n::ไม่ปิด:: 1+1 {=2 ~3\n\n::ไม่มีถูก:: x {~a ~b}\n\n::ไม่ใช่เลข:: y {#abc}\n"
+    source = (
+        "::ดี:: ok {=a ~b}\n\n::ไม่ปิด:: 1+1 {=2 ~3\n\n::ไม่มีถูก:: x {~a ~b}\n\n::ไม่ใช่เลข:: y {#abc}\n"
+    )
     questions, errors = parse_gift(source)
     assert [q.name for q in questions] == ["ดี"]
     assert [(e.line, e.field) for e in errors] == [(3, "ไม่ปิด"), (5, "ไม่มีถูก"), (7, "ไม่ใช่เลข")]
@@ -158,8 +180,15 @@ MOODLE_XML = """<?xml version="1.0" encoding="UTF-8"?>
 def test_moodle_xml_reads_types_and_keeps_unknown_elements():
     questions, errors = parse_moodle_xml(MOODLE_XML)
     assert errors == []
-    assert [q.qtype for q in questions] == ["multichoice", "truefalse", "numerical", "matching", "essay",
-                                            "ordering", "cloze"]  # fmt: skip
+    assert [q.qtype for q in questions] == [
+        "multichoice",
+        "truefalse",
+        "numerical",
+        "matching",
+        "essay",
+        "ordering",
+        "cloze",
+    ]
     mc = questions[0]
     assert mc.category == "วิทย์" and mc.default_mark == 2 and mc.tags == ["ความร้อน"]
     assert mc.text == "<p>น้ำเดือดที่กี่ °C</p>"
@@ -177,8 +206,23 @@ def test_moodle_xml_round_trip_is_lossless():
     exported = export_moodle_xml(first)
     again, errors = parse_moodle_xml(exported)
     assert errors == []
-    fields = lambda qs: [(q.qtype, q.name, q.text, q.data, q.general_feedback, q.default_mark,  # noqa: E731
-                          q.category, q.text_format, q.tags) for q in qs]  # fmt: skip
+
+    def fields(qs):
+        return [
+            (
+                q.qtype,
+                q.name,
+                q.text,
+                q.data,
+                q.general_feedback,
+                q.default_mark,
+                q.category,
+                q.text_format,
+                q.tags,
+            )
+            for q in qs
+        ]
+
     assert fields(again) == fields(first)
     assert export_moodle_xml(again) == exported
     assert "<responsefieldlines>15</responsefieldlines>" in exported
@@ -186,11 +230,15 @@ def test_moodle_xml_round_trip_is_lossless():
 
 
 def test_moodle_xml_errors_carry_line_numbers():
-    _, errors = parse_moodle_xml("<quiz>\n<question type='multichoice'>\n<name><text>x</text>\n</quiz>")
+    _, errors = parse_moodle_xml(
+        "<quiz>\n<question type='multichoice'>\n<name><text>x</text>\n</quiz>"
+    )
     assert errors[0].line == 4 and "XML" in errors[0].th
-    bad = ("<quiz>\n<question type='multichoice'><name><text>ไม่มีถูก</text></name>"
-           "<answer fraction='0'><text>a</text></answer></question>\n"
-           "<question type='calculated'><name><text>คำนวณ</text></name></question>\n</quiz>")  # fmt: skip
+    bad = (
+        "<quiz>\n<question type='multichoice'><name><text>ไม่มีถูก</text></name>"
+        "<answer fraction='0'><text>a</text></answer></question>\n"
+        "<question type='calculated'><name><text>คำนวณ</text></name></question>\n</quiz>"
+    )
     _, errors = parse_moodle_xml(bad)
     assert [(e.line, e.field) for e in errors] == [(2, "ไม่มีถูก"), (3, "คำนวณ")]
     assert "calculated" in errors[1].en
@@ -218,5 +266,10 @@ def test_sheet_template_parses_and_bad_rows_are_named(tmp_path: Path):
         encoding="utf-8",
     )
     _, errors = parse_sheet(bad)
-    assert [(e.line, e.field) for e in errors] == [(2, "answer"), (3, "answer"), (4, "type"),
-                                                   (5, "answer"), (5, "difficulty")]  # fmt: skip
+    assert [(e.line, e.field) for e in errors] == [
+        (2, "answer"),
+        (3, "answer"),
+        (4, "type"),
+        (5, "answer"),
+        (5, "difficulty"),
+    ]

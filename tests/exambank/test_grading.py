@@ -3,15 +3,23 @@ import pytest
 from exambank import grading
 from exambank.grading import grade, normalise_text
 
-MC = {"single": True, "choices": [
-    {"id": "a", "text": "4", "fraction": 0.0, "feedback": "ลองใหม่"},
-    {"id": "b", "text": "5", "fraction": 1.0, "feedback": "ถูก"},
-    {"id": "c", "text": "6", "fraction": -0.5, "feedback": ""},
-]}  # fmt: skip
-MULTI = {"single": False, "choices": [
-    {"id": "a", "text": "2", "fraction": 0.5}, {"id": "b", "text": "4", "fraction": 0.5},
-    {"id": "c", "text": "3", "fraction": -1.0}, {"id": "d", "text": "9", "fraction": 0.0},
-]}  # fmt: skip
+MC = {
+    "single": True,
+    "choices": [
+        {"id": "a", "text": "4", "fraction": 0.0, "feedback": "ลองใหม่"},
+        {"id": "b", "text": "5", "fraction": 1.0, "feedback": "ถูก"},
+        {"id": "c", "text": "6", "fraction": -0.5, "feedback": ""},
+    ],
+}
+MULTI = {
+    "single": False,
+    "choices": [
+        {"id": "a", "text": "2", "fraction": 0.5},
+        {"id": "b", "text": "4", "fraction": 0.5},
+        {"id": "c", "text": "3", "fraction": -1.0},
+        {"id": "d", "text": "9", "fraction": 0.0},
+    ],
+}
 
 
 def test_multichoice_single_right_wrong_negative_and_blank():
@@ -50,39 +58,72 @@ def test_truefalse_with_feedback():
     ],
 )
 def test_shortanswer_thai_spaces_and_invisible_characters(said):
-    data = {"answers": [{"text": "กรุงเทพมหานคร", "fraction": 1.0}, {"text": "กทม", "fraction": 0.5}]}
+    data = {
+        "answers": [{"text": "กรุงเทพมหานคร", "fraction": 1.0}, {"text": "กทม", "fraction": 0.5}]
+    }
     assert grade("shortanswer", data, said).fraction == 1.0
 
 
 def test_shortanswer_digits_sara_am_tone_order_case_and_wildcard():
     assert normalise_text("๑๒๓") == "123"
-    assert normalise_text("น้ำ") == normalise_text("น\u0e49\u0e4d\u0e32")  # sara am typed as two marks
-    assert normalise_text("ก\u0e48\u0e38") == normalise_text("ก\u0e38\u0e48")  # tone mark before vowel
+    assert normalise_text("น้ำ") == normalise_text(
+        "น\u0e49\u0e4d\u0e32"
+    )  # sara am typed as two marks
+    assert normalise_text("ก\u0e48\u0e38") == normalise_text(
+        "ก\u0e38\u0e48"
+    )  # tone mark before vowel
     data = {"answers": [{"text": "ปี 2567", "fraction": 1.0}, {"text": "Bang*", "fraction": 0.5}]}
     assert grade("shortanswer", data, "ปี ๒๕๖๗").fraction == 1.0
     assert grade("shortanswer", data, "bangkok").fraction == 0.5
     assert grade("shortanswer", {**data, "case_sensitive": True}, "bangkok").fraction == 0.0
     assert grade("shortanswer", data, "").fraction == 0.0
-    assert grade("shortanswer", {"answers": [{"text": "Ｈｅｌｌｏ", "fraction": 1.0}]}, "hello").fraction == 1.0
+    assert (
+        grade(
+            "shortanswer", {"answers": [{"text": "Ｈｅｌｌｏ", "fraction": 1.0}]}, "hello"
+        ).fraction
+        == 1.0
+    )
 
 
 def test_numerical_tolerance_ranges_thai_digits_and_partial():
-    data = {"answers": [{"value": 3.14, "tolerance": 0.01, "fraction": 1.0},
-                        {"value": 3, "tolerance": 0.5, "fraction": 0.5}]}  # fmt: skip
+    data = {
+        "answers": [
+            {"value": 3.14, "tolerance": 0.01, "fraction": 1.0},
+            {"value": 3, "tolerance": 0.5, "fraction": 0.5},
+        ]
+    }
     assert grade("numerical", data, "3.15").fraction == 1.0
     assert grade("numerical", data, "๓.๑๔").fraction == 1.0
     assert grade("numerical", data, "3.2").fraction == 0.5
     assert grade("numerical", data, "4").fraction == 0.0
     assert grade("numerical", data, "abc").fraction == 0.0
-    assert grade("numerical", {"answers": [{"min": 1, "max": 5, "fraction": 1}]}, "1,000").fraction == 0.0
-    assert grade("numerical", {"answers": [{"min": 1, "max": 5, "fraction": 1}]}, "5").fraction == 1.0
-    assert grade("numerical", {"answers": [{"value": 0.3, "tolerance": 0, "fraction": 1}]}, 0.1 + 0.2).fraction == 1.0
+    assert (
+        grade("numerical", {"answers": [{"min": 1, "max": 5, "fraction": 1}]}, "1,000").fraction
+        == 0.0
+    )
+    assert (
+        grade("numerical", {"answers": [{"min": 1, "max": 5, "fraction": 1}]}, "5").fraction == 1.0
+    )
+    assert (
+        grade(
+            "numerical", {"answers": [{"value": 0.3, "tolerance": 0, "fraction": 1}]}, 0.1 + 0.2
+        ).fraction
+        == 1.0
+    )
 
 
 def test_matching_partial_credit():
-    data = {"pairs": [{"left": "แมว", "right": "cat"}, {"left": "หมา", "right": "dog"},
-                      {"left": "ไก่", "right": "hen"}, {"left": "ปลา", "right": "fish"}]}  # fmt: skip
-    assert grade("matching", data, {"0": "cat", "1": "dog", "2": "hen", "3": "fish"}).fraction == 1.0
+    data = {
+        "pairs": [
+            {"left": "แมว", "right": "cat"},
+            {"left": "หมา", "right": "dog"},
+            {"left": "ไก่", "right": "hen"},
+            {"left": "ปลา", "right": "fish"},
+        ]
+    }
+    assert (
+        grade("matching", data, {"0": "cat", "1": "dog", "2": "hen", "3": "fish"}).fraction == 1.0
+    )
     assert grade("matching", data, {"0": "cat", "1": "hen"}).fraction == 0.25
     assert grade("matching", data, None).fraction == 0.0
 
@@ -100,12 +141,25 @@ def test_essay_waits_for_a_teacher():
 
 
 def test_cloze_weights_each_gap():
-    data = {"gaps": [
-        {"type": "shortanswer", "weight": 1, "answers": [{"text": "เชียงใหม่", "fraction": 1}]},
-        {"type": "numerical", "weight": 2, "answers": [{"value": 7, "tolerance": 0, "fraction": 1}]},
-        {"type": "multichoice", "weight": 1, "single": True,
-         "choices": [{"id": "a", "text": "เหนือ", "fraction": 1}, {"id": "b", "text": "ใต้", "fraction": 0}]},
-    ]}  # fmt: skip
+    data = {
+        "gaps": [
+            {"type": "shortanswer", "weight": 1, "answers": [{"text": "เชียงใหม่", "fraction": 1}]},
+            {
+                "type": "numerical",
+                "weight": 2,
+                "answers": [{"value": 7, "tolerance": 0, "fraction": 1}],
+            },
+            {
+                "type": "multichoice",
+                "weight": 1,
+                "single": True,
+                "choices": [
+                    {"id": "a", "text": "เหนือ", "fraction": 1},
+                    {"id": "b", "text": "ใต้", "fraction": 0},
+                ],
+            },
+        ]
+    }
     assert grade("cloze", data, {"0": "เชียง ใหม่", "1": "๗", "2": "a"}).fraction == 1.0
     assert grade("cloze", data, {"1": "7"}).fraction == 0.5
     assert grade("cloze", data, {"0": "x", "1": "1", "2": "b"}).fraction == 0.0

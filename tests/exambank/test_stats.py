@@ -54,7 +54,10 @@ def test_distractors_and_flags():
     assert "too_easy" in easy["flags"] and "low_discrimination" in easy["flags"]
     # The strongest student (total 2) picks distractor a on item 3, the weakest the key b.
     upside = stats.analyse(
-        ["q1", "q2", "q3"], [[1, 1, 0], [0, 0, 1]], [[None, None, "a"], [None, None, "b"]], {"q3": {"b"}}
+        ["q1", "q2", "q3"],
+        [[1, 1, 0], [0, 0, 1]],
+        [[None, None, "a"], [None, None, "b"]],
+        {"q3": {"b"}},
     )
     assert "distractor_a_attracts_upper" in upside["items"][2]["flags"]
     assert upside["items"][2]["r"] == -1.0

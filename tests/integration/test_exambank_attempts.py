@@ -49,6 +49,7 @@ def test_racing_submits_and_saves_lose_nothing(make_user):
     quiz = make_quiz(6)
     student = make_user("double", roles.STUDENT)
     attempt = actions.start_attempt(quiz, student, "k")
+
     # Answers and autosaves of the same questions arrive out of order.
     def save(i):
         position = i % 6 + 1
@@ -79,8 +80,11 @@ def test_item_analysis_in_the_worker(make_user, celery_worker_process):
             actions.save_answer(attempt.pk, slot.position, right if n < 2 else "d", 1)
         actions.submit_attempt(attempt.pk)
     compute_item_analysis_task.delay(quiz.pk)
-    analysis = wait_until(lambda: ItemAnalysis.objects.filter(quiz=quiz).first(), timeout=60,
-                          what="the worker to compute the item analysis")  # fmt: skip
+    analysis = wait_until(
+        lambda: ItemAnalysis.objects.filter(quiz=quiz).first(),
+        timeout=60,
+        what="the worker to compute the item analysis",
+    )
     assert analysis.attempts_used == 4
     assert [round(i["p"], 2) for i in analysis.result["items"]] == [0.5, 0.5]
     assert analysis.result["reliability"]["kr20"] == pytest.approx(1.0)
@@ -95,9 +99,13 @@ def test_overdue_attempts_closed_by_the_beat_task(make_user, celery_worker_proce
 
     ensure_base_data()
     quiz = make_quiz(1, time_limit_seconds=60, grace_seconds=0)
-    attempt = actions.start_attempt(quiz, make_user("late", roles.STUDENT), "late",
-                                    now=timezone.now() - dt.timedelta(minutes=5))  # fmt: skip
+    attempt = actions.start_attempt(
+        quiz, make_user("late", roles.STUDENT), "late", now=timezone.now() - dt.timedelta(minutes=5)
+    )
     close_overdue_attempts_task.delay()
-    wait_until(lambda: Attempt.objects.get(pk=attempt.pk).state == AttemptState.FINISHED,
-               timeout=60, what="the overdue attempt to be closed")  # fmt: skip
+    wait_until(
+        lambda: Attempt.objects.get(pk=attempt.pk).state == AttemptState.FINISHED,
+        timeout=60,
+        what="the overdue attempt to be closed",
+    )
     assert Attempt.objects.get(pk=attempt.pk).closed_by_timer
