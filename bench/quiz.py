@@ -33,15 +33,31 @@ PORT = int(os.environ.get("KHLANG_BENCH_PORT", "8120"))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/khlang_bench_quiz"
 
 
-def recreate_database(url: str) -> None:
+def ensure_database(url: str, fresh: bool) -> None:
+    """Create the scratch database; kept between runs (migrating it costs a minute)."""
     import psycopg
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
     admin = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def clear_previous_run() -> None:
+    from core.models import AccessLog, UsageEvent, User
+    from exambank.models import Category, Question, Quiz
+
+    Quiz.objects.filter(title="bench").delete()
+    Question.objects.filter(category__name="bench").delete()
+    Category.objects.filter(name="bench").delete()
+    User.objects.filter(username__startswith="bench").delete()
+    UsageEvent.objects.filter(service="exambank").delete()
+    AccessLog.objects.all().delete()
 
 
 def build_fixture(students: int, questions: int) -> tuple[int, list[tuple[str, str]]]:
@@ -192,21 +208,25 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
     args = parser.parse_args()
     students = args.students or (60 if args.quick else 300)
     window = 5.0 if args.quick else 10.0
     url = os.environ.get("KHLANG_BENCH_DATABASE_URL", DEFAULT_DB)
-    recreate_database(url)
+    ensure_database(url, args.fresh)
     var_dir = django_on_scratch_database(url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    clear_previous_run()
     quiz_id, sessions = build_fixture(students, args.questions)
     from django.db import connections
 
     connections.close_all()
     env = {**os.environ, "DATABASE_URL": url, "KHLANG_VAR_DIR": var_dir, "KHLANG_ENV": "test",
-           "CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING"}  # fmt: skip
+           "CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING",
+           # Production's access-log batching (the test default writes one row per request).
+           "KHLANG_ACCESS_LOG_BATCH_SIZE": "50"}  # fmt: skip
     server = subprocess.Popen(
         [
             sys.executable,

@@ -78,10 +78,23 @@ def set_version_status(version: QuestionVersion, status: str, user=None) -> Ques
     return save_question(question, user)
 
 
-def version_for_slot(slot) -> QuestionVersion:
+def latest_ready_versions(question_ids) -> dict[int, QuestionVersion]:
+    """The newest ready version of each question, in one query (a class starts at once)."""
+    latest: dict[int, QuestionVersion] = {}
+    versions = QuestionVersion.objects.filter(
+        question_id__in=list(question_ids), status=VersionStatus.READY
+    ).order_by("question_id", "-number")
+    for version in versions:
+        latest.setdefault(version.question_id, version)
+    return latest
+
+
+def version_for_slot(slot, latest: dict[int, QuestionVersion] | None = None) -> QuestionVersion:
     if slot.version_id:
         return slot.version
-    version = slot.question.latest_version(ready_only=True)
+    if latest is None:
+        latest = latest_ready_versions([slot.question_id])
+    version = latest.get(slot.question_id)
     if version is None:
         raise AttemptRefused(
             f"ข้อสอบ {slot.question} ยังไม่มีฉบับที่พร้อมใช้ / question {slot.question} has no ready version"
@@ -144,10 +157,12 @@ def plan_slots(
             )
         drawn = draw_blueprint(pools, seen_questions(quiz, user), rng)
         by_id = {q.pk: q for q in Question.objects.filter(pk__in=[q for _, q in drawn])}
-        planned = [(by_id[q].latest_version(ready_only=True), rules[i].mark) for i, q in drawn]
+        latest = latest_ready_versions(by_id)
+        planned = [(latest[q], rules[i].mark) for i, q in drawn]
     else:
-        slots = quiz.slots.select_related("question", "version")
-        planned = [(version_for_slot(s), s.mark) for s in slots]
+        slots = list(quiz.slots.select_related("question", "version"))
+        latest = latest_ready_versions(s.question_id for s in slots if not s.version_id)
+        planned = [(version_for_slot(s, latest), s.mark) for s in slots]
     return shuffled(planned, rng, shuffle and quiz.shuffle_questions)
 
 
@@ -223,8 +238,21 @@ def _check_open(attempt: Attempt, now) -> None:
         raise AttemptRefused("หมดเวลาทำแบบทดสอบแล้ว / the time limit has passed")
 
 
-def save_answer(attempt_id: int, position: int, response, sequence: int, now=None) -> bool:
-    """Store one answer if ``sequence`` is newer than the stored one; False if it was older.
+@dataclass(frozen=True)
+class Saved:
+    """Truthy when the answer was stored; ``attempt`` is the (locked, checked) attempt."""
+
+    stored: bool
+    attempt: Attempt
+
+    def __bool__(self) -> bool:
+        return self.stored
+
+
+def save_answer(
+    attempt_id: int, position: int, response, sequence: int, now=None, user_id: int | None = None
+) -> Saved:
+    """Store one answer if ``sequence`` is newer than the stored one (falsy if it was older).
 
     The attempt row is locked (FOR NO KEY UPDATE) so an answer and a submit of
     the same attempt never interleave; other students never wait on it.
@@ -240,7 +268,7 @@ def save_answer(attempt_id: int, position: int, response, sequence: int, now=Non
         ).update(response=response, sequence=sequence, saved_at=now)
         if not updated and not attempt.slots.filter(position=position).exists():
             raise AttemptRefused(f"ไม่มีข้อที่ {position} / there is no question {position}")
-    return bool(updated)
+    return Saved(bool(updated), attempt)
 
 
 @dataclass(frozen=True)
@@ -314,13 +342,15 @@ def submit_attempt(
         hard = attempt.hard_deadline
         in_time = hard is None or now <= hard
         if final_responses and in_time:
+            by_position = {s.position: s for s in attempt.slots.all()}
+            changed = []
             for position, response in final_responses.items():
-                if response in (None, "", [], {}):
+                slot = by_position.get(int(position))
+                if response in (None, "", [], {}) or slot is None or slot.response == response:
                     continue
-                slot = attempt.slots.filter(position=int(position)).first()
-                if slot is not None and slot.response != response:
-                    slot.response, slot.sequence, slot.saved_at = response, slot.sequence + 1, now
-                    slot.save(update_fields=["response", "sequence", "saved_at"])
+                slot.response, slot.sequence, slot.saved_at = response, slot.sequence + 1, now
+                changed.append(slot)
+            AttemptSlot.objects.bulk_update(changed, ["response", "sequence", "saved_at"])
         attempt.submitted_at = now if in_time or hard is None else hard
         attempt.closed_by_timer = by_timer or not in_time
         _grade_slots(attempt)

@@ -140,7 +140,7 @@ class Question(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["category", "name", "pk"]
+        ordering = ["category_id", "name", "pk"]
         verbose_name = "ข้อสอบ"
         verbose_name_plural = "ข้อสอบ"
 
@@ -172,7 +172,7 @@ class QuestionVersion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["question", "number"]
+        ordering = ["question_id", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["question", "number"], name="exambank_unique_version_number"
@@ -285,7 +285,7 @@ class QuizSlot(models.Model):
     mark = models.DecimalField("คะแนน", max_digits=6, decimal_places=2, default=1)
 
     class Meta:
-        ordering = ["quiz", "order", "pk"]
+        ordering = ["quiz_id", "order", "pk"]
         verbose_name = "ข้อในแบบทดสอบ"
         verbose_name_plural = "ข้อในแบบทดสอบ"
 
@@ -308,7 +308,7 @@ class BlueprintRule(models.Model):
     mark = models.DecimalField("คะแนนต่อข้อ", max_digits=6, decimal_places=2, default=1)
 
     class Meta:
-        ordering = ["quiz", "pk"]
+        ordering = ["quiz_id", "pk"]
         verbose_name = "แถวของตารางกำหนดลักษณะข้อสอบ"
         verbose_name_plural = "ตารางกำหนดลักษณะข้อสอบ"
 
@@ -342,7 +342,7 @@ class Attempt(models.Model):
     on_paper = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["quiz", "user", "number"]
+        ordering = ["quiz_id", "user_id", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["quiz", "user", "number"], name="exambank_unique_attempt_number"
@@ -387,7 +387,7 @@ class AttemptSlot(models.Model):
     )
 
     class Meta:
-        ordering = ["attempt", "position"]
+        ordering = ["attempt_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["attempt", "position"], name="exambank_unique_attempt_position"

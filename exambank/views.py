@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import actions, paper, stats
+from . import actions, grading, paper, stats
 from .formats import QuestionImportError
 from .importing import FORMATS, export_questions, import_questions
 from .models import (
@@ -126,8 +126,12 @@ def attempt_take(request, pk: int):
 @login_required
 @require_POST
 def attempt_save(request, pk: int):
-    """Save one question's answer (form fields of that question, plus position and seq)."""
-    attempt = _own_attempt(request, pk)
+    """Save one question's answer (form fields of that question, plus position and seq).
+
+    Hot path (a whole class autosaves at once): one indexed query finds the
+    slot, then save_answer locks the attempt, checks it is this student's and
+    still open, and updates the row.
+    """
     try:
         position = int(request.POST["position"])
         sequence = int(request.POST["seq"])
@@ -135,23 +139,26 @@ def attempt_save(request, pk: int):
         return JsonResponse(
             {"error": "ต้องระบุ position และ seq / position and seq are required"}, status=400
         )
-    slot = (
-        AttemptSlot.objects.filter(attempt=attempt, position=position)
-        .select_related("version")
-        .first()
-    )
-    if slot is None:
+    try:
+        slot = AttemptSlot.objects.select_related("version").get(attempt_id=pk, position=position)
+    except AttemptSlot.DoesNotExist:
         return JsonResponse({"error": f"ไม่มีข้อที่ {position} / no question {position}"}, status=404)
+    version = slot.version
     response = response_from_form(
-        slot.version.qtype, slot.version.data, slot.layout, request.POST, f"q{position}"
+        version.qtype, version.data, slot.layout, request.POST, f"q{position}"
     )
     try:
-        stored = actions.save_answer(attempt.pk, position, response, sequence)
+        saved = actions.save_answer(pk, position, response, sequence, user_id=request.user.pk)
+    except Attempt.DoesNotExist:
+        raise PermissionDenied from None  # another student's attempt
     except actions.AttemptRefused as exc:
         return JsonResponse({"error": str(exc), "closed": True}, status=409)
-    return JsonResponse(
-        {"saved": stored, "position": position, "seq": sequence, "remaining": _remaining(attempt)}
-    )
+    body = {"saved": saved.stored, "position": position, "seq": sequence}
+    if saved.stored and saved.attempt.quiz.feedback_mode == "immediate":
+        result = grading.grade(version.qtype, version.data, response)
+        body["fraction"] = result.fraction
+        body["feedback"] = result.feedback
+    return JsonResponse(body)
 
 
 @login_required

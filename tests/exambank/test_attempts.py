@@ -156,6 +156,10 @@ def test_other_students_attempts_are_private(db, student, make_user, school, cli
     attempt = actions.start_attempt(quiz, student, "p")
     client.force_login(make_user("other", roles.STUDENT, school=school))
     assert client.get(reverse("exambank:attempt", args=[attempt.pk])).status_code == 403
+    save = client.post(
+        reverse("exambank:save", args=[attempt.pk]), {"position": 1, "seq": 3, "q1": "a"}
+    )
+    assert save.status_code == 403 and attempt.slots.get(position=1).response is None
     assert client.get(reverse("exambank:analysis", args=[quiz.pk])).status_code == 403
 
 
@@ -254,3 +258,15 @@ def test_import_page_all_or_nothing(db, teacher, client):
     assert Question.objects.first().category.path == "นำเข้า/บวก"
     exported = client.get(reverse("exambank:export", args=[category.pk, "gift"])).content.decode()
     assert "::ดี::" in exported and "$CATEGORY: บวก" in exported
+
+
+def test_immediate_feedback_grades_each_saved_answer(db, student, client):
+    quiz = make_quiz(1, feedback_mode="immediate")
+    attempt = actions.start_attempt(quiz, student, "i")
+    client.force_login(student)
+    url = reverse("exambank:save", args=[attempt.pk])
+    assert client.post(url, {"position": 1, "seq": 1, "q1": "a"}).json()["fraction"] == 1.0
+    assert client.post(url, {"position": 1, "seq": 2, "q1": "b"}).json()["fraction"] == 0.0
+    quiz.feedback_mode = "deferred"
+    quiz.save()
+    assert "fraction" not in client.post(url, {"position": 1, "seq": 3, "q1": "a"}).json()

@@ -35,6 +35,8 @@
       if (xhr.status === 200) {
         delete dirty[position];
         status.textContent = "บันทึกแล้ว / saved";
+        var answer = JSON.parse(xhr.responseText);
+        if (answer.fraction !== undefined) { showFeedback(position, answer); }
         var legend = document.querySelector("#question-" + position + " legend");
         if (legend && !legend.querySelector(".saved-mark")) {
           legend.insertAdjacentHTML("beforeend", ' <span class="saved-mark">✓</span>');
@@ -48,6 +50,20 @@
       if (done) { done(); }
     };
     xhr.send(body);
+  }
+
+  /* Immediate-feedback quizzes: the server grades each saved answer. */
+  function showFeedback(position, answer) {
+    var box = document.getElementById("question-" + position);
+    var note = box.querySelector(".instant-feedback");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "instant-feedback";
+      box.appendChild(note);
+    }
+    var right = answer.fraction !== null && answer.fraction >= 1;
+    note.textContent = (answer.fraction === null ? "รอครูตรวจ / waiting for the teacher"
+      : right ? "ถูกต้อง / right" : "ยังไม่ถูก / not right") + (answer.feedback ? " · " + answer.feedback : "");
   }
 
   function questionOf(el) {
