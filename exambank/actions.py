@@ -259,9 +259,11 @@ def save_answer(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = (
-            Attempt.objects.select_for_update(no_key=True).select_related("quiz").get(pk=attempt_id)
-        )
+        attempts = Attempt.objects.select_for_update(no_key=True, of=("self",))
+        if user_id is not None:
+            attempts = attempts.filter(user_id=user_id)
+        # DoesNotExist here means the attempt is not this student's.
+        attempt = attempts.select_related("quiz").get(pk=attempt_id)
         _check_open(attempt, now)
         updated = AttemptSlot.objects.filter(
             attempt_id=attempt_id, position=position, sequence__lt=sequence
