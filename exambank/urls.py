@@ -7,6 +7,7 @@ from . import views
 app_name = "exambank"
 
 urlpatterns = [
+    path("exams/quizzes/", views.quiz_list, name="quizzes"),
     path("exams/quiz/<int:pk>/", views.quiz_detail, name="quiz"),
     path("exams/quiz/<int:pk>/start/", views.quiz_start, name="start"),
     path("exams/quiz/<int:pk>/analysis/", views.item_analysis, name="analysis"),

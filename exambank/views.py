@@ -60,6 +60,15 @@ def _own_attempt(request, pk: int) -> Attempt:
 
 
 @login_required
+def quiz_list(request):
+    """The quizzes open to this student (their school's and the area's)."""
+    quizzes = Quiz.objects.all()
+    if not request.user.has_perm(TEACHER_PERM):
+        quizzes = quizzes.filter(Q(school__isnull=True) | Q(school=request.user.school_id))
+    return render(request, "exambank/quiz_list.html", {"quizzes": quizzes})
+
+
+@login_required
 def quiz_detail(request, pk: int):
     quiz = get_object_or_404(Quiz, pk=pk)
     if not _can_take(request.user, quiz):
