@@ -31,8 +31,9 @@ from .models import (
     Quiz,
     QuizMode,
     VersionStatus,
+    visible_to_school,
 )
-from .selection import Rule, draw_blueprint, shuffled
+from .selection import BlueprintShortage, Rule, draw_blueprint, shuffled
 
 VERSIONED_FIELDS = ["status", "qtype", "name", "text", "general_feedback", "data", "default_mark"]
 
@@ -145,7 +146,10 @@ def plan_slots(
         rules = list(quiz.blueprint.all())
         pools = []
         for rule in rules:
-            questions = Question.objects.filter(versions__status=VersionStatus.READY)
+            questions = Question.objects.filter(
+                visible_to_school(quiz.school_id, "category__"),
+                versions__status=VersionStatus.READY,
+            )
             if rule.indicator_id:
                 questions = questions.filter(indicators=rule.indicator_id)
             if rule.difficulty:
@@ -155,7 +159,10 @@ def plan_slots(
             pools.append(
                 Rule(tuple(sorted(set(questions.values_list("pk", flat=True)))), rule.count)
             )
-        drawn = draw_blueprint(pools, seen_questions(quiz, user), rng)
+        try:
+            drawn = draw_blueprint(pools, seen_questions(quiz, user), rng)
+        except BlueprintShortage as exc:
+            raise AttemptRefused(str(exc)) from exc
         by_id = {q.pk: q for q in Question.objects.filter(pk__in=[q for _, q in drawn])}
         latest = latest_ready_versions(by_id)
         planned = [(latest[q], rules[i].mark) for i, q in drawn]

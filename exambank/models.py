@@ -97,6 +97,15 @@ class Category(models.Model):
         return "/".join(reversed(names))
 
 
+def visible_to_school(school_id: int | None, prefix: str = "") -> Q:
+    """Questions (or categories, with prefix "") a school may use: its own, the
+    area's, and any category published area-wide."""
+    q = Q(**{f"{prefix}school__isnull": True}) | Q(**{f"{prefix}published": True})
+    if school_id is not None:
+        q |= Q(**{f"{prefix}school": school_id})
+    return q
+
+
 class TaggedQuestion(TaggedItemBase):
     content_object = models.ForeignKey(
         "Question", on_delete=models.CASCADE, related_name="tagged_items"

@@ -8,10 +8,24 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .actions import snapshot_version
-from .models import Category, Question, Quiz
+from .models import Category, Question, Quiz, visible_to_school
 
 
-class QuestionViewSet(SnippetViewSet):
+class SchoolScopedViewSet(SnippetViewSet):
+    """A teacher sees their school's items, the area's and what is published."""
+
+    scope_prefix = ""
+
+    def get_queryset(self, request):
+        queryset = self.model._default_manager.all()
+        user = request.user
+        if user.is_superuser or user.school_id is None:
+            return queryset
+        return queryset.filter(visible_to_school(user.school_id, self.scope_prefix)).distinct()
+
+
+class QuestionViewSet(SchoolScopedViewSet):
+    scope_prefix = "category__"
     model = Question
     icon = "help"
     menu_label = "ข้อสอบ (Questions)"
@@ -48,7 +62,7 @@ class QuestionViewSet(SnippetViewSet):
     ]
 
 
-class CategoryViewSet(SnippetViewSet):
+class CategoryViewSet(SchoolScopedViewSet):
     model = Category
     icon = "folder-open-inverse"
     menu_label = "หมวดข้อสอบ (Categories)"

@@ -17,17 +17,10 @@ from . import ParsedQuestion, label
 
 CHOICE_COLUMNS = ["choice_a", "choice_b", "choice_c", "choice_d", "choice_e"]
 COLUMNS = ["type", "question", "answer"]
-OPTIONAL = [
-    "name",
-    *CHOICE_COLUMNS,
-    "feedback",
-    "mark",
-    "subject",
-    "grade",
-    "indicator",
-    "difficulty",
-    "tags",
-]
+# The template's column order: what a teacher fills in, left to right.
+TEMPLATE_COLUMNS = ["type", "name", "question", *CHOICE_COLUMNS, "answer", "feedback", "mark",
+                    "subject", "grade", "indicator", "difficulty", "tags"]  # fmt: skip
+OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in COLUMNS]
 TYPE_WORDS = {
     "multichoice": {"mc", "multichoice", "ปรนัย", "เลือกตอบ"},
     "truefalse": {"tf", "truefalse", "ถูกผิด", "ถูก/ผิด"},
@@ -51,22 +44,7 @@ def template_csv() -> str:
     """An empty template with two example rows, BOM first so Excel reads it as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        COLUMNS[:1]
-        + [
-            "name",
-            "question",
-            *CHOICE_COLUMNS,
-            "answer",
-            "feedback",
-            "mark",
-            "subject",
-            "grade",
-            "indicator",
-            "difficulty",
-            "tags",
-        ]
-    )
+    writer.writerow(TEMPLATE_COLUMNS)
     writer.writerow(
         [
             "ปรนัย",

@@ -270,3 +270,53 @@ def test_immediate_feedback_grades_each_saved_answer(db, student, client):
     quiz.feedback_mode = "deferred"
     quiz.save()
     assert "fraction" not in client.post(url, {"position": 1, "seq": 3, "q1": "a"}).json()
+
+
+def test_blueprint_draws_per_student_unseen_first_and_only_visible(db, student, school, area):
+    from core.models import Indicator, LearningStandard, School, SubjectGroup
+    from exambank.models import BlueprintRule, Quiz
+    from tests.exambank.helpers import mc_question
+
+    standard = LearningStandard.objects.create(
+        subject_group=SubjectGroup.objects.get(code="ค"), code="ค 1.1"
+    )
+    indicator = Indicator.objects.create(standard=standard, code="ค 1.1 ป.3/1", description="บวก")
+    mine = Category.objects.create(name="ของโรงเรียน", school=school)
+    other_school = School.objects.create(code="2", name="อื่น", network=school.network,
+                                         district="x", size_class="small", link_type="adsl")  # fmt: skip
+    private = Category.objects.create(name="ของโรงเรียนอื่น", school=other_school)
+    easy = []
+    for n in range(4):
+        q = mc_question(mine, f"ง่าย {n}", difficulty="easy")
+        q.indicators.add(indicator)
+        easy.append(q.pk)
+    hidden = mc_question(private, "ห้ามเห็น", difficulty="easy")
+    hidden.indicators.add(indicator)
+    quiz = Quiz.objects.create(title="สุ่ม", mode="blueprint", school=school, attempts_allowed=0)
+    BlueprintRule.objects.create(quiz=quiz, indicator=indicator, difficulty="easy", count=2)
+    first = actions.start_attempt(quiz, student, "b1")
+    seen = set(first.slots.values_list("version__question_id", flat=True))
+    actions.submit_attempt(first.pk)
+    second = actions.start_attempt(quiz, student, "b2")
+    again = set(second.slots.values_list("version__question_id", flat=True))
+    assert len(seen) == len(again) == 2
+    assert seen.isdisjoint(again) and seen | again == set(easy)  # unseen ones first
+    assert hidden.pk not in seen | again
+    BlueprintRule.objects.create(quiz=quiz, indicator=indicator, difficulty="hard", count=1)
+    actions.submit_attempt(second.pk)
+    with pytest.raises(actions.AttemptRefused, match="blueprint row 2"):
+        actions.start_attempt(quiz, student, "b3")
+
+
+def test_admin_lists_only_what_a_teacher_may_use(db, teacher, school, client):
+    from core.models import School
+    from tests.exambank.helpers import mc_question
+
+    other = School.objects.create(code="3", name="อื่น", network=school.network, district="x",
+                                  size_class="small", link_type="adsl")  # fmt: skip
+    mc_question(Category.objects.create(name="ของเรา", school=school), "ข้อของเรา")
+    mc_question(Category.objects.create(name="ของเขต"), "ข้อของเขต")
+    mc_question(Category.objects.create(name="ของเขา", school=other), "ข้อของเขา")
+    client.force_login(teacher)
+    page = client.get("/admin/snippets/exambank/question/").content.decode()
+    assert "ข้อของเรา" in page and "ข้อของเขต" in page and "ข้อของเขา" not in page
