@@ -320,3 +320,24 @@ def test_admin_lists_only_what_a_teacher_may_use(db, teacher, school, client):
     client.force_login(teacher)
     page = client.get("/admin/snippets/exambank/question/").content.decode()
     assert "ข้อของเรา" in page and "ข้อของเขต" in page and "ข้อของเขา" not in page
+
+
+def test_admin_forms_render_and_saving_in_the_admin_makes_a_version(db, make_user, client):
+    from django.test import RequestFactory
+
+    from exambank.wagtail_hooks import version_question_after_save
+    from tests.exambank.helpers import mc_question
+
+    admin = make_user("boss", roles.AREA_ADMIN, is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    for url in ["/admin/snippets/exambank/question/add/", "/admin/snippets/exambank/quiz/add/",
+                "/admin/snippets/exambank/category/add/"]:  # fmt: skip
+        assert client.get(url).status_code == 200, url
+    question = mc_question(Category.objects.create(name="แก้"), "ก่อนแก้")
+    question.text = "หลังแก้"
+    question.save()
+    request = RequestFactory().post("/")
+    request.user = admin
+    version_question_after_save(request, question)
+    assert list(question.versions.values_list("text", flat=True)) == ["ก่อนแก้", "หลังแก้"]
+    assert question.versions.last().created_by == admin
