@@ -386,7 +386,8 @@ class AttemptSlot(models.Model):
     mark = models.DecimalField(max_digits=6, decimal_places=2, default=1)
     layout = models.JSONField(default=dict)  # shuffled choice ids, etc.
     response = models.JSONField(null=True, blank=True)
-    sequence = models.PositiveIntegerField(default=0)  # last applied client sequence
+    # Last applied client sequence; the page uses milliseconds since 1970, past 32 bits.
+    sequence = models.PositiveBigIntegerField(default=0)
     saved_at = models.DateTimeField(null=True, blank=True)
     fraction = models.FloatField(null=True, blank=True)
     needs_manual = models.BooleanField(default=False)

@@ -109,3 +109,18 @@ def test_overdue_attempts_closed_by_the_beat_task(make_user, celery_worker_proce
         what="the overdue attempt to be closed",
     )
     assert Attempt.objects.get(pk=attempt.pk).closed_by_timer
+
+
+def test_page_sequence_numbers_fit_on_postgresql(make_user, client):
+    """The page numbers its saves with Date.now() (milliseconds): more than 32 bits."""
+    ensure_base_data()
+    quiz = make_quiz(1)
+    student = make_user("ms", roles.STUDENT)
+    attempt = actions.start_attempt(quiz, student, "ms")
+    client.force_login(student)
+    url = f"/exams/attempt/{attempt.pk}/save/"
+    first = client.post(url, {"position": 1, "seq": 1_790_000_000_001, "q1": "a"})
+    assert first.status_code == 200 and first.json()["saved"] is True
+    older = client.post(url, {"position": 1, "seq": 1_790_000_000_000, "q1": "b"})
+    assert older.json()["saved"] is False
+    assert attempt.slots.get().response == "a"
