@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import Max
 from django.utils import timezone
 
 from . import stats
-from .models import AttemptSlot, AttemptState, ItemAnalysis, Quiz
+from .models import Attempt, AttemptSlot, AttemptState, ItemAnalysis, Quiz
 
 
 def quiz_matrix(quiz: Quiz) -> dict:
@@ -57,3 +58,18 @@ def compute_item_analysis(quiz: Quiz) -> ItemAnalysis:
         },
     )
     return analysis
+
+
+def stale_quiz_ids() -> list[int]:
+    """Quizzes with an attempt graded after their last analysis (or never analysed)."""
+    last = (
+        Attempt.objects.filter(state=AttemptState.FINISHED)
+        .values("quiz_id")
+        .annotate(last=Max("graded_at"))
+    )
+    analysed = dict(ItemAnalysis.objects.values_list("quiz_id", "computed_at"))
+    return sorted(
+        row["quiz_id"]
+        for row in last
+        if row["quiz_id"] not in analysed or row["last"] > analysed[row["quiz_id"]]
+    )

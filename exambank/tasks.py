@@ -27,16 +27,9 @@ def compute_item_analysis_task(quiz_id: int) -> int:
 @shared_task
 def refresh_item_analyses_task() -> int:
     """Recompute quizzes that gained finished attempts since their last analysis."""
-    from django.db.models import F, Max, Q
+    from .analysis import stale_quiz_ids
 
-    from .models import AttemptState, Quiz
-
-    stale = Quiz.objects.annotate(last=Max("attempts__graded_at")).filter(
-        Q(analysis__isnull=True, last__isnull=False) | Q(last__gt=F("analysis__computed_at"))
-    )
-    ids = list(
-        stale.filter(attempts__state=AttemptState.FINISHED).distinct().values_list("pk", flat=True)
-    )
+    ids = stale_quiz_ids()
     for quiz_id in ids:
         compute_item_analysis_task.delay(quiz_id)
     return len(ids)

@@ -341,3 +341,14 @@ def test_admin_forms_render_and_saving_in_the_admin_makes_a_version(db, make_use
     version_question_after_save(request, question)
     assert list(question.versions.values_list("text", flat=True)) == ["ก่อนแก้", "หลังแก้"]
     assert question.versions.last().created_by == admin
+
+
+def test_stale_analyses_are_found(db, student):
+    from exambank.analysis import compute_item_analysis, stale_quiz_ids
+
+    quiz = make_quiz(1)
+    assert stale_quiz_ids() == []
+    actions.submit_attempt(actions.start_attempt(quiz, student, "s").pk)
+    assert stale_quiz_ids() == [quiz.pk]
+    compute_item_analysis(quiz)
+    assert stale_quiz_ids() == []
