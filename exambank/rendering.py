@@ -152,4 +152,27 @@ def slot_view(slot, prefix: str | None = None) -> dict:
 
         view["html"] = mark_safe(re.sub(r"\{#(\d+)\}", widget, str(view["html"])))
     view["correct"] = grading.correct_response(version.qtype, data)
+    view["correct_text"] = correct_text(version.qtype, data, view["correct"])
     return view
+
+
+def correct_text(qtype: str, data: dict, correct) -> str:
+    """The right answer as a student reads it on the review page."""
+    if correct is None:
+        return ""
+    if qtype == "multichoice":
+        chosen = correct if isinstance(correct, list) else [correct]
+        return ", ".join(c["text"] for c in data.get("choices", []) if c["id"] in chosen)
+    if qtype == "truefalse":
+        return "ถูก (True)" if correct else "ผิด (False)"
+    if qtype == "matching":
+        return "; ".join(f"{p['left']} → {p['right']}" for p in data.get("pairs", []))
+    if qtype == "ordering":
+        return " → ".join(correct)
+    if qtype == "cloze":
+        gaps = data.get("gaps", [])
+        return "; ".join(
+            f"({i + 1}) {correct_text(g['type'], g, correct.get(str(i)))}"
+            for i, g in enumerate(gaps)
+        )
+    return str(correct)

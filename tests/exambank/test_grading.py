@@ -186,3 +186,14 @@ def test_correct_response_grades_full_marks_for_every_type():
     }
     for qtype, data in cases.items():
         assert grade(qtype, data, grading.correct_response(qtype, data)).fraction == 1.0, qtype
+
+
+def test_right_answers_read_well_on_the_review_page():
+    from exambank.rendering import correct_text
+
+    matching = {"pairs": [{"left": "แมว", "right": "cat"}, {"left": "หมา", "right": "dog"}]}
+    assert correct_text("matching", matching, {}) == "แมว → cat; หมา → dog"
+    assert correct_text("multichoice", MC, "b") == "5"
+    assert correct_text("multichoice", MULTI, ["a", "b"]) == "2, 4"
+    assert correct_text("truefalse", {"answer": False}, False) == "ผิด (False)"
+    assert correct_text("ordering", {"items": ["ก", "ข"]}, ["ก", "ข"]) == "ก → ข"
