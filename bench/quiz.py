@@ -5,9 +5,10 @@
 Serves the site with gunicorn (real processes, 127.0.0.1 only) on PostgreSQL
 (KHLANG_BENCH_DATABASE_URL, default a scratch database ``khlang_bench_quiz`` on
 the local server; it is dropped and created). Simulated students, one thread
-each, start within a 10-second window, save every answer (think time
-compressed), and submit; some retry their start and double-click submit, as
-real ones do. Then the database is checked: every answer is stored and each
+each, start within a 10-second window, save every answer, and submit. Think
+time is compressed: a student spends ~30–60 s on a question, here ``--think``
+seconds on average (3 s; 1.2 s with --quick; 0 for a stampede with no pause).
+Some students retry their start and double-click submit, as real ones do. Then the database is checked: every answer is stored and each
 student has exactly one finished attempt. Last line: one JSON object.
 """
 
@@ -91,6 +92,7 @@ def build_fixture(students: int, questions: int) -> tuple[int, list[tuple[str, s
 class Student(threading.Thread):
     def __init__(self, index, username, session, quiz_id, questions, start_at, results, rng_seed):
         super().__init__(daemon=True)
+        self.think = 0.0
         self.index, self.username, self.session = index, username, session
         self.quiz_id, self.questions, self.start_at = quiz_id, questions, start_at
         self.results = results
@@ -140,7 +142,7 @@ class Student(threading.Thread):
                 return
             attempt = urlparse(location).path.rstrip("/").split("/")[-1]
             for position in range(1, self.questions + 1):
-                time.sleep(self.rng.uniform(0, 0.02))  # think time, compressed
+                time.sleep(self.rng.uniform(0.5, 1.5) * self.think)  # think time, compressed
                 answer = "abcd"[(self.index + position) % 4]
                 response, spent = self.request(
                     conn, "POST", f"/exams/attempt/{attempt}/save/",
@@ -209,9 +211,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
+    parser.add_argument("--think", type=float, help="mean seconds between answers")
     args = parser.parse_args()
     students = args.students or (60 if args.quick else 300)
     window = 5.0 if args.quick else 10.0
+    think = args.think if args.think is not None else (1.2 if args.quick else 3.0)
     url = os.environ.get("KHLANG_BENCH_DATABASE_URL", DEFAULT_DB)
     ensure_database(url, args.fresh)
     var_dir = django_on_scratch_database(url)
@@ -269,6 +273,7 @@ def main() -> None:
             for i, (username, session) in enumerate(sessions)
         ]
         for thread in threads:
+            thread.think = think
             thread.start()
         for thread in threads:
             thread.join(timeout=600)
@@ -290,6 +295,7 @@ def main() -> None:
                 "bench": "quiz",
                 "students": students,
                 "questions": args.questions,
+                "think_s": think,
                 "errors": results["errors"]
                 + check["students_without_exactly_one_finished_attempt"],
                 "lost_answers": check["lost_answers"],

@@ -280,16 +280,14 @@ def save_answer(
     return Saved(bool(updated), attempt)
 
 
-@dataclass(frozen=True)
-class FinishedAttempt:
-    attempt: Attempt
-    newly_finished: bool
+RESULT_FIELDS = ["state", "submitted_at", "closed_by_timer", "graded_at", "marks", "score"]
 
 
-def _grade_slots(attempt: Attempt) -> None:
+def _grade_slots(attempt: Attempt, slots: list[AttemptSlot] | None = None) -> None:
     marks = Decimal(0)
     pending = False
-    slots = list(attempt.slots.select_related("version"))
+    if slots is None:
+        slots = list(attempt.slots.select_related("version"))
     for slot in slots:
         if slot.graded_by_id is None:  # a teacher's mark stands; the rest regrade alike
             result = grading.grade(slot.version.qtype, slot.version.data, slot.response)
@@ -350,8 +348,9 @@ def submit_attempt(
             return attempt
         hard = attempt.hard_deadline
         in_time = hard is None or now <= hard
+        slots = list(attempt.slots.select_related("version"))
         if final_responses and in_time:
-            by_position = {s.position: s for s in attempt.slots.all()}
+            by_position = {s.position: s for s in slots}
             changed = []
             for position, response in final_responses.items():
                 slot = by_position.get(int(position))
@@ -362,10 +361,10 @@ def submit_attempt(
             AttemptSlot.objects.bulk_update(changed, ["response", "sequence", "saved_at"])
         attempt.submitted_at = now if in_time or hard is None else hard
         attempt.closed_by_timer = by_timer or not in_time
-        _grade_slots(attempt)
+        _grade_slots(attempt, slots)
         if attempt.state == AttemptState.FINISHED:
             _finish(attempt, now)
-        attempt.save()
+        attempt.save(update_fields=RESULT_FIELDS)
     return attempt
 
 
@@ -389,7 +388,7 @@ def grade_by_hand(slot: AttemptSlot, fraction: float, comment: str, teacher) -> 
             _finish(attempt, now)
         elif was_finished:
             attempt.score = float(attempt.marks / attempt.max_marks) if attempt.max_marks else 0
-        attempt.save()
+        attempt.save(update_fields=RESULT_FIELDS)
     return attempt
 
 

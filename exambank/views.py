@@ -177,7 +177,10 @@ def attempt_submit(request, pk: int):
     if attempt.user_id != request.user.pk:
         raise PermissionDenied
     responses = {}
-    if attempt.state == AttemptState.IN_PROGRESS:
+    # A script-driven page has saved every answer already; a page without
+    # JavaScript posts them all here.
+    has_answers = any(key.startswith("q") for key in request.POST)
+    if attempt.state == AttemptState.IN_PROGRESS and has_answers:
         for slot in attempt.slots.select_related("version"):
             responses[slot.position] = response_from_form(
                 slot.version.qtype,
