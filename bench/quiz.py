@@ -4,12 +4,13 @@
 
 Serves the site with gunicorn (real processes, 127.0.0.1 only) on PostgreSQL
 (KHLANG_BENCH_DATABASE_URL, default a scratch database ``khlang_bench_quiz`` on
-the local server; it is dropped and created). Simulated students, one thread
-each, start within a 10-second window, save every answer, and submit. Think
-time is compressed: a student spends ~30–60 s on a question, here ``--think``
-seconds on average (3 s; 1.2 s with --quick; 0 for a stampede with no pause).
-Some students retry their start and double-click submit, as real ones do. Then the database is checked: every answer is stored and each
-student has exactly one finished attempt. Last line: one JSON object.
+the local server; created once and kept, --fresh drops it first). Simulated
+students, one thread each, start within a 10-second window, save every
+answer, and submit. Think time is compressed: a student spends ~30–60 s on a
+question, here ``--think`` seconds on average (3 s; 1.2 s with --quick; 0 for
+a stampede with no pause). Some students retry their start and double-click
+submit, as real ones do. Then the database is checked: every answer is stored
+and each student has exactly one finished attempt. Last line: one JSON object.
 """
 
 from __future__ import annotations
