@@ -21,7 +21,7 @@ from core.models import User
 
 from . import actions, grading
 from .formats import QuestionImportError
-from .models import Quiz, QuizMode
+from .models import Attempt, AttemptState, Quiz, QuizMode
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/tlwg/Garuda.ttf",
@@ -204,6 +204,10 @@ def import_answer_sheet(quiz: Quiz, filename: str, content: bytes, teacher) -> l
             errors.append(
                 RowError(line, "student", f"ไม่พบนักเรียน {username}", f"unknown student {username!r}")
             )
+            continue
+        if Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS).exists():
+            errors.append(RowError(line, "student", f"{username} กำลังทำแบบทดสอบนี้ออนไลน์อยู่",
+                                   f"{username} has an online attempt in progress"))  # fmt: skip
             continue
         responses = {}
         for number, (version, _) in enumerate(planned, start=1):

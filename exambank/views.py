@@ -32,6 +32,7 @@ from .models import (
     Question,
     Quiz,
     ReviewWhen,
+    visible_to_school,
 )
 from .rendering import response_from_form, slot_view
 from .tasks import compute_item_analysis_task
@@ -372,6 +373,7 @@ def import_view(request):
         raise PermissionDenied
     categories = Category.objects.all()
     if not request.user.is_superuser and request.user.school_id:
+        # Import into the school's own categories or the area's, never another school's.
         categories = categories.filter(Q(school=request.user.school_id) | Q(school__isnull=True))
     errors: list[str] = []
     if request.method == "POST":
@@ -400,7 +402,10 @@ def import_view(request):
 def export_view(request, pk: int, fmt: str):
     if not request.user.has_perm("exambank.view_question"):
         raise PermissionDenied
-    category = get_object_or_404(Category, pk=pk)
+    categories = Category.objects.all()
+    if not request.user.is_superuser and request.user.school_id:
+        categories = categories.filter(visible_to_school(request.user.school_id))
+    category = get_object_or_404(categories, pk=pk)
     ids, frontier = [category.pk], [category.pk]
     while frontier:  # the category and everything below it
         frontier = list(Category.objects.filter(parent__in=frontier).values_list("pk", flat=True))

@@ -352,3 +352,33 @@ def test_stale_analyses_are_found(db, student):
     assert stale_quiz_ids() == [quiz.pk]
     compute_item_analysis(quiz)
     assert stale_quiz_ids() == []
+
+
+def test_paper_sheet_refuses_a_student_mid_online_attempt(db, teacher, student):
+    from exambank.formats import QuestionImportError
+    from exambank.paper import import_answer_sheet
+
+    quiz = make_quiz(1)
+    online = actions.start_attempt(quiz, student, "online")
+    with pytest.raises(QuestionImportError) as exc:
+        import_answer_sheet(quiz, "s.csv", b"student,1\nnong,A\n", teacher)
+    assert "line 2 field student" in str(exc.value) and "in progress" in str(exc.value)
+    online.refresh_from_db()
+    assert online.state == AttemptState.IN_PROGRESS and Attempt.objects.count() == 1
+
+
+def test_export_of_another_schools_private_category_is_refused(db, teacher, school, client):
+    from core.models import School
+    from tests.exambank.helpers import mc_question
+
+    other = School.objects.create(code="4", name="อื่น", network=school.network, district="x",
+                                  size_class="small", link_type="adsl")  # fmt: skip
+    private = Category.objects.create(name="ลับ", school=other)
+    mc_question(private, "ข้อลับ")
+    client.force_login(teacher)
+    assert client.get(reverse("exambank:export", args=[private.pk, "gift"])).status_code == 404
+    private.published = True
+    private.save()
+    assert (
+        "ข้อลับ" in client.get(reverse("exambank:export", args=[private.pk, "gift"])).content.decode()
+    )
