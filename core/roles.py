@@ -30,6 +30,11 @@ _AUTHORING = [
     "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
     "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
     "wagtailmedia.add_media", "wagtailmedia.change_media",
+    # Exam bank: teachers write questions and quizzes and read their results.
+    "exambank.add_question", "exambank.change_question", "exambank.view_question",
+    "exambank.add_category", "exambank.change_category", "exambank.view_category",
+    "exambank.add_quiz", "exambank.change_quiz", "exambank.view_quiz",
+    "exambank.view_attempt",
 ]  # fmt: skip
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     STUDENT: [],

@@ -1,7 +1,14 @@
-"""Celery beat entries of this app, merged by khlang/celery.py.
+"""Celery beat entries of this app, merged by khlang/settings.py (plain data only)."""
 
-Plain data only (this module is imported before Django is set up):
-    BEAT_SCHEDULE = {"name": {"task": "app.tasks.something_task", "schedule": 60.0}}
-"""
-
-BEAT_SCHEDULE: dict = {}
+BEAT_SCHEDULE: dict = {
+    # Closes attempts whose time limit and grace period passed while the
+    # student's browser was gone; what they had saved is graded.
+    "exambank-close-overdue-attempts": {
+        "task": "exambank.tasks.close_overdue_attempts_task",
+        "schedule": 60.0,
+    },
+    "exambank-refresh-item-analyses": {
+        "task": "exambank.tasks.refresh_item_analyses_task",
+        "schedule": 3600.0,
+    },
+}

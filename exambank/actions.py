@@ -1,0 +1,422 @@
+"""Every state change of the exam bank goes through one of these functions.
+
+Start and submit are idempotent by construction: the database refuses a second
+in-progress attempt and a reused start key, submit locks the attempt row and
+does nothing to an attempt that is no longer in progress, and an answer is
+stored only when its client sequence number is newer than the stored one. So a
+double click, a retried POST or a reloaded page never makes two attempts and
+never loses or rewinds an answer.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core.signals import quiz_attempt_finished
+from core.usage import record_event
+
+from . import grading
+from .models import (
+    Attempt,
+    AttemptSlot,
+    AttemptState,
+    Question,
+    QuestionVersion,
+    Quiz,
+    QuizMode,
+    VersionStatus,
+    visible_to_school,
+)
+from .selection import BlueprintShortage, Rule, draw_blueprint, shuffled
+
+VERSIONED_FIELDS = ["status", "qtype", "name", "text", "general_feedback", "data", "default_mark"]
+
+
+class AttemptRefused(Exception):
+    """The quiz cannot be started or the answer cannot be taken; message is Thai / English."""
+
+
+# --- Questions ------------------------------------------------------------------
+
+
+def snapshot_version(question: Question, user=None) -> QuestionVersion:
+    """Freeze the question's current state as a new version (unless nothing changed)."""
+    latest = question.versions.order_by("-number").first()
+    state = {f: getattr(question, f) for f in VERSIONED_FIELDS}
+    if latest is not None and all(
+        str(getattr(latest, f)) == str(state[f]) if f != "data" else latest.data == state[f]
+        for f in VERSIONED_FIELDS
+    ):
+        return latest
+    for _ in range(3):
+        number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                return QuestionVersion.objects.create(
+                    question=question, number=number, created_by=user, **state
+                )
+        except IntegrityError:
+            continue  # someone saved the same question at the same moment
+    raise RuntimeError("could not number a new question version")
+
+
+def save_question(question: Question, user=None) -> QuestionVersion:
+    with transaction.atomic():
+        question.save()
+        return snapshot_version(question, user)
+
+
+def set_version_status(version: QuestionVersion, status: str, user=None) -> QuestionVersion:
+    """Hide or release a question: a new version, so old attempts keep theirs."""
+    question = version.question
+    question.status = status
+    return save_question(question, user)
+
+
+def latest_ready_versions(question_ids) -> dict[int, QuestionVersion]:
+    """The newest ready version of each question, in one query (a class starts at once)."""
+    latest: dict[int, QuestionVersion] = {}
+    versions = QuestionVersion.objects.filter(
+        question_id__in=list(question_ids), status=VersionStatus.READY
+    ).order_by("question_id", "-number")
+    for version in versions:
+        latest.setdefault(version.question_id, version)
+    return latest
+
+
+def version_for_slot(slot, latest: dict[int, QuestionVersion] | None = None) -> QuestionVersion:
+    if slot.version_id:
+        return slot.version
+    if latest is None:
+        latest = latest_ready_versions([slot.question_id])
+    version = latest.get(slot.question_id)
+    if version is None:
+        raise AttemptRefused(
+            f"ข้อสอบ {slot.question} ยังไม่มีฉบับที่พร้อมใช้ / question {slot.question} has no ready version"
+        )
+    return version
+
+
+# --- Attempts -------------------------------------------------------------------
+
+
+def _layout(version: QuestionVersion, rng: random.Random, shuffle: bool) -> dict:
+    data = version.data
+    if version.qtype == "multichoice":
+        ids = [c["id"] for c in data.get("choices", [])]
+        return {"choices": shuffled(ids, rng, shuffle and data.get("shuffle", True))}
+    if version.qtype == "matching":
+        rights = [p["right"] for p in data.get("pairs", [])] + list(data.get("extra_rights", []))
+        return {"rights": shuffled(sorted(set(rights)), rng)}
+    if version.qtype == "ordering":
+        items = list(data.get("items", []))
+        order = shuffled(items, rng)
+        if len(items) > 1 and order == items:
+            order = items[1:] + items[:1]  # never show the answer as the starting order
+        return {"items": order}
+    if version.qtype == "cloze":
+        gaps = {}
+        for index, gap in enumerate(data.get("gaps", [])):
+            if gap["type"] == "multichoice":
+                ids = [c["id"] for c in gap.get("choices", [])]
+                gaps[str(index)] = shuffled(ids, rng, shuffle)
+        return {"gaps": gaps}
+    return {}
+
+
+def seen_questions(quiz: Quiz, user) -> set[int]:
+    return set(
+        AttemptSlot.objects.filter(attempt__quiz=quiz, attempt__user=user).values_list(
+            "version__question_id", flat=True
+        )
+    )
+
+
+def plan_slots(
+    quiz: Quiz, user, rng: random.Random, shuffle: bool = True
+) -> list[tuple[QuestionVersion, Decimal]]:
+    """The versions (and marks) of a new attempt, in the order the student sees them."""
+    if quiz.mode == QuizMode.BLUEPRINT:
+        rules = list(quiz.blueprint.all())
+        pools = []
+        for rule in rules:
+            questions = Question.objects.filter(
+                visible_to_school(quiz.school_id, "category__"),
+                versions__status=VersionStatus.READY,
+            )
+            if rule.indicator_id:
+                questions = questions.filter(indicators=rule.indicator_id)
+            if rule.difficulty:
+                questions = questions.filter(difficulty=rule.difficulty)
+            if rule.category_id:
+                questions = questions.filter(category=rule.category_id)
+            pools.append(
+                Rule(tuple(sorted(set(questions.values_list("pk", flat=True)))), rule.count)
+            )
+        try:
+            drawn = draw_blueprint(pools, seen_questions(quiz, user), rng)
+        except BlueprintShortage as exc:
+            raise AttemptRefused(str(exc)) from exc
+        by_id = {q.pk: q for q in Question.objects.filter(pk__in=[q for _, q in drawn])}
+        latest = latest_ready_versions(by_id)
+        planned = [(latest[q], rules[i].mark) for i, q in drawn]
+    else:
+        slots = list(quiz.slots.select_related("question", "version"))
+        latest = latest_ready_versions(s.question_id for s in slots if not s.version_id)
+        planned = [(version_for_slot(s, latest), s.mark) for s in slots]
+    return shuffled(planned, rng, shuffle and quiz.shuffle_questions)
+
+
+def _open_attempt(quiz: Quiz, user, key: str) -> Attempt | None:
+    return (
+        Attempt.objects.filter(user=user, start_key=key).first()
+        or Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS).first()
+    )
+
+
+def start_attempt(quiz: Quiz, user, key: str, now=None, on_paper: bool = False) -> Attempt:
+    """Start (or return the already started) attempt; safe to call twice with the same key.
+
+    ``on_paper`` lays the questions out in the printed order (no shuffles) for a
+    paper test's answer sheet, which is graded whenever the teacher uploads it.
+    """
+    existing = _open_attempt(quiz, user, key)
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    if not on_paper and not quiz.is_open(now):
+        raise AttemptRefused("แบบทดสอบนี้ยังไม่เปิดหรือปิดแล้ว / this quiz is not open")
+    done = Attempt.objects.filter(quiz=quiz, user=user).count()
+    if not on_paper and quiz.attempts_allowed and done >= quiz.attempts_allowed:
+        raise AttemptRefused(
+            f"ทำครบ {quiz.attempts_allowed} ครั้งแล้ว / all {quiz.attempts_allowed} attempts used"
+        )
+    seed = random.SystemRandom().getrandbits(48)
+    rng = random.Random(seed)
+    planned = plan_slots(quiz, user, rng, shuffle=not on_paper)
+    deadline = None
+    if quiz.time_limit_seconds and not on_paper:
+        deadline = now + timezone.timedelta(seconds=quiz.time_limit_seconds)
+    if quiz.close_at and not on_paper and (deadline is None or deadline > quiz.close_at):
+        deadline = quiz.close_at
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=done + 1,
+                start_key=key,
+                seed=seed,
+                started_at=now,
+                deadline=deadline,
+                on_paper=on_paper,
+                max_marks=sum((mark for _, mark in planned), Decimal(0)),
+            )
+            AttemptSlot.objects.bulk_create(
+                AttemptSlot(
+                    attempt=attempt,
+                    position=position,
+                    version=version,
+                    mark=mark,
+                    layout=_layout(version, rng, quiz.shuffle_choices and not on_paper),
+                )
+                for position, (version, mark) in enumerate(planned, start=1)
+            )
+    except IntegrityError:
+        # A concurrent request with this key (or another tab) won the race.
+        existing = _open_attempt(quiz, user, key)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def _check_open(attempt: Attempt, now) -> None:
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise AttemptRefused("ส่งคำตอบชุดนี้แล้ว / this attempt was already submitted")
+    hard = attempt.hard_deadline
+    if hard is not None and now > hard:
+        raise AttemptRefused("หมดเวลาทำแบบทดสอบแล้ว / the time limit has passed")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """Truthy when the answer was stored; ``attempt`` is the (locked, checked) attempt."""
+
+    stored: bool
+    attempt: Attempt
+
+    def __bool__(self) -> bool:
+        return self.stored
+
+
+def save_answer(
+    attempt_id: int, position: int, response, sequence: int, now=None, user_id: int | None = None
+) -> Saved:
+    """Store one answer if ``sequence`` is newer than the stored one (falsy if it was older).
+
+    The attempt row is locked (FOR NO KEY UPDATE) so an answer and a submit of
+    the same attempt never interleave; other students never wait on it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempts = Attempt.objects.select_for_update(no_key=True, of=("self",))
+        if user_id is not None:
+            attempts = attempts.filter(user_id=user_id)
+        # DoesNotExist here means the attempt is not this student's.
+        attempt = attempts.select_related("quiz").get(pk=attempt_id)
+        _check_open(attempt, now)
+        updated = AttemptSlot.objects.filter(
+            attempt_id=attempt_id, position=position, sequence__lt=sequence
+        ).update(response=response, sequence=sequence, saved_at=now)
+        if not updated and not attempt.slots.filter(position=position).exists():
+            raise AttemptRefused(f"ไม่มีข้อที่ {position} / there is no question {position}")
+    return Saved(bool(updated), attempt)
+
+
+RESULT_FIELDS = ["state", "submitted_at", "closed_by_timer", "graded_at", "marks", "score"]
+
+
+def _grade_slots(attempt: Attempt, slots: list[AttemptSlot] | None = None) -> None:
+    marks = Decimal(0)
+    pending = False
+    if slots is None:
+        slots = list(attempt.slots.select_related("version"))
+    for slot in slots:
+        if slot.graded_by_id is None:  # a teacher's mark stands; the rest regrade alike
+            result = grading.grade(slot.version.qtype, slot.version.data, slot.response)
+            if result.needs_manual and (slot.response in (None, "")):
+                result = grading.Grade(0.0)  # nothing written: nothing to grade by hand
+            slot.fraction = result.fraction
+            slot.needs_manual = result.needs_manual
+        pending = pending or slot.needs_manual
+        if slot.fraction is not None:
+            marks += Decimal(str(slot.fraction)) * slot.mark
+    AttemptSlot.objects.bulk_update(slots, ["fraction", "needs_manual"])
+    attempt.marks = max(Decimal(0), marks).quantize(Decimal("0.001"))
+    attempt.state = AttemptState.NEEDS_GRADING if pending else AttemptState.FINISHED
+
+
+def _finish(attempt: Attempt, now) -> None:
+    """Record the result and tell the rest of the site, once, after commit."""
+    attempt.graded_at = now
+    attempt.score = float(attempt.marks / attempt.max_marks) if attempt.max_marks else 0.0
+    quiz = attempt.quiz
+    passed = attempt.score >= float(quiz.pass_fraction)
+    record_event(
+        service="exambank",
+        action="attempt",
+        obj=quiz,
+        user=attempt.user,
+        seconds=max(0.0, ((attempt.submitted_at or now) - attempt.started_at).total_seconds()),
+        value=attempt.score,
+        key=f"exambank:attempt:{attempt.pk}",
+    )
+    score = attempt.score
+    transaction.on_commit(
+        lambda: quiz_attempt_finished.send(
+            sender=Attempt,
+            user=attempt.user,
+            quiz=quiz,
+            attempt=attempt,
+            score=score,
+            passed=passed,
+        )
+    )
+
+
+def submit_attempt(
+    attempt_id: int, final_responses: dict | None = None, now=None, by_timer: bool = False
+) -> Attempt:
+    """Close and grade an attempt. Calling it again returns the graded attempt unchanged.
+
+    ``final_responses`` ({position: response}) is what the page showed when the
+    student pressed submit; it is taken only while time remains.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update().select_related("quiz", "user").get(pk=attempt_id)
+        )
+        if attempt.state != AttemptState.IN_PROGRESS:
+            return attempt
+        hard = attempt.hard_deadline
+        in_time = hard is None or now <= hard
+        slots = list(attempt.slots.select_related("version"))
+        if final_responses and in_time:
+            by_position = {s.position: s for s in slots}
+            changed = []
+            for position, response in final_responses.items():
+                slot = by_position.get(int(position))
+                if response in (None, "", [], {}) or slot is None or slot.response == response:
+                    continue
+                slot.response, slot.sequence, slot.saved_at = response, slot.sequence + 1, now
+                changed.append(slot)
+            AttemptSlot.objects.bulk_update(changed, ["response", "sequence", "saved_at"])
+        attempt.submitted_at = now if in_time or hard is None else hard
+        attempt.closed_by_timer = by_timer or not in_time
+        _grade_slots(attempt, slots)
+        if attempt.state == AttemptState.FINISHED:
+            _finish(attempt, now)
+        attempt.save(update_fields=RESULT_FIELDS)
+    return attempt
+
+
+def grade_by_hand(slot: AttemptSlot, fraction: float, comment: str, teacher) -> Attempt:
+    """A teacher's mark for an essay; the attempt finishes when nothing is left to mark."""
+    now = timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("quiz", "user")
+        attempt = attempt.get(pk=slot.attempt_id)
+        slot = AttemptSlot.objects.select_for_update().get(pk=slot.pk)
+        slot.fraction = max(0.0, min(1.0, float(fraction)))
+        slot.needs_manual = False
+        slot.comment = comment
+        slot.graded_by = teacher
+        slot.save(update_fields=["fraction", "needs_manual", "comment", "graded_by"])
+        if attempt.state == AttemptState.IN_PROGRESS:
+            return attempt
+        was_finished = attempt.state == AttemptState.FINISHED
+        _grade_slots(attempt)
+        if attempt.state == AttemptState.FINISHED and not was_finished:
+            _finish(attempt, now)
+        elif was_finished:
+            attempt.score = float(attempt.marks / attempt.max_marks) if attempt.max_marks else 0
+        attempt.save(update_fields=RESULT_FIELDS)
+    return attempt
+
+
+def overdue_attempt_ids(now=None) -> list[int]:
+    now = now or timezone.now()
+    ids = []
+    for pk, deadline, grace in Attempt.objects.filter(
+        state=AttemptState.IN_PROGRESS, deadline__isnull=False, deadline__lt=now
+    ).values_list("pk", "deadline", "quiz__grace_seconds"):
+        if deadline + timezone.timedelta(seconds=grace) < now:
+            ids.append(pk)
+    return ids
+
+
+def close_overdue_attempts(now=None) -> int:
+    """Submit every attempt whose time (plus grace) ran out; what was saved counts."""
+    now = now or timezone.now()
+    closed = 0
+    for pk in overdue_attempt_ids(now):
+        attempt = submit_attempt(pk, now=now, by_timer=True)
+        closed += attempt.closed_by_timer
+    return closed
+
+
+def quiz_grade(quiz: Quiz, user) -> float | None:
+    scores = list(
+        Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.FINISHED)
+        .order_by("number")
+        .values_list("score", flat=True)
+    )
+    return grading.combine_attempt_scores(quiz.grading_method, scores)

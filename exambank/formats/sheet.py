@@ -1,0 +1,221 @@
+"""The spreadsheet template (CSV UTF-8) teachers fill in with Excel or LibreOffice.
+
+One question per row. ``answer`` holds the right choice letters (A or ก; several
+separated by commas for a multiple-answer question), T/F (ถูก/ผิด), short
+answers separated by |, or a number with an optional :tolerance.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from core.csv_import import RowError, read_rows, require
+
+from . import ParsedQuestion, label
+
+CHOICE_COLUMNS = ["choice_a", "choice_b", "choice_c", "choice_d", "choice_e"]
+COLUMNS = ["type", "question", "answer"]
+# The template's column order: what a teacher fills in, left to right.
+TEMPLATE_COLUMNS = ["type", "name", "question", *CHOICE_COLUMNS, "answer", "feedback", "mark",
+                    "subject", "grade", "indicator", "difficulty", "tags"]  # fmt: skip
+OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in COLUMNS]
+TYPE_WORDS = {
+    "multichoice": {"mc", "multichoice", "ปรนัย", "เลือกตอบ"},
+    "truefalse": {"tf", "truefalse", "ถูกผิด", "ถูก/ผิด"},
+    "shortanswer": {"short", "shortanswer", "เติมคำ", "คำตอบสั้น"},
+    "numerical": {"numerical", "number", "ตัวเลข"},
+    "essay": {"essay", "อัตนัย", "เรียงความ"},
+}
+LETTERS = {**{chr(65 + i): i for i in range(5)}, **{c: i for i, c in enumerate("กขคงจ")}}
+DIFFICULTY = {
+    "easy": "easy",
+    "ง่าย": "easy",
+    "medium": "medium",
+    "ปานกลาง": "medium",
+    "hard": "hard",
+    "ยาก": "hard",
+    "": "",
+}
+
+
+def template_csv() -> str:
+    """An empty template with two example rows, BOM first so Excel reads it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow(
+        [
+            "ปรนัย",
+            "บวกเลข",
+            "2 + 3 เท่ากับเท่าไร",
+            "4",
+            "5",
+            "6",
+            "7",
+            "",
+            "ข",
+            "2 + 3 = 5",
+            "1",
+            "ค",
+            "ป.1",
+            "",
+            "ง่าย",
+            "บวก",
+        ]
+    )
+    writer.writerow(
+        [
+            "เติมคำ",
+            "เมืองหลวง",
+            "เมืองหลวงของไทยคือ",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "กรุงเทพมหานคร|กรุงเทพ",
+            "",
+            "1",
+            "ส",
+            "ป.4",
+            "",
+            "ปานกลาง",
+            "",
+        ]
+    )
+    return "\ufeff" + out.getvalue()
+
+
+def _qtype(value: str) -> str | None:
+    word = value.strip().lower()
+    return next((k for k, words in TYPE_WORDS.items() if word in words), None)
+
+
+def parse_sheet(path: Path | str) -> tuple[list[ParsedQuestion], list[RowError]]:
+    questions, errors = [], []
+    for line, row in read_rows(path, COLUMNS, OPTIONAL):
+        before = len(errors)
+        kind = require(row, "type", line, errors, "ชนิดข้อสอบ")
+        text = require(row, "question", line, errors, "โจทย์")
+        qtype = _qtype(kind) if kind else None
+        if kind and qtype is None:
+            errors.append(RowError(line, "type", f"ไม่รู้จักชนิด {kind}", f"unknown type {kind!r}"))
+        answer = row.get("answer", "")
+        data: dict = {}
+        if qtype == "multichoice":
+            texts = [row.get(c, "") for c in CHOICE_COLUMNS]
+            choices = [t for t in texts if t]
+            letters = [a.strip().upper() for a in answer.replace("，", ",").split(",") if a.strip()]
+            bad = [a for a in letters if a not in LETTERS or LETTERS[a] >= len(choices)]
+            if len(choices) < 2:
+                errors.append(
+                    RowError(
+                        line,
+                        "choice_a",
+                        "ต้องมีตัวเลือกอย่างน้อย 2 ข้อ",
+                        "at least two choices are needed",
+                    )
+                )
+            elif not letters or bad:
+                errors.append(
+                    RowError(
+                        line,
+                        "answer",
+                        "คำตอบต้องเป็นตัวอักษรของตัวเลือก เช่น A หรือ ก",
+                        f"answer must name a choice letter (A or ก), got {answer!r}",
+                    )
+                )
+            else:
+                right = {LETTERS[a] for a in letters}
+                share = 1.0 / len(right)
+                data = {
+                    "single": len(right) == 1,
+                    "choices": [
+                        {
+                            "id": label(i),
+                            "text": t,
+                            "fraction": share if i in right else 0.0,
+                            "feedback": "",
+                        }
+                        for i, t in enumerate(choices)
+                    ],
+                }
+        elif qtype == "truefalse":
+            word = answer.strip().lower()
+            if word not in {"t", "true", "ถูก", "f", "false", "ผิด"}:
+                errors.append(
+                    RowError(
+                        line,
+                        "answer",
+                        "คำตอบต้องเป็น ถูก หรือ ผิด (T/F)",
+                        "answer must be T or F (ถูก/ผิด)",
+                    )
+                )
+            data = {"answer": word in {"t", "true", "ถูก"}}
+        elif qtype == "shortanswer":
+            answers = [a.strip() for a in answer.split("|") if a.strip()]
+            if not answers:
+                errors.append(RowError(line, "answer", "ต้องระบุคำตอบ", "answer is required"))
+            data = {"answers": [{"text": a, "fraction": 1.0, "feedback": ""} for a in answers]}
+        elif qtype == "numerical":
+            value, _, tolerance = answer.partition(":")
+            try:
+                data = {
+                    "answers": [
+                        {
+                            "value": float(value),
+                            "tolerance": float(tolerance or 0),
+                            "fraction": 1.0,
+                            "feedback": "",
+                        }
+                    ]
+                }
+            except ValueError:
+                errors.append(
+                    RowError(
+                        line,
+                        "answer",
+                        "คำตอบต้องเป็นตัวเลข เช่น 3.14:0.01",
+                        f"answer must be a number like 3.14:0.01, got {answer!r}",
+                    )
+                )
+        mark = row.get("mark") or "1"
+        try:
+            mark_value = float(mark)
+        except ValueError:
+            errors.append(
+                RowError(line, "mark", "คะแนนต้องเป็นตัวเลข", f"mark must be a number, got {mark!r}")
+            )
+            mark_value = 1.0
+        difficulty = DIFFICULTY.get(row.get("difficulty", "").strip().lower())
+        if difficulty is None:
+            errors.append(
+                RowError(
+                    line,
+                    "difficulty",
+                    "ความยากต้องเป็น ง่าย ปานกลาง หรือ ยาก",
+                    "difficulty must be easy, medium or hard",
+                )
+            )
+        if len(errors) > before:
+            continue
+        questions.append(
+            ParsedQuestion(
+                qtype=qtype,
+                text=text,
+                line=line,
+                name=row.get("name") or text[:60],
+                general_feedback=row.get("feedback", ""),
+                data=data,
+                default_mark=mark_value,
+                text_format="plain",
+                tags=[t.strip() for t in row.get("tags", "").split(",") if t.strip()],
+                difficulty=difficulty or "",
+                subject=row.get("subject", ""),
+                grade=row.get("grade", ""),
+                indicator=row.get("indicator", ""),
+            )
+        )
+    return questions, errors

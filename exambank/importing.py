@@ -1,0 +1,154 @@
+"""Import and export of question files: all or nothing, every bad question named.
+
+Parsing is pure (exambank.formats); this module resolves curriculum codes and
+categories, then writes every question and its first version in one
+transaction, or raises ``QuestionImportError`` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.db import transaction
+
+from core.models import GradeLevel, Indicator, SubjectGroup
+
+from .actions import snapshot_version
+from .formats import ParsedQuestion, QuestionImportError, err
+from .formats.aiken import export_aiken, parse_aiken
+from .formats.gift import export_gift, parse_gift
+from .formats.moodlexml import export_moodle_xml, parse_moodle_xml
+from .formats.sheet import parse_sheet
+from .models import Category, Question
+
+FORMATS = {"gift": "GIFT", "aiken": "Aiken", "xml": "Moodle XML", "csv": "สเปรดชีต (CSV)"}
+
+
+def parse_file(filename: str, content: bytes, fmt: str) -> tuple[list[ParsedQuestion], list]:
+    if fmt == "xml":
+        return parse_moodle_xml(content)
+    if fmt == "csv":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(filename).name
+            path.write_bytes(content)
+            return parse_sheet(path)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        return [], [err(line, "ไฟล์ไม่ใช่ UTF-8", "the file is not UTF-8")]
+    if fmt == "gift":
+        return parse_gift(text)
+    if fmt == "aiken":
+        return parse_aiken(text)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _category_for(root: Category, path: str, cache: dict) -> Category:
+    node = root
+    for part in [p.strip() for p in path.split("/") if p.strip()]:
+        key = (node.pk, part)
+        if key not in cache:
+            cache[key], _ = Category.objects.get_or_create(
+                parent=node, school=root.school, name=part
+            )
+        node = cache[key]
+    return node
+
+
+def import_questions(
+    filename: str, content: bytes, fmt: str, category: Category, user=None
+) -> list[Question]:
+    parsed, errors = parse_file(filename, content, fmt)
+    subjects = {s.code: s for s in SubjectGroup.objects.all()}
+    grades = {g.code: g for g in GradeLevel.objects.all()}
+    indicators: dict[str, Indicator] = {}
+    wanted = {p.indicator for p in parsed if p.indicator}
+    if wanted:
+        indicators = {i.code: i for i in Indicator.objects.filter(code__in=wanted)}
+    for p in parsed:
+        if p.subject and p.subject not in subjects:
+            errors.append(
+                err(
+                    p.line,
+                    f"ไม่รู้จักกลุ่มสาระ {p.subject}",
+                    f"unknown subject group {p.subject!r}",
+                    "subject",
+                )
+            )
+        if p.grade and p.grade not in grades:
+            errors.append(
+                err(p.line, f"ไม่รู้จักระดับชั้น {p.grade}", f"unknown grade level {p.grade!r}", "grade")
+            )
+        if p.indicator and p.indicator not in indicators:
+            errors.append(
+                err(
+                    p.line,
+                    f"ไม่พบตัวชี้วัด {p.indicator}",
+                    f"unknown indicator {p.indicator!r}",
+                    "indicator",
+                )
+            )
+    if not parsed and not errors:
+        errors.append(err(None, "ไม่พบข้อสอบในไฟล์", "the file holds no questions"))
+    if errors:
+        errors.sort(key=lambda e: e.line or 0)
+        raise QuestionImportError(Path(filename).name, errors)
+    created = []
+    cache: dict = {}
+    with transaction.atomic():
+        for p in parsed:
+            data = dict(p.data)
+            data["text_format"] = p.text_format
+            question = Question.objects.create(
+                category=_category_for(category, p.category, cache),
+                qtype=p.qtype,
+                name=p.name[:255],
+                text=p.text,
+                general_feedback=p.general_feedback,
+                data=data,
+                default_mark=p.default_mark,
+                subject_group=subjects.get(p.subject),
+                grade_level=grades.get(p.grade),
+                difficulty=p.difficulty or "medium",
+                created_by=user,
+            )
+            if p.indicator:
+                question.indicators.add(indicators[p.indicator])
+            if p.tags:
+                question.tags.add(*p.tags)
+            snapshot_version(question, user)
+            created.append(question)
+    return created
+
+
+def to_parsed(question: Question, root: Category | None = None) -> ParsedQuestion:
+    data = dict(question.data)
+    text_format = data.pop("text_format", "html")
+    path = question.category.path
+    if root is not None and path.startswith(root.path):
+        path = path[len(root.path) :].lstrip("/")
+    return ParsedQuestion(
+        qtype=question.qtype,
+        text=question.text,
+        line=0,
+        name=question.name,
+        general_feedback=question.general_feedback,
+        data=data,
+        default_mark=float(question.default_mark),
+        category=path,
+        text_format=text_format,
+        tags=sorted(question.tags.names()),
+    )
+
+
+def export_questions(questions, fmt: str, root: Category | None = None) -> str:
+    parsed = [to_parsed(q, root) for q in questions]
+    if fmt == "gift":
+        return export_gift(parsed)
+    if fmt == "aiken":
+        return export_aiken(parsed)
+    if fmt == "xml":
+        return export_moodle_xml(parsed)
+    raise ValueError(f"unknown format {fmt!r}")

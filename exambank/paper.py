@@ -1,0 +1,240 @@
+"""Paper tests for schools without enough computers: a PDF, and its answer sheet back.
+
+PDF library: fpdf2 with HarfBuzz text shaping (uharfbuzz). Thai stacks vowels
+and tone marks above and below consonants; without a shaping engine (e.g.
+ReportLab's default) marks collide or float. fpdf2 + HarfBuzz positions them
+with the font's own GPOS/GSUB tables, needs no system libraries beyond a Thai
+TrueType font (Debian's fonts-thai-tlwg, installed by scripts/ensure-system.sh),
+and is pure Python on top of the uharfbuzz wheel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from pathlib import Path
+
+from django.db import transaction
+
+from core.csv_import import RowError
+from core.models import User
+
+from . import actions, grading
+from .formats import QuestionImportError
+from .models import Attempt, AttemptState, Quiz, QuizMode
+
+FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/tlwg/Garuda.ttf",
+    "/usr/share/fonts/truetype/tlwg/Loma.ttf",
+    "/usr/share/fonts/opentype/tlwg/Garuda.otf",
+    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+]
+THAI_CHOICE_LETTERS = "กขคงจฉชซฌญ"
+ANSWER_WORDS = {"ถูก": True, "t": True, "true": True, "ผิด": False, "f": False, "false": False}
+
+
+def thai_font() -> Path:
+    for candidate in FONT_CANDIDATES:
+        if Path(candidate).exists():
+            return Path(candidate)
+    raise FileNotFoundError(
+        "ไม่พบฟอนต์ภาษาไทย (ติดตั้ง fonts-thai-tlwg) / no Thai font found: install fonts-thai-tlwg"
+    )
+
+
+def paper_layout(quiz: Quiz):
+    """The printed questions, in order: the same plan an on-paper attempt gets."""
+    if quiz.mode != QuizMode.FIXED:
+        raise actions.AttemptRefused(
+            "พิมพ์ได้เฉพาะแบบทดสอบชุดเดียว / only fixed-question quizzes can be printed"
+        )
+    return actions.plan_slots(quiz, None, random.Random(0), shuffle=False)
+
+
+def _plain(html: str) -> str:
+    from django.utils.html import strip_tags
+
+    return strip_tags(html).replace("&nbsp;", " ").strip()
+
+
+def render_paper(quiz: Quiz, with_key: bool = True) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    font = thai_font()
+    pdf.add_font("thai", "", str(font))
+    pdf.set_text_shaping(True)
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.set_font("thai", size=16)
+    pdf.multi_cell(0, 9, quiz.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("thai", size=11)
+    pdf.multi_cell(
+        0,
+        7,
+        "ชื่อ-สกุล ........................................  ชั้น ........  เลขที่ ........",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    if quiz.intro:
+        pdf.multi_cell(0, 7, quiz.intro, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    planned = paper_layout(quiz)
+    keys = []
+    for number, (version, mark) in enumerate(planned, start=1):
+        pdf.set_font("thai", size=12)
+        pdf.multi_cell(
+            0,
+            7,
+            f"{number}. {_plain(version.text)}  ({mark:g} คะแนน)",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_font("thai", size=11)
+        data = version.data
+        key = ""
+        if version.qtype == "multichoice":
+            for index, choice in enumerate(data.get("choices", [])):
+                letter = THAI_CHOICE_LETTERS[index]
+                pdf.multi_cell(
+                    0,
+                    6.5,
+                    f"      {letter}. {_plain(choice['text'])}",
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
+                if float(choice.get("fraction", 0)) > 0:
+                    key += letter
+        elif version.qtype == "truefalse":
+            pdf.multi_cell(0, 6.5, "      ( ) ถูก     ( ) ผิด", new_x="LMARGIN", new_y="NEXT")
+            key = "ถูก" if data.get("answer") else "ผิด"
+        elif version.qtype == "matching":
+            rights = sorted(
+                {p["right"] for p in data.get("pairs", [])} | set(data.get("extra_rights", []))
+            )
+            for pair in data.get("pairs", []):
+                pdf.multi_cell(
+                    0, 6.5, f"      {pair['left']}  ........", new_x="LMARGIN", new_y="NEXT"
+                )
+            pdf.multi_cell(
+                0, 6.5, "      ตัวเลือก: " + " / ".join(rights), new_x="LMARGIN", new_y="NEXT"
+            )
+            key = "; ".join(f"{p['left']} → {p['right']}" for p in data.get("pairs", []))
+        else:
+            lines = 6 if version.qtype == "essay" else 1
+            for _ in range(lines):
+                pdf.multi_cell(0, 7, "      " + "." * 90, new_x="LMARGIN", new_y="NEXT")
+            correct = grading.correct_response(version.qtype, data)
+            key = "(ตรวจด้วยมือ)" if version.qtype == "essay" else str(correct or "")
+        keys.append((number, key))
+        pdf.ln(2)
+    if with_key:
+        pdf.add_page()
+        pdf.set_font("thai", size=14)
+        pdf.multi_cell(0, 8, f"เฉลย / Answer key: {quiz.title}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("thai", size=11)
+        for number, key in keys:
+            pdf.multi_cell(0, 6.5, f"{number}. {key}", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _sheet_response(qtype: str, data: dict, value: str):
+    value = value.strip()
+    if not value:
+        return None
+    if qtype == "multichoice":
+        ids = [c["id"] for c in data.get("choices", [])]
+        letters = [v.strip().upper() for v in value.replace(" ", "").split(",") if v.strip()]
+        picked = []
+        for letter in letters:
+            if letter in THAI_CHOICE_LETTERS:
+                index = THAI_CHOICE_LETTERS.index(letter)
+            elif len(letter) == 1 and "A" <= letter <= "Z":
+                index = ord(letter) - 65
+            elif letter.isdigit():
+                index = int(letter) - 1
+            else:
+                raise ValueError(letter)
+            if not 0 <= index < len(ids):
+                raise ValueError(letter)
+            picked.append(ids[index])
+        return picked[0] if data.get("single", True) and len(picked) == 1 else sorted(picked)
+    if qtype == "truefalse":
+        if value.lower() not in ANSWER_WORDS:
+            raise ValueError(value)
+        return ANSWER_WORDS[value.lower()]
+    return value
+
+
+def import_answer_sheet(quiz: Quiz, filename: str, content: bytes, teacher) -> list:
+    """Grade a class's paper answers: CSV columns ``student`` (username), 1, 2, … N.
+
+    All or nothing: an unknown student, a missing column or an answer that is
+    not one of the printed choices stops the import with every such cell named.
+    Importing the same file again changes nothing (the attempt key is the
+    file's content and the student).
+    """
+    import csv
+    import io
+
+    planned = paper_layout(quiz)
+    name = Path(filename).name
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise QuestionImportError(
+            name, [RowError(None, None, "ไฟล์ไม่ใช่ UTF-8", "not UTF-8")]
+        ) from None
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    wanted = ["student"] + [str(n) for n in range(1, len(planned) + 1)]
+    missing = [c for c in wanted if c not in columns]
+    if missing:
+        raise QuestionImportError(
+            name, [RowError(1, ", ".join(missing), "ไม่มีคอลัมน์ที่ต้องมี", "required column is missing")]
+        )
+    reader.fieldnames = columns
+    errors, rows = [], []
+    users = {u.username: u for u in User.objects.all()}
+    for row in reader:
+        line = reader.line_num
+        username = (row.get("student") or "").strip()
+        user = users.get(username)
+        if user is None:
+            errors.append(
+                RowError(line, "student", f"ไม่พบนักเรียน {username}", f"unknown student {username!r}")
+            )
+            continue
+        if Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS).exists():
+            errors.append(RowError(line, "student", f"{username} กำลังทำแบบทดสอบนี้ออนไลน์อยู่",
+                                   f"{username} has an online attempt in progress"))  # fmt: skip
+            continue
+        responses = {}
+        for number, (version, _) in enumerate(planned, start=1):
+            try:
+                responses[number] = _sheet_response(
+                    version.qtype, version.data, row.get(str(number)) or ""
+                )
+            except ValueError:
+                errors.append(
+                    RowError(
+                        line,
+                        str(number),
+                        "คำตอบไม่ตรงกับตัวเลือกที่พิมพ์",
+                        f"answer {row.get(str(number))!r} is not a printed choice",
+                    )
+                )
+        rows.append((user, responses))
+    if errors or not rows:
+        raise QuestionImportError(
+            name, errors or [RowError(None, None, "ไม่มีแถวข้อมูล", "the file has no data rows")]
+        )
+    digest = hashlib.sha256(content).hexdigest()[:32]
+    attempts = []
+    with transaction.atomic():
+        for user, responses in rows:
+            attempt = actions.start_attempt(
+                quiz, user, f"paper:{digest}:{user.pk}"[:64], on_paper=True
+            )
+            attempts.append(actions.submit_attempt(attempt.pk, responses))
+    return attempts

@@ -1,0 +1,178 @@
+"""From attempt slots to what a page shows, and from a posted form back to a response.
+
+One parser (``response_from_form``) serves the per-answer autosave, the
+no-JavaScript submit and the review, so what the student saw is what is stored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import mark_safe
+from wagtail.rich_text import expand_db_html
+
+from . import grading
+
+
+def question_html(text: str, data: dict) -> str:
+    fmt = data.get("text_format", "html")
+    if fmt in {"html", "moodle"} and ("<" in text):
+        return expand_db_html(text)
+    return linebreaks(escape(text))
+
+
+def response_from_form(qtype: str, data: dict, layout: dict, post, prefix: str):
+    """Read a question's response from form fields named ``{prefix}`` / ``{prefix}_…``."""
+    if qtype == "multichoice":
+        if data.get("single", True):
+            return post.get(prefix) or None
+        return sorted(post.getlist(prefix)) or None
+    if qtype == "truefalse":
+        value = post.get(prefix)
+        return None if value in (None, "") else value == "true"
+    if qtype in {"shortanswer", "numerical", "essay"}:
+        value = post.get(prefix, "")
+        return value if value.strip() else None
+    if qtype == "matching":
+        answer = {
+            str(i): post.get(f"{prefix}_m{i}", "")
+            for i in range(len(data.get("pairs", [])))
+            if post.get(f"{prefix}_m{i}")
+        }
+        return answer or None
+    if qtype == "ordering":
+        items = layout.get("items", data.get("items", []))
+        ranks = []
+        for i, item in enumerate(items):
+            value = post.get(f"{prefix}_o{i}", "")
+            if not value.isdigit():
+                return None
+            ranks.append((int(value), i, item))
+        return [item for _, _, item in sorted(ranks)]
+    if qtype == "cloze":
+        answer = {}
+        for i, gap in enumerate(data.get("gaps", [])):
+            value = response_from_form(gap["type"], gap, {}, post, f"{prefix}_g{i}")
+            if value is not None:
+                answer[str(i)] = value
+        return answer or None
+    return None
+
+
+def _choice_list(data: dict, order: list | None, response, name: str) -> list[dict]:
+    choices = {c["id"]: c for c in data.get("choices", [])}
+    ids = order or list(choices)
+    picked = response if isinstance(response, list) else [response]
+    return [
+        {
+            "id": cid,
+            "text": choices[cid]["text"],
+            "checked": cid in picked,
+            "name": name,
+            "fraction": float(choices[cid].get("fraction", 0)),
+            "feedback": choices[cid].get("feedback", ""),
+        }
+        for cid in ids
+        if cid in choices
+    ]
+
+
+def _gap_widget(gap: dict, order: list | None, value, name: str) -> str:
+    if gap["type"] == "multichoice":
+        options = "".join(
+            f'<option value="{escape(c["id"])}"{" selected" if c["checked"] else ""}>'
+            f"{escape(c['text'])}</option>"
+            for c in _choice_list(gap, order, value, name)
+        )
+        return f'<select name="{name}"><option value=""></option>{options}</select>'
+    return f'<input type="text" size="12" name="{name}" value="{escape(value or "")}">'
+
+
+def slot_view(slot, prefix: str | None = None) -> dict:
+    """Everything a template needs to show one question of an attempt."""
+    version = slot.version
+    data, layout, response = version.data, slot.layout or {}, slot.response
+    name = prefix or f"q{slot.position}"
+    view = {
+        "position": slot.position,
+        "qtype": version.qtype,
+        "name": name,
+        "html": mark_safe(question_html(version.text, data)),
+        "response": response,
+        "mark": slot.mark,
+        "fraction": slot.fraction,
+        "needs_manual": slot.needs_manual,
+        "comment": slot.comment,
+        "general_feedback": version.general_feedback,
+        "saved": slot.saved_at is not None,
+        "multi": version.qtype == "multichoice" and not data.get("single", True),
+    }
+    if version.qtype == "multichoice":
+        view["choices"] = _choice_list(data, layout.get("choices"), response, name)
+    elif version.qtype == "truefalse":
+        view["choices"] = [
+            {"id": "true", "text": "ถูก (True)", "checked": response is True},
+            {"id": "false", "text": "ผิด (False)", "checked": response is False},
+        ]
+    elif version.qtype == "matching":
+        rights = layout.get("rights") or sorted({p["right"] for p in data.get("pairs", [])})
+        given = response or {}
+        view["rows"] = [
+            {
+                "left": p["left"],
+                "field": f"{name}_m{i}",
+                "value": given.get(str(i), ""),
+                "options": rights,
+            }
+            for i, p in enumerate(data.get("pairs", []))
+        ]
+    elif version.qtype == "ordering":
+        items = layout.get("items") or data.get("items", [])
+        current = response or []
+        view["items"] = [
+            {
+                "text": item,
+                "field": f"{name}_o{i}",
+                "rank": current.index(item) + 1 if item in current else i + 1,
+            }
+            for i, item in enumerate(items)
+        ]
+        view["ranks"] = list(range(1, len(items) + 1))
+    elif version.qtype == "cloze":
+        given = response or {}
+        gaps = data.get("gaps", [])
+        orders = layout.get("gaps", {})
+
+        def widget(match):
+            i = int(match.group(1)) - 1
+            if i >= len(gaps):
+                return match.group(0)
+            return _gap_widget(gaps[i], orders.get(str(i)), given.get(str(i)), f"{name}_g{i}")
+
+        view["html"] = mark_safe(re.sub(r"\{#(\d+)\}", widget, str(view["html"])))
+    view["correct"] = grading.correct_response(version.qtype, data)
+    view["correct_text"] = correct_text(version.qtype, data, view["correct"])
+    return view
+
+
+def correct_text(qtype: str, data: dict, correct) -> str:
+    """The right answer as a student reads it on the review page."""
+    if correct is None:
+        return ""
+    if qtype == "multichoice":
+        chosen = correct if isinstance(correct, list) else [correct]
+        return ", ".join(c["text"] for c in data.get("choices", []) if c["id"] in chosen)
+    if qtype == "truefalse":
+        return "ถูก (True)" if correct else "ผิด (False)"
+    if qtype == "matching":
+        return "; ".join(f"{p['left']} → {p['right']}" for p in data.get("pairs", []))
+    if qtype == "ordering":
+        return " → ".join(correct)
+    if qtype == "cloze":
+        gaps = data.get("gaps", [])
+        return "; ".join(
+            f"({i + 1}) {correct_text(g['type'], g, correct.get(str(i)))}"
+            for i, g in enumerate(gaps)
+        )
+    return str(correct)

@@ -1,0 +1,434 @@
+"""Pages of the exam bank: take a quiz, review it, and the teacher's tools.
+
+Views stay thin: they check permissions, parse the request and call
+exambank.actions; every state change is there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import actions, grading, paper, stats
+from .formats import QuestionImportError
+from .importing import FORMATS, export_questions, import_questions
+from .models import (
+    Attempt,
+    AttemptSlot,
+    AttemptState,
+    Category,
+    ItemAnalysis,
+    Question,
+    Quiz,
+    ReviewWhen,
+    visible_to_school,
+)
+from .rendering import response_from_form, slot_view
+from .tasks import compute_item_analysis_task
+
+TEACHER_PERM = "exambank.change_quiz"
+
+
+def _teacher(request, quiz: Quiz | None = None) -> None:
+    user = request.user
+    if not user.has_perm(TEACHER_PERM):
+        raise PermissionDenied
+    if quiz is not None and quiz.school_id and not user.is_superuser:
+        if user.school_id not in (None, quiz.school_id):
+            raise PermissionDenied
+
+
+def _can_take(user, quiz: Quiz) -> bool:
+    return quiz.school_id is None or user.school_id == quiz.school_id or user.has_perm(TEACHER_PERM)
+
+
+def _own_attempt(request, pk: int) -> Attempt:
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk)
+    if attempt.user_id != request.user.pk and not request.user.has_perm(TEACHER_PERM):
+        raise PermissionDenied
+    return attempt
+
+
+@login_required
+def quiz_list(request):
+    """The quizzes open to this student (their school's and the area's)."""
+    quizzes = Quiz.objects.all()
+    if not request.user.has_perm(TEACHER_PERM):
+        quizzes = quizzes.filter(Q(school__isnull=True) | Q(school=request.user.school_id))
+    return render(request, "exambank/quiz_list.html", {"quizzes": quizzes})
+
+
+@login_required
+def quiz_detail(request, pk: int):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    if not _can_take(request.user, quiz):
+        raise PermissionDenied
+    attempts = quiz.attempts.filter(user=request.user).order_by("number")
+    return render(
+        request,
+        "exambank/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "attempts": attempts,
+            "start_key": uuid.uuid4().hex,
+            "grade": actions.quiz_grade(quiz, request.user),
+            "is_teacher": request.user.has_perm(TEACHER_PERM),
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_start(request, pk: int):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    if not _can_take(request.user, quiz):
+        raise PermissionDenied
+    key = (request.POST.get("start_key") or "").strip()[:64] or uuid.uuid4().hex
+    try:
+        attempt = actions.start_attempt(quiz, request.user, key)
+    except actions.AttemptRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("exambank:quiz", pk=quiz.pk)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect("exambank:review", pk=attempt.pk)
+    return redirect("exambank:attempt", pk=attempt.pk)
+
+
+def _remaining(attempt: Attempt) -> int | None:
+    if attempt.deadline is None:
+        return None
+    return max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+
+
+@login_required
+def attempt_take(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect("exambank:review", pk=attempt.pk)
+    if attempt.hard_deadline and timezone.now() > attempt.hard_deadline:
+        actions.submit_attempt(attempt.pk, by_timer=True)
+        return redirect("exambank:review", pk=attempt.pk)
+    slots = attempt.slots.select_related("version").order_by("position")
+    return render(
+        request,
+        "exambank/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": [slot_view(s) for s in slots],
+            "remaining": _remaining(attempt),
+            "immediate": attempt.quiz.feedback_mode == "immediate",
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_save(request, pk: int):
+    """Save one question's answer (form fields of that question, plus position and seq).
+
+    Hot path (a whole class autosaves at once): one indexed query finds the
+    slot, then save_answer locks the attempt, checks it is this student's and
+    still open, and updates the row.
+    """
+    try:
+        position = int(request.POST["position"])
+        sequence = int(request.POST["seq"])
+    except (KeyError, ValueError):
+        return JsonResponse(
+            {"error": "ต้องระบุ position และ seq / position and seq are required"}, status=400
+        )
+    try:
+        slot = AttemptSlot.objects.select_related("version").get(attempt_id=pk, position=position)
+    except AttemptSlot.DoesNotExist:
+        return JsonResponse({"error": f"ไม่มีข้อที่ {position} / no question {position}"}, status=404)
+    version = slot.version
+    response = response_from_form(
+        version.qtype, version.data, slot.layout, request.POST, f"q{position}"
+    )
+    try:
+        saved = actions.save_answer(pk, position, response, sequence, user_id=request.user.pk)
+    except Attempt.DoesNotExist:
+        raise PermissionDenied from None  # another student's attempt
+    except actions.AttemptRefused as exc:
+        return JsonResponse({"error": str(exc), "closed": True}, status=409)
+    body = {"saved": saved.stored, "position": position, "seq": sequence}
+    if saved.stored and saved.attempt.quiz.feedback_mode == "immediate":
+        result = grading.grade(version.qtype, version.data, response)
+        body["fraction"] = result.fraction
+        body["feedback"] = result.feedback
+    return JsonResponse(body)
+
+
+@login_required
+@require_POST
+def attempt_submit(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    if attempt.user_id != request.user.pk:
+        raise PermissionDenied
+    responses = {}
+    # A script-driven page has saved every answer already; a page without
+    # JavaScript posts them all here.
+    has_answers = any(key.startswith("q") for key in request.POST)
+    if attempt.state == AttemptState.IN_PROGRESS and has_answers:
+        for slot in attempt.slots.select_related("version"):
+            responses[slot.position] = response_from_form(
+                slot.version.qtype,
+                slot.version.data,
+                slot.layout,
+                request.POST,
+                f"q{slot.position}",
+            )
+    actions.submit_attempt(attempt.pk, responses)
+    return redirect("exambank:review", pk=attempt.pk)
+
+
+def _visible(when: str, attempt: Attempt) -> bool:
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return False
+    if when == ReviewWhen.AFTER_SUBMIT:
+        return True
+    return when == ReviewWhen.AFTER_CLOSE and attempt.quiz.is_closed()
+
+
+@login_required
+def attempt_review(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return redirect("exambank:attempt", pk=attempt.pk)
+    quiz = attempt.quiz
+    teacher = request.user.has_perm(TEACHER_PERM)
+    show = {
+        "marks": teacher or _visible(quiz.review_marks, attempt),
+        "answers": teacher or _visible(quiz.review_answers, attempt),
+        "feedback": teacher or _visible(quiz.review_feedback, attempt),
+    }
+    slots = attempt.slots.select_related("version").order_by("position")
+    return render(
+        request,
+        "exambank/review.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "questions": [slot_view(s) for s in slots],
+            "show": show,
+        },
+    )
+
+
+# --- Teacher pages --------------------------------------------------------------
+
+
+@login_required
+def item_analysis(request, pk: int):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    _teacher(request, quiz)
+    analysis = ItemAnalysis.objects.filter(quiz=quiz).first()
+    rows = []
+    if analysis:
+        names = analysis.result.get("names", {})
+        for item in analysis.result.get("items", []):
+            rows.append(
+                {
+                    **item,
+                    "name": names.get(item["item"], item["item"]),
+                    "flag_labels": [stats.flag_label(f) for f in item["flags"]],
+                }
+            )
+    if request.GET.get("format") == "csv":
+        return _analysis_csv(quiz, rows)
+    chart = {
+        "labels": [r["name"][:20] for r in rows],
+        "p": [round(r["p"], 3) for r in rows],
+        "r": [round(r["r"], 3) for r in rows],
+    }
+    return render(
+        request,
+        "exambank/analysis.html",
+        {
+            "quiz": quiz,
+            "analysis": analysis,
+            "rows": rows,
+            "chart": chart,
+            "reliability": analysis.result.get("reliability") if analysis else None,
+        },
+    )
+
+
+def _analysis_csv(quiz: Quiz, rows: list[dict]) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "question_id",
+            "name",
+            "n",
+            "p",
+            "p_upper",
+            "p_lower",
+            "r",
+            "item_rest_r",
+            "distractors",
+            "flags",
+        ]
+    )
+    for r in rows:
+        distractors = "; ".join(
+            f"{c}: U{v['upper']} L{v['lower']} N{v['all']}"
+            for c, v in sorted(r["distractors"].items())
+        )
+        writer.writerow(
+            [
+                r["item"],
+                r["name"],
+                r["n"],
+                f"{r['p']:.4f}",
+                f"{r['p_upper']:.4f}",
+                f"{r['p_lower']:.4f}",
+                f"{r['r']:.4f}",
+                "" if r["rest_r"] is None else f"{r['rest_r']:.4f}",
+                distractors,
+                " ".join(r["flags"]),
+            ]
+        )
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="item-analysis-{quiz.pk}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def item_analysis_refresh(request, pk: int):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    _teacher(request, quiz)
+    transaction.on_commit(lambda: compute_item_analysis_task.delay(quiz.pk))
+    messages.info(request, "กำลังคำนวณในเบื้องหลัง / computing in the background")
+    return redirect("exambank:analysis", pk=quiz.pk)
+
+
+@login_required
+def paper_pdf(request, pk: int):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    _teacher(request, quiz)
+    data = paper.render_paper(quiz, with_key=request.GET.get("key", "1") != "0")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="quiz-{quiz.pk}.pdf"'
+    return response
+
+
+@login_required
+def answer_sheet(request, pk: int):
+    quiz = get_object_or_404(Quiz, pk=pk)
+    _teacher(request, quiz)
+    errors: list[str] = []
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        try:
+            done = paper.import_answer_sheet(quiz, upload.name, upload.read(), request.user)
+            messages.success(request, f"ตรวจแล้ว {len(done)} คน / graded {len(done)} students")
+            return redirect("exambank:answer_sheet", pk=quiz.pk)
+        except QuestionImportError as exc:
+            errors = [e.format(exc.filename) for e in exc.errors]
+    return render(request, "exambank/answer_sheet.html", {"quiz": quiz, "errors": errors})
+
+
+@login_required
+def grading_queue(request):
+    if not request.user.has_perm(TEACHER_PERM):
+        raise PermissionDenied
+    slots = (
+        AttemptSlot.objects.filter(needs_manual=True, attempt__state=AttemptState.NEEDS_GRADING)
+        .select_related("attempt__quiz", "attempt__user", "version")
+        .order_by("attempt__submitted_at")
+    )
+    if not request.user.is_superuser and request.user.school_id:
+        slots = slots.filter(attempt__user__school_id=request.user.school_id)
+    if request.method == "POST":
+        slot = get_object_or_404(slots, pk=request.POST.get("slot"))
+        try:
+            fraction = float(request.POST.get("fraction", ""))
+        except ValueError:
+            messages.error(request, "คะแนนต้องเป็นตัวเลข 0–1 / the mark must be a number 0–1")
+            return redirect("exambank:grading")
+        actions.grade_by_hand(slot, fraction, request.POST.get("comment", ""), request.user)
+        return redirect("exambank:grading")
+    items = [{"slot": s, "view": slot_view(s)} for s in slots[:50]]
+    return render(request, "exambank/grading.html", {"items": items})
+
+
+@login_required
+def import_view(request):
+    if not request.user.has_perm("exambank.add_question"):
+        raise PermissionDenied
+    categories = Category.objects.all()
+    if not request.user.is_superuser and request.user.school_id:
+        # Import into the school's own categories or the area's, never another school's.
+        categories = categories.filter(Q(school=request.user.school_id) | Q(school__isnull=True))
+    errors: list[str] = []
+    if request.method == "POST":
+        category = get_object_or_404(categories, pk=request.POST.get("category"))
+        upload = request.FILES.get("file")
+        fmt = request.POST.get("format", "gift")
+        if upload is None or fmt not in FORMATS:
+            errors = ["ต้องเลือกไฟล์และรูปแบบ / choose a file and a format"]
+        else:
+            try:
+                created = import_questions(upload.name, upload.read(), fmt, category, request.user)
+                messages.success(
+                    request, f"นำเข้า {len(created)} ข้อ / imported {len(created)} questions"
+                )
+                return redirect("exambank:import")
+            except QuestionImportError as exc:
+                errors = [e.format(exc.filename) for e in exc.errors]
+    return render(
+        request,
+        "exambank/import.html",
+        {"categories": categories, "formats": FORMATS, "errors": errors},
+    )
+
+
+@login_required
+def export_view(request, pk: int, fmt: str):
+    if not request.user.has_perm("exambank.view_question"):
+        raise PermissionDenied
+    categories = Category.objects.all()
+    if not request.user.is_superuser and request.user.school_id:
+        categories = categories.filter(visible_to_school(request.user.school_id))
+    category = get_object_or_404(categories, pk=pk)
+    ids, frontier = [category.pk], [category.pk]
+    while frontier:  # the category and everything below it
+        frontier = list(Category.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    questions = Question.objects.filter(category__in=ids).select_related("category")
+    questions = questions.order_by("category_id", "pk")
+    if fmt not in {"gift", "aiken", "xml"}:
+        raise PermissionDenied
+    try:
+        text = export_questions(questions, fmt, category)
+    except ValueError as exc:
+        return HttpResponse(
+            f"ส่งออกไม่ได้ / cannot export: {exc}", status=400, content_type="text/plain"
+        )
+    ext = {"gift": "gift.txt", "aiken": "aiken.txt", "xml": "xml"}[fmt]
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="questions-{category.pk}.{ext}"'
+    return response
+
+
+def sheet_template(request):
+    from .formats.sheet import template_csv
+
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="question-template.csv"'
+    return response
