@@ -196,7 +196,7 @@ def _http_error(status: int, body: bytes) -> MirrorError:
     try:
         detail = json.loads(body).get("error", "")
     except (ValueError, AttributeError):
-        detail = body[:200].decode(errors="replace")
+        detail = body.decode(errors="replace")[:200]
     return MirrorError(
         f"ส่วนกลางตอบ HTTP {status}: {detail}", f"central answered HTTP {status}: {detail}"
     )

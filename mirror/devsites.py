@@ -187,6 +187,21 @@ class SitePair:
     def point_mirror_at(self, url: str) -> None:
         self.mirror.env["KHLANG_MIRROR_CENTRAL_URL"] = url
 
+    def another_mirror(self, name: str, mirror_id: str, template: Path) -> Site:
+        """A further mirror site (same central key, its own database and key)."""
+        folder = self.central.folder.parent / name
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, folder / "db.sqlite3")
+        env = {
+            **self.mirror.env,
+            "KHLANG_VAR_DIR": str(folder),
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "MEDIA_ROOT": str(folder / "media"),
+            "KHLANG_MIRROR_SIGNING_KEY": generate_private_key(),
+            "KHLANG_MIRROR_ID": mirror_id,
+        }
+        return Site(name, folder, env)
+
     @property
     def mirror_public_key(self) -> str:
         return public_key_text(load_private_key(self.mirror.env["KHLANG_MIRROR_SIGNING_KEY"]))

@@ -35,7 +35,7 @@ class TokenBucket:
             self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
             self.stamp = now
             portion = min(size, self.burst)
-            if self.tokens >= portion:
+            if self.tokens >= portion - 1e-6:  # float rounding must not spin forever
                 self.tokens -= portion
                 size -= portion
             else:

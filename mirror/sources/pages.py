@@ -15,11 +15,13 @@ subject group and grades; without it a page goes to every mirror.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from wagtail.models import Locale, Page, Site
 
 from .base import Record, SyncSource
@@ -68,7 +70,8 @@ class PageSource(SyncSource):
         default_root_id = next(iter(default_root), None)
         for root in mirrored_roots():
             for page in live_subtree(root):
-                data = page.serializable_data()
+                # Revisions leave datetimes in it; plain JSON keeps the digest stable.
+                data = json.loads(json.dumps(page.serializable_data(), cls=DjangoJSONEncoder))
                 for name in LOCAL_FIELDS:
                     data.pop(name, None)
                 parent = None if page.pk == root.pk else page.get_parent()
