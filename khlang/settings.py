@@ -300,4 +300,5 @@ KHLANG_MIRROR = {
     "WINDOW": env.str("KHLANG_MIRROR_WINDOW", default=""),
     "DISK_QUOTA_BYTES": env.int("KHLANG_MIRROR_DISK_QUOTA_BYTES", default=0),
     "MIN_FREE_BYTES": env.int("KHLANG_MIRROR_MIN_FREE_BYTES", default=200 * 1024 * 1024),
+    "EXTRA_SOURCES": env.list("KHLANG_MIRROR_EXTRA_SOURCES", default=[]),
 }

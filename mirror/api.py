@@ -131,10 +131,22 @@ def _stream(path, start: int, log_id: int):
         TransferLog.objects.filter(pk=log_id).update(bytes_sent=F("bytes_sent") + sent)
 
 
+def json_body(request: HttpRequest, empty: bytes) -> object:
+    """The request's JSON, gunzipped when the mirror compressed it (the signature
+    covers the bytes as sent). Raises ValueError on anything else."""
+    body = request.body or empty
+    if request.headers.get("Content-Encoding") == "gzip":
+        try:
+            body = gzip.decompress(body)
+        except (OSError, EOFError) as error:
+            raise ValueError("bad gzip") from error
+    return json.loads(body)
+
+
 @mirror_request
 def status_view(request: HttpRequest) -> HttpResponse:
     try:
-        report = json.loads(request.body or b"{}")
+        report = json_body(request, b"{}")
     except ValueError:
         return _error(400, "ข้อมูลไม่ใช่ JSON", "the body is not JSON")
     fields = {
@@ -161,7 +173,7 @@ def results_view(request: HttpRequest, kind: str) -> HttpResponse:
     if result_kind is None:
         return _error(404, f"ไม่รู้จักผลชนิด {kind}", f"unknown result kind {kind!r}")
     try:
-        rows = json.loads(request.body or b"[]")
+        rows = json_body(request, b"[]")
     except ValueError:
         return _error(400, "ข้อมูลไม่ใช่ JSON", "the body is not JSON")
     if not isinstance(rows, list):

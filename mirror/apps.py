@@ -14,4 +14,11 @@ class MirrorConfig(AppConfig):
 
         for source in [*CORE_SOURCES, *FILE_SOURCES, PageSource()]:
             register_source(source)
+        from django.utils.module_loading import import_string
+
+        from .conf import mirror_settings
+
+        for dotted in mirror_settings.EXTRA_SOURCES:
+            extra = import_string(dotted)
+            register_source(extra() if isinstance(extra, type) else extra)
         from . import results  # noqa: F401  (registers the usage_event kind)

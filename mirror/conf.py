@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "PUSH_BATCH_SIZE": 500,
     # How far a mirror's clock may differ from central's, in seconds.
     "CLOCK_SKEW_SECONDS": 36 * 3600,
+    # Further sync sources by dotted path (a SyncSource subclass or instance), for
+    # deployments that add their own; apps normally call register_source instead.
+    "EXTRA_SOURCES": [],
     # Network timeout of one HTTP request, in seconds.
     "HTTP_TIMEOUT": 60,
 }
