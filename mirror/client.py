@@ -85,6 +85,17 @@ class CentralClient:
             parts.append(block)
         return b"".join(parts)
 
+    def _fetch(self, method: str, path: str, body: bytes = b"", headers=None):
+        """One whole request: the response and its body (error statuses raise)."""
+        conn, response = self._request(method, path, body, headers)
+        try:
+            raw = self._read_all(response)
+        finally:
+            conn.close()
+        if response.status >= 400:
+            raise _http_error(response.status, raw)
+        return response, raw
+
     def _json(self, method: str, path: str, payload: Any = None) -> Any:
         body = json.dumps(payload).encode() if payload is not None else b""
         headers = {"Content-Type": "application/json"} if body else {}
@@ -93,26 +104,13 @@ class CentralClient:
             headers["Content-Encoding"] = "gzip"
         if body:
             self.bucket.take(len(body))
-        conn, response = self._request(method, path, body, headers)
-        try:
-            data = self._read_all(response)
-        finally:
-            conn.close()
-        if response.status >= 400:
-            raise _http_error(response.status, data)
-        return json.loads(data)
+        return json.loads(self._fetch(method, path, body, headers)[1])
 
     # -- API --------------------------------------------------------------------
     def feed(self, since: int, refresh: bool) -> dict[str, Any]:
         """One verified feed page."""
         path = f"/mirror/api/feed/?since={since}" + ("&refresh=1" if refresh else "")
-        conn, response = self._request("GET", path, headers={"Accept-Encoding": "gzip"})
-        try:
-            raw = self._read_all(response)
-        finally:
-            conn.close()
-        if response.status >= 400:
-            raise _http_error(response.status, raw)
+        response, raw = self._fetch("GET", path, headers={"Accept-Encoding": "gzip"})
         if response.getheader("Content-Encoding") == "gzip":
             raw = gzip.decompress(raw)
         signature = response.getheader("X-Khlang-Signature", "")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.signals import setting_changed
 
 DEFAULTS: dict[str, Any] = {
     # Where central is, and who this mirror is (mirror role only).
@@ -51,33 +50,18 @@ DEFAULTS: dict[str, Any] = {
 
 
 class MirrorSettings:
-    def __init__(self, defaults: dict[str, Any]):
-        self._defaults = defaults
-        self._cache: dict[str, Any] = {}
+    """Attribute access to settings.KHLANG_MIRROR over DEFAULTS, read on each access
+    (a handful of reads per sync) so override_settings in tests needs no hook."""
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name not in self._defaults:
+        if name not in DEFAULTS:
             raise AttributeError(f"Unknown mirror setting: {name!r}")
-        if name not in self._cache:
-            user = getattr(settings, "KHLANG_MIRROR", {}) or {}
-            self._cache[name] = user.get(name, self._defaults[name])
-        return self._cache[name]
-
-    def reload(self) -> None:
-        self._cache.clear()
+        return (getattr(settings, "KHLANG_MIRROR", None) or {}).get(name, DEFAULTS[name])
 
 
-mirror_settings = MirrorSettings(DEFAULTS)
+mirror_settings = MirrorSettings()
 
 
 def is_mirror() -> bool:
     """True on a school's mirror (KHLANG_ROLE=mirror), False on central."""
     return getattr(settings, "KHLANG_ROLE", "central") == "mirror"
-
-
-def _reload(*, setting: str, **kwargs) -> None:
-    if setting == "KHLANG_MIRROR":
-        mirror_settings.reload()
-
-
-setting_changed.connect(_reload)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
+from django.db.models import ProtectedError
+
 from core.models import (
     AreaOffice,
     GradeLevel,
@@ -24,36 +27,21 @@ from core.models import (
 from .base import Record, SyncSource
 
 
-class SubjectGroupSource(SyncSource):
-    name = "core.subject_group"
-    order = 10
-    fields = ["code", "slug", "name_th", "name_en", "is_core", "sort_order"]
+class CodedSource(SyncSource):
+    """A flat model keyed by its unique ``code`` (subject groups, grades, areas)."""
+
+    def __init__(self, name: str, order: int, model, fields: list[str]):
+        self.name, self.order, self.model, self.fields = name, order, model, fields
 
     def records(self) -> Iterable[Record]:
-        for group in SubjectGroup.objects.order_by("code"):
-            yield Record(group.code, {f: getattr(group, f) for f in self.fields})
+        for row in self.model.objects.order_by("code"):
+            yield Record(row.code, {f: getattr(row, f) for f in self.fields})
 
     def apply(self, key, payload, files, store) -> None:
-        SubjectGroup.objects.update_or_create(code=key, defaults=_without(payload, "code"))
+        self.model.objects.update_or_create(code=key, defaults=_without(payload, "code"))
 
     def delete(self, key: str) -> None:
-        SubjectGroup.objects.filter(code=key).delete()
-
-
-class GradeLevelSource(SubjectGroupSource):
-    name = "core.grade_level"
-    order = 11
-    fields = ["code", "slug", "name_th", "name_en", "key_stage", "sort_order"]
-
-    def records(self) -> Iterable[Record]:
-        for grade in GradeLevel.objects.order_by("code"):
-            yield Record(grade.code, {f: getattr(grade, f) for f in self.fields})
-
-    def apply(self, key, payload, files, store) -> None:
-        GradeLevel.objects.update_or_create(code=key, defaults=_without(payload, "code"))
-
-    def delete(self, key: str) -> None:
-        GradeLevel.objects.filter(code=key).delete()
+        _delete_unless_used(self.model.objects.filter(code=key))
 
 
 class StandardSource(SyncSource):
@@ -82,7 +70,7 @@ class StandardSource(SyncSource):
         )
 
     def delete(self, key: str) -> None:
-        LearningStandard.objects.filter(code=key, indicators__isnull=True).delete()
+        _delete_unless_used(LearningStandard.objects.filter(code=key))
 
 
 class IndicatorSource(SyncSource):
@@ -119,21 +107,6 @@ class IndicatorSource(SyncSource):
 
     def delete(self, key: str) -> None:
         Indicator.objects.filter(code=key).delete()
-
-
-class AreaSource(SyncSource):
-    name = "core.area"
-    order = 20
-
-    def records(self) -> Iterable[Record]:
-        for area in AreaOffice.objects.order_by("code"):
-            yield Record(area.code, {"code": area.code, "name": area.name, "name_en": area.name_en})
-
-    def apply(self, key, payload, files, store) -> None:
-        AreaOffice.objects.update_or_create(code=key, defaults=_without(payload, "code"))
-
-    def delete(self, key: str) -> None:
-        AreaOffice.objects.filter(code=key, networks__isnull=True).delete()
 
 
 class NetworkSource(SyncSource):
@@ -223,16 +196,35 @@ class SchoolUserSource(SyncSource):
         User.objects.filter(username=key).update(is_active=False)
 
 
+def _delete_unless_used(rows) -> None:
+    """Delete, unless other rows still point here (then the row simply stays)."""
+    try:
+        with transaction.atomic():
+            rows.delete()
+    except ProtectedError:
+        pass
+
+
 def _without(payload: dict[str, Any], *names: str) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if k not in names}
 
 
 CORE_SOURCES = [
-    SubjectGroupSource(),
-    GradeLevelSource(),
+    CodedSource(
+        "core.subject_group",
+        10,
+        SubjectGroup,
+        ["code", "slug", "name_th", "name_en", "is_core", "sort_order"],
+    ),
+    CodedSource(
+        "core.grade_level",
+        11,
+        GradeLevel,
+        ["code", "slug", "name_th", "name_en", "key_stage", "sort_order"],
+    ),
     StandardSource(),
     IndicatorSource(),
-    AreaSource(),
+    CodedSource("core.area", 20, AreaOffice, ["code", "name", "name_en"]),
     NetworkSource(),
     SchoolSource(),
     SchoolUserSource(),

@@ -48,6 +48,18 @@ def one(site, sql, *params):
     return found[0][0] if found else None
 
 
+def add_media(central, title: str, path, data: bytes) -> None:
+    """A video on central (the bytes go through a file: no huge literal in -c)."""
+    path.write_bytes(data)
+    central.shell(
+        "from django.core.files import File\n"
+        "from wagtailmedia.models import Media\n"
+        f"with open({str(path)!r}, 'rb') as f:\n"
+        f"    Media.objects.create(title={title!r}, type='video', duration=60, "
+        f"file=File(f, name={path.name!r}))\n"
+    )
+
+
 def transfers(central, since_id=0):
     return rows(
         central,
@@ -69,10 +81,12 @@ def template(tmp_path_factory):
 def sites(tmp_path_factory, template):
     pair = SitePair.create(tmp_path_factory.mktemp("mirror-sites"), template=template)
     central = pair.central
-    central.manage("load_demo")
-    central.shell(SETUP_CENTRAL)
-    central.manage(
-        "mirror_register", "school-1", "--school", SCHOOL, "--public-key", pair.mirror_public_key
+    central.shell(
+        "from django.core.management import call_command\n"
+        "call_command('load_demo')\n"
+        + SETUP_CENTRAL
+        + f"call_command('mirror_register', 'school-1', '--school', '{SCHOOL}', "
+        f"'--public-key', '{pair.mirror_public_key}')\n"
     )
     central.start_server()
     pair.point_mirror_at(central.url)
@@ -129,14 +143,7 @@ def test_a_sync_killed_mid_file_resumes_with_only_the_missing_bytes(sites):
     central, mirror = sites.central, sites.mirror
     data = os.urandom(1_500_000)
     sha = hashlib.sha256(data).hexdigest()
-    (central.folder / "lesson.bin").write_bytes(data)
-    central.shell(
-        "from django.core.files import File\n"
-        "from wagtailmedia.models import Media\n"
-        f"f = open({str(central.folder / 'lesson.bin')!r}, 'rb')\n"
-        "Media.objects.create(title='บทเรียนยาว', type='video', duration=60, "
-        "file=File(f, name='long.mp4'))\n"
-    )
+    add_media(central, "บทเรียนยาว", central.folder / "lesson.bin", data)
     partial = mirror.folder / "content" / "partial" / f"{sha}.part"
     process = mirror.popen("mirror_sync", "--force", "--bandwidth-kbps", "2400")
     try:
@@ -187,13 +194,7 @@ def test_a_tampered_file_is_rejected_and_nothing_is_applied(sites):
 
 def test_a_full_disk_is_reported_before_the_transfer(sites):
     central, mirror = sites.central, sites.mirror
-    central.shell(
-        "import os\n"
-        "from django.core.files.base import ContentFile\n"
-        "from wagtailmedia.models import Media\n"
-        "Media.objects.create(title='ใหญ่', type='video', duration=9, "
-        "file=ContentFile(os.urandom(400_000), name='big.mp4'))\n"
-    )
+    add_media(central, "ใหญ่", central.folder / "big.bin", os.urandom(400_000))
     used = sum(p.stat().st_size for p in (mirror.folder / "content").rglob("*") if p.is_file())
     before = last_transfer_id(central)
     failed = mirror.manage(
