@@ -100,6 +100,7 @@ def _copy_resuming(source: Path, target: Path, size: int, store=None) -> int:
         while block := reader.read(chunk):
             if store is not None and target.is_relative_to(store.root):
                 store.ensure_room(len(block))
+                store.note_written(len(block))
             writer.write(block)
             moved += len(block)
     return moved

@@ -169,6 +169,7 @@ class CentralClient:
                     break
                 store.ensure_room(len(block))
                 handle.write(block)
+                store.note_written(len(block))
                 handle.flush()
                 moved += len(block)
                 self.bytes_received += len(block)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from .conf import mirror_settings
@@ -52,11 +52,22 @@ def _sign_entry(entry: dict[str, Any]) -> str:
     return sign(own_private_key(), signed_body(entry))
 
 
+FEED_LOCK = 0x6B686C616E67  # "khlang": the advisory lock that serialises refreshes
+
+
+def _lock_feed() -> None:
+    """Versions must be handed out one writer at a time. PostgreSQL: an advisory
+    lock held to the end of the transaction; SQLite's IMMEDIATE transactions
+    already hold the database's write lock from BEGIN."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK])
+
+
 @transaction.atomic
 def refresh_feed() -> int:
     """Bring the feed up to date with every source; returns how many entries changed."""
-    # Serialise refreshes: versions must be handed out one writer at a time.
-    list(Mirror.objects.select_for_update().filter(pk=0))
+    _lock_feed()
     existing = {
         (row["source"], row["key"]): row
         for row in ChangeEntry.objects.values("source", "key", "digest", "action", "scope")

@@ -47,6 +47,7 @@ class FileStore:
 
     def __init__(self, root: Path | str | None = None):
         self.root = Path(root or mirror_settings.STORE_DIR)
+        self._used: int | None = None  # counted once, then kept up to date
 
     # -- names ------------------------------------------------------------------
     def path_for(self, sha: str) -> Path:
@@ -77,11 +78,20 @@ class FileStore:
 
     # -- space ------------------------------------------------------------------
     def used_bytes(self) -> int:
-        total = 0
-        for dirpath, _dirs, files in os.walk(self.root):
-            for name in files:
-                total += os.lstat(os.path.join(dirpath, name)).st_size
-        return total
+        """Bytes in the store, partial files included. Walked once per instance,
+        then adjusted by ``note_written`` and ``remove``, since a quota is checked
+        before every chunk."""
+        if self._used is None:
+            total = 0
+            for dirpath, _dirs, files in os.walk(self.root):
+                for name in files:
+                    total += os.lstat(os.path.join(dirpath, name)).st_size
+            self._used = total
+        return self._used
+
+    def note_written(self, size: int) -> None:
+        if self._used is not None:
+            self._used += size
 
     def available_bytes(self) -> int:
         """What may still be written: the disk's free space less the reserve,
@@ -103,6 +113,7 @@ class FileStore:
         partial = self.partial_path(sha)
         actual = sha256_file(partial)
         if actual != sha:
+            self.note_written(-partial.stat().st_size)
             partial.unlink(missing_ok=True)
             raise IntegrityError(
                 f"ไฟล์ {sha} เสียหายหรือถูกแก้ไข (ค่าแฮชได้ {actual}) จึงไม่นำมาใช้",
@@ -121,6 +132,7 @@ class FileStore:
             partial = self.partial_path(sha)
             partial.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, partial)
+            self.note_written(partial.stat().st_size)
             self.commit_partial(sha)
         return sha
 
@@ -130,6 +142,7 @@ class FileStore:
             partial = self.partial_path(sha)
             partial.parent.mkdir(parents=True, exist_ok=True)
             partial.write_bytes(data)
+            self.note_written(len(data))
             self.commit_partial(sha)
         return sha
 
@@ -147,6 +160,7 @@ class FileStore:
     def remove(self, sha: str) -> None:
         path = self.path_for(sha)
         if path.exists():
+            self.note_written(-path.stat().st_size)
             path.chmod(0o644)
             path.unlink()
 
@@ -158,6 +172,7 @@ class FileStore:
         if folder.is_dir():
             for path in folder.iterdir():
                 if path.name not in keep_names:
+                    self.note_written(-path.stat().st_size)
                     path.unlink(missing_ok=True)
                     removed += 1
         return removed

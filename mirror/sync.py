@@ -18,8 +18,9 @@ stages entries from a folder instead of from central.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -42,7 +43,7 @@ class SyncResult:
     files_fetched: int = 0
     bytes_fetched: int = 0
     version: int = 0
-    missing_files: list[str] = field(default_factory=list)
+    fetch_seconds: float = 0.0  # time spent moving files (the link's share of a sync)
 
 
 def parse_window(window: str) -> tuple[dt.time, dt.time] | None:
@@ -312,6 +313,7 @@ class SyncManager:
 
     def fetch_files(self, max_height: int) -> SyncResult:
         result = SyncResult()
+        started = time.monotonic()
         files = needed_files(max_height)
         missing = self.store.missing(files)
         remaining = pending_bytes(self.store, files)
@@ -326,6 +328,7 @@ class SyncManager:
             result.bytes_fetched += moved
         if bar:
             bar.finish()
+        result.fetch_seconds = time.monotonic() - started
         return result
 
     def _report(self, error: str = "") -> None:

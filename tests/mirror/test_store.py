@@ -55,3 +55,17 @@ def test_quota_reports_a_full_disk_in_thai_then_english(tmp_path, settings, mirr
         store.ensure_room(500)
     message = str(caught.value)
     assert message.startswith("พื้นที่ดิสก์ไม่พอ") and "not enough disk space" in message
+
+
+def test_the_quota_follows_writes_and_removals_without_walking_again(
+    tmp_path, settings, mirror_conf
+):
+    settings.KHLANG_MIRROR = {**settings.KHLANG_MIRROR, "DISK_QUOTA_BYTES": 1000}
+    store = FileStore(tmp_path / "store")
+    first = store.put_bytes(b"a" * 300)
+    assert store.available_bytes() == 700
+    store.put_bytes(b"b" * 200)
+    assert store.available_bytes() == 500
+    store.remove(first)
+    assert store.available_bytes() == 800
+    assert FileStore(tmp_path / "store").used_bytes() == 200  # a fresh walk agrees
