@@ -43,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._link import ThrottledLink  # noqa: E402
-from mirror.devsites import SitePair, wait_for  # noqa: E402
+from mirror.devsites import SitePair, cached_template, wait_for  # noqa: E402
 
 CHUNK = 64 * 1024
 SCHOOL = "1058100001"
@@ -189,7 +189,8 @@ def main() -> None:
     rng = random.Random(7)
     count = 50
     folder = Path(tempfile.mkdtemp(prefix="khlang-bench-mirror-"))
-    pair = SitePair.create(folder)
+    # The migrated template is cached between runs (keyed by the migrations).
+    pair = SitePair.create(folder, template=cached_template())
     extra = {"KHLANG_MIRROR_EXTRA_SOURCES": "bench._mirror_library.LibrarySource"}
     pair.central.extra.update(extra)
     pair.mirror.extra.update(extra)

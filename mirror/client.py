@@ -163,10 +163,10 @@ class CentralClient:
             handle.seek(offset)
             handle.truncate()
             while True:
-                self.bucket.take(chunk)
                 block = response.read(chunk)
                 if not block:
                     break
+                self.bucket.take(len(block))  # pay for what came, not what was asked
                 store.ensure_room(len(block))
                 handle.write(block)
                 store.note_written(len(block))
