@@ -27,7 +27,7 @@ from .conf import is_mirror, mirror_settings
 from .errors import IntegrityError, MirrorError
 from .models import MirrorRecord, SyncState
 from .store import FileStore, is_sha256, sha256_file
-from .sync import Journal, apply_staged, needed_files, stage_entries
+from .sync import Journal, apply_staged, needed_files, stage_entries, sync_lock
 
 MANIFEST = "khlang-bundle.json"
 ENTRIES = "entries.json"
@@ -154,7 +154,7 @@ def import_bundle(source: Path, progress=None) -> dict[str, Any]:
     from .client import central_public_key
 
     root = Path(source).resolve()
-    with Journal("import") as journal:
+    with sync_lock(FileStore()), Journal("import") as journal:
         check_bundle_tree(root)
         manifest = read_manifest(root)
         entries_path = root / ENTRIES

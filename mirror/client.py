@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .conf import mirror_settings
-from .errors import IntegrityError, MirrorError
+from .errors import FileGoneError, IntegrityError, MirrorError
 from .signing import load_public_key, own_private_key, request_message, sign, verify
 from .store import FileStore
 from .throttle import TokenBucket
@@ -146,6 +146,11 @@ class CentralClient:
             headers = {"Range": f"bytes={have}-"} if have else {}
             conn, response = self._request("GET", f"/mirror/api/files/{sha}", headers=headers)
             try:
+                if response.status == 404:
+                    raise FileGoneError(
+                        f"ส่วนกลางไม่มีไฟล์ {sha} แล้ว จะขอรายการเปลี่ยนแปลงใหม่ในรอบถัดไป",
+                        f"central no longer has file {sha}; the next sync asks for the feed again",
+                    )
                 if response.status >= 400:
                     raise _http_error(response.status, response.read())
                 if have and response.status != 206:

@@ -30,5 +30,9 @@ class OutsideWindowError(MirrorError):
     pass
 
 
+class FileGoneError(MirrorError):
+    """Central no longer holds a file the staged feed names."""
+
+
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"

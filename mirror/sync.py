@@ -17,7 +17,9 @@ stages entries from a folder instead of from central.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .conf import mirror_settings
-from .errors import IntegrityError, MirrorError, OutsideWindowError
+from .errors import FileGoneError, IntegrityError, MirrorError, OutsideWindowError
 from .feed import FORGET, key_hash, signed_body
 from .models import MirrorRecord, StagedEntry, SyncJournal, SyncState
 from .signing import verify
@@ -240,6 +242,33 @@ class Journal:
         prune_journal()
 
 
+def reset_staging() -> None:
+    StagedEntry.objects.all().delete()
+    state = SyncState.load()
+    state.staging_complete = False
+    state.full_resync = False
+    state.staged_until = state.applied_version
+    state.save()
+
+
+@contextlib.contextmanager
+def sync_lock(store: FileStore):
+    """One sync or import at a time per store (a beat task may fire while a long
+    satellite sync still runs); a second one fails at once instead of waiting."""
+    store.root.mkdir(parents=True, exist_ok=True)
+    with open(store.root / ".sync.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise MirrorError(
+                "มีการซิงก์หรือนำเข้าอีกงานหนึ่งกำลังทำอยู่", "another sync or import is running"
+            ) from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class SyncManager:
     """Pull content from central. Reusable by the command, the beat task and bench."""
 
@@ -249,12 +278,13 @@ class SyncManager:
         self.client = client or CentralClient()
         self.store = store or FileStore()
         self.progress: ProgressFactory | None = progress
+        self.force = False
 
     def policy(self) -> dict[str, Any]:
         return SyncState.load().policy or {}
 
     def run(self, force: bool = False) -> SyncResult:
-        with Journal("sync") as journal:
+        with sync_lock(self.store), Journal("sync") as journal:
             try:
                 result = self._run(force, journal)
             except MirrorError as error:
@@ -264,13 +294,21 @@ class SyncManager:
             self._report()
             return result
 
-    def _run(self, force: bool, journal: SyncJournal) -> SyncResult:
-        state = SyncState.load()
-        window = (state.policy or {}).get("window") or mirror_settings.WINDOW
-        if not force and not in_window(window, timezone.localtime().time()):
+    def _check_window(self) -> None:
+        """Outside the window nothing starts, and a running sync stops between
+        files (what arrived stays; the next window continues from there)."""
+        if self.force:
+            return
+        window = (SyncState.load().policy or {}).get("window") or mirror_settings.WINDOW
+        if not in_window(window, timezone.localtime().time()):
             raise OutsideWindowError(
                 f"นอกช่วงเวลาซิงก์ ({window})", f"outside the sync window ({window})"
             )
+
+    def _run(self, force: bool, journal: SyncJournal) -> SyncResult:
+        self.force = force
+        self._check_window()
+        state = SyncState.load()
         self.stage_feed(state)
         state.refresh_from_db()
         max_height = int(state.policy.get("max_rendition_height") or 0)
@@ -320,10 +358,17 @@ class SyncManager:
         self.store.ensure_room(remaining)
         bar = self.progress(remaining, "files") if self.progress and remaining else None
         for sha in missing:
-            moved = self.client.download(
-                sha, int(files[sha]["size"]), self.store,
-                on_bytes=bar.advance if bar else None,
-            )  # fmt: skip
+            self._check_window()
+            try:
+                moved = self.client.download(
+                    sha, int(files[sha]["size"]), self.store,
+                    on_bytes=bar.advance if bar else None,
+                )  # fmt: skip
+            except FileGoneError:
+                # Central no longer has it: the staged feed is stale, so ask again
+                # next time (partial files stay for whatever is still wanted).
+                reset_staging()
+                raise
             result.files_fetched += 1
             result.bytes_fetched += moved
         if bar:

@@ -43,3 +43,31 @@ def test_the_journal_keeps_only_the_newest_runs(settings, mirror_conf):
         with Journal("push"):
             pass
     assert SyncJournal.objects.count() == 3
+
+
+def test_only_one_sync_or_import_runs_at_a_time(mirror_conf):
+    from mirror.errors import MirrorError
+    from mirror.store import FileStore
+    from mirror.sync import sync_lock
+
+    store = FileStore()
+    with sync_lock(store):
+        with pytest.raises(MirrorError, match="another sync or import is running"):
+            with sync_lock(FileStore()):
+                pass
+    with sync_lock(store):  # released again
+        pass
+
+
+def test_a_stale_staged_feed_is_dropped_so_the_next_sync_asks_again(mirror_conf):
+    from mirror.models import StagedEntry, SyncState
+    from mirror.sync import reset_staging
+
+    state = SyncState.load()
+    state.applied_version, state.staged_until, state.staging_complete = 5, 9, True
+    state.save()
+    StagedEntry.objects.create(version=7, entry={}, signature="x")
+    reset_staging()
+    state.refresh_from_db()
+    assert (state.staged_until, state.staging_complete) == (5, False)
+    assert not StagedEntry.objects.exists()
