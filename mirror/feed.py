@@ -204,3 +204,25 @@ def full_export(school_code: str | None) -> list[dict[str, Any]]:
             continue
         entries.append(entry_dict(row))
     return entries
+
+
+@transaction.atomic
+def collect_central_garbage() -> int:
+    """Central: delete stored files no feed entry names any more (old versions);
+    returns how many. A mirror still asking for one gets a 404 and re-reads the
+    feed. Runs under the feed lock, so a refresh never loses a file it just stored."""
+    from .models import CentralFile
+    from .store import FileStore
+
+    _lock_feed()
+    wanted: set[str] = set()
+    for files in ChangeEntry.objects.exclude(action=ChangeEntry.DELETE).values_list(
+        "files", flat=True
+    ):
+        wanted.update(ref["sha"] for ref in files)
+    store = FileStore()
+    removed = [sha for sha in store.shas() if sha not in wanted]
+    for sha in removed:
+        store.remove(sha)
+    CentralFile.objects.filter(sha__in=removed).delete()
+    return len(removed)

@@ -46,9 +46,12 @@ def push_results_task() -> str:
 
 @shared_task(ignore_result=True)
 def refresh_feed_task() -> int:
-    """Central: keep the feed current so a mirror's first page is quick."""
+    """Central: keep the feed current so a mirror's first page is quick, and drop
+    stored files that no entry names any more."""
     if is_mirror():
         return 0
-    from .feed import refresh_feed
+    from .feed import collect_central_garbage, refresh_feed
 
-    return refresh_feed()
+    changed = refresh_feed()
+    collect_central_garbage()
+    return changed

@@ -103,3 +103,22 @@ def test_changing_a_mirrors_selection_makes_it_start_again(registered, mirror_co
     register_mirror("school-1", registered.school.code, registered.public_key, subjects=["ค"])
     registered.refresh_from_db()
     assert registered.resync_required
+
+
+def test_central_drops_stored_files_no_entry_names(registered, mirror_conf, settings):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from mirror.feed import collect_central_garbage
+    from mirror.store import FileStore
+
+    document = Document.objects.create(title="ใบงาน", file=ContentFile(b"v1", name="a.pdf"))
+    refresh_feed()
+    store = FileStore()
+    old = ChangeEntry.objects.get(source="wagtail.document").files[0]["sha"]
+    document.file.save("b.pdf", ContentFile(b"v2"), save=True)
+    refresh_feed()
+    new = ChangeEntry.objects.get(source="wagtail.document").files[0]["sha"]
+    assert store.has(old) and store.has(new)
+    assert collect_central_garbage() == 1
+    assert not store.has(old) and store.has(new)
