@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_school",
         "core.view_schoolnetwork",
         "core.view_areaoffice",
+        "mirror.view_mirror",
     ],  # fmt: skip
     AREA_ADMIN: [
         "core.add_school",
@@ -69,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_user",
         "core.change_user",
         "core.view_user",
+        "mirror.view_mirror",
+        "mirror.change_mirror",
     ],  # fmt: skip
 }
 ROLE_INHERITS: dict[str, list[str]] = {

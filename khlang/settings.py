@@ -286,3 +286,19 @@ LOGGING = {
         "wagtail": {"level": "WARNING" if KHLANG_ENV == "test" else "INFO"},
     },
 }
+
+# --- School mirror (mirror/) ---------------------------------------------------
+# Read through mirror.conf.mirror_settings. Keys are base64 Ed25519 keys; when
+# unset, each side keeps a generated key in var/ (see mirror/signing.py).
+KHLANG_MIRROR = {
+    "CENTRAL_URL": env.str("KHLANG_MIRROR_CENTRAL_URL", default=""),
+    "MIRROR_ID": env.str("KHLANG_MIRROR_ID", default=""),
+    "SIGNING_KEY": env.str("KHLANG_MIRROR_SIGNING_KEY", default=""),
+    "CENTRAL_PUBLIC_KEY": env.str("KHLANG_MIRROR_CENTRAL_PUBLIC_KEY", default=""),
+    "STORE_DIR": env.str("KHLANG_MIRROR_STORE_DIR", default=str(VAR_DIR / "content")),
+    "BANDWIDTH_KBPS": env.int("KHLANG_MIRROR_BANDWIDTH_KBPS", default=0),
+    "WINDOW": env.str("KHLANG_MIRROR_WINDOW", default=""),
+    "DISK_QUOTA_BYTES": env.int("KHLANG_MIRROR_DISK_QUOTA_BYTES", default=0),
+    "MIN_FREE_BYTES": env.int("KHLANG_MIRROR_MIN_FREE_BYTES", default=200 * 1024 * 1024),
+    "EXTRA_SOURCES": env.list("KHLANG_MIRROR_EXTRA_SOURCES", default=[]),
+}

@@ -1,0 +1,213 @@
+"""USB bundles: the feed and its files in a folder, for schools with no link.
+
+    bundle/khlang-bundle.json    manifest (format, school, entry count, sizes)
+    bundle/entries.json          signed feed entries (the same as over the network)
+    bundle/files/ab/<sha256>     content-addressed files
+
+Export (central, or any mirror from what it holds) copies files in chunks and
+continues a partly written file. Import trusts nothing in the folder: entries
+must carry central's signatures, file names are built from verified sha256
+values (never from a path in the folder), symlinks anywhere are refused, each
+file is hashed before use, and a file cut short by an interrupted copy is kept
+as a partial so the next import continues from where it stopped. Entries are
+applied with the same one-transaction switch as a network sync, and only when
+every file they need is present.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from .conf import is_mirror, mirror_settings
+from .errors import IntegrityError, MirrorError
+from .models import MirrorRecord, SyncState
+from .store import FileStore, is_sha256, sha256_file
+from .sync import Journal, apply_staged, needed_files, stage_entries, sync_lock
+
+MANIFEST = "khlang-bundle.json"
+ENTRIES = "entries.json"
+FORMAT = 1
+
+
+def _entries_for_export(school: str | None) -> list[dict[str, Any]]:
+    if is_mirror():
+        return [record.entry for record in MirrorRecord.objects.order_by("version")]
+    from .feed import full_export, refresh_feed
+
+    refresh_feed()
+    return full_export(school)
+
+
+def export_bundle(destination: Path, school: str | None = None, progress=None) -> dict[str, Any]:
+    """Write (or finish writing) a bundle; returns its manifest."""
+    store = FileStore()
+    entries = _entries_for_export(school)
+    files: dict[str, int] = {}
+    for entry in entries:
+        for ref in entry.get("files", []):
+            if store.has(ref["sha"]):
+                files[ref["sha"]] = int(ref["size"])
+    destination.mkdir(parents=True, exist_ok=True)
+    (destination / MANIFEST).unlink(missing_ok=True)  # incomplete until written again
+    entries_bytes = json.dumps(entries, ensure_ascii=False).encode()
+    _write_atomic(destination / ENTRIES, entries_bytes)
+    bar = progress(sum(files.values()), "export") if progress and files else None
+    for sha, size in sorted(files.items()):
+        target = destination / "files" / sha[:2] / sha
+        _copy_resuming(store.path_for(sha), target, size, store)
+        if bar:
+            bar.advance(size)
+    if bar:
+        bar.finish()
+    manifest = {
+        "format": FORMAT,
+        "created": timezone.now().isoformat(),
+        "school": school,
+        "entries": len(entries),
+        "entries_sha256": sha256_file(destination / ENTRIES),
+        "files": len(files),
+        "bytes": sum(files.values()),
+    }
+    _write_atomic(destination / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode())
+    return manifest
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _copy_resuming(source: Path, target: Path, size: int, store=None) -> int:
+    """Copy ``source`` to ``target`` from where an earlier copy stopped; returns bytes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    have = target.stat().st_size if target.exists() else 0
+    if have > size:
+        target.unlink()
+        have = 0
+    if have == size:
+        return 0
+    chunk = int(mirror_settings.CHUNK_SIZE)
+    moved = 0
+    with open(source, "rb") as reader, open(target, "r+b" if have else "wb") as writer:
+        reader.seek(have)
+        writer.seek(have)
+        while block := reader.read(chunk):
+            if store is not None and target.is_relative_to(store.root):
+                store.ensure_room(len(block))
+                store.note_written(len(block))
+            writer.write(block)
+            moved += len(block)
+    return moved
+
+
+def check_bundle_tree(root: Path) -> None:
+    """Refuse a bundle with symlinks anywhere, or a manifest that is not a plain file."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                raise IntegrityError(
+                    f"ชุดข้อมูลมีลิงก์สัญลักษณ์ {path} จึงไม่นำเข้า",
+                    f"the bundle contains a symlink {path}; refused",
+                )
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    path = root / MANIFEST
+    if not path.is_file():
+        raise MirrorError(
+            f"ไม่พบ {MANIFEST} ใน {root}: ชุดข้อมูลยังคัดลอกไม่ครบหรือไม่ใช่ชุดข้อมูลคลัง",
+            f"no {MANIFEST} in {root}: the bundle is incomplete or not a Khlang bundle",
+        )
+    try:
+        manifest = json.loads(path.read_text())
+    except ValueError as error:
+        raise MirrorError(
+            f"{path}: อ่านไม่ได้ ({error})", f"{path}: not readable JSON ({error})"
+        ) from error
+    if manifest.get("format") != FORMAT:
+        raise MirrorError(
+            f"{path}: รูปแบบ {manifest.get('format')!r} ไม่รองรับ",
+            f"{path}: unsupported format {manifest.get('format')!r}",
+        )
+    return manifest
+
+
+def bundle_file(root: Path, sha: str) -> Path:
+    """Where a file must be in the bundle: built from a verified sha, inside root."""
+    if not is_sha256(sha):
+        raise IntegrityError(f"ชื่อไฟล์ไม่ถูกต้อง: {sha!r}", f"not a sha256 file name: {sha!r}")
+    path = root / "files" / sha[:2] / sha
+    if not path.resolve().is_relative_to(root):
+        raise IntegrityError(f"ไฟล์อยู่นอกชุดข้อมูล: {path}", f"file outside the bundle: {path}")
+    return path
+
+
+def import_bundle(source: Path, progress=None) -> dict[str, Any]:
+    """Verify, copy and apply a bundle; raises naming what is missing or wrong."""
+    from .client import central_public_key
+
+    root = Path(source).resolve()
+    with sync_lock(FileStore()), Journal("import") as journal:
+        check_bundle_tree(root)
+        manifest = read_manifest(root)
+        entries_path = root / ENTRIES
+        if not entries_path.is_file() or sha256_file(entries_path) != manifest.get(
+            "entries_sha256"
+        ):
+            raise IntegrityError(
+                f"{entries_path}: ไม่ตรงกับ {MANIFEST}", f"{entries_path}: does not match {MANIFEST}"
+            )
+        entries = json.loads(entries_path.read_text())
+        if not isinstance(entries, list):
+            raise IntegrityError(f"{entries_path}: ต้องเป็นรายการ", f"{entries_path}: not a list")
+        stage_entries(entries, central_public_key())
+        state = SyncState.load()
+        max_height = int((state.policy or {}).get("max_rendition_height") or 0)
+        store = FileStore()
+        files = needed_files(max_height)
+        lacking = store.missing(files)
+        store.ensure_room(sum(int(files[sha]["size"]) for sha in lacking))
+        bar = progress(len(lacking), "import") if progress and lacking else None
+        incomplete: list[str] = []
+        for sha in lacking:
+            moved = _import_file(root, sha, int(files[sha]["size"]), store)
+            journal.bytes_moved += moved
+            if store.has(sha):
+                journal.files_moved += 1
+            else:
+                incomplete.append(sha)
+            if bar:
+                bar.advance(1)
+        if bar:
+            bar.finish()
+        if incomplete:
+            raise MirrorError(
+                f"ชุดข้อมูลยังไม่ครบ: ขาดไฟล์ {len(incomplete)} ไฟล์ (เช่น {incomplete[0]}) "
+                "คัดลอกให้ครบแล้วนำเข้าอีกครั้ง ส่วนที่ได้แล้วจะไม่ต้องคัดลอกซ้ำ",
+                f"the bundle is incomplete: {len(incomplete)} files missing "
+                f"(e.g. {incomplete[0]}); finish copying and import again, what arrived is kept",
+            )
+        until = max((int(e["version"]) for e in entries), default=0)
+        applied = apply_staged(store, max_height, until, full=True)
+        journal.entries_applied = applied
+        return {"entries": applied, "files": journal.files_moved, "bytes": journal.bytes_moved}
+
+
+def _import_file(root: Path, sha: str, size: int, store: FileStore) -> int:
+    """Copy one file into the store's partial area, resuming; verify when whole."""
+    source = bundle_file(root, sha)
+    if not source.is_file():
+        return 0
+    partial = store.partial_path(sha)
+    available = source.stat().st_size
+    moved = _copy_resuming(source, partial, min(available, size), store)
+    if partial.stat().st_size >= size:
+        store.commit_partial(sha)  # raises, and drops the copy, if the hash is wrong
+    return moved

@@ -1,0 +1,15 @@
+"""Shared bits of the mirror's management commands (thin wrappers over managers)."""
+
+from __future__ import annotations
+
+from core.progress import ProgressBar
+
+
+def progress_factory(command):
+    """A callable (total, label) → ProgressBar on the command's own output."""
+    stream = getattr(command.stdout, "_out", command.stdout)
+
+    def make(total: int, label: str) -> ProgressBar:
+        return ProgressBar(total, label, stream=stream)
+
+    return make
