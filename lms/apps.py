@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = "บทเรียนและหลักสูตร (Courses)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published, page_unpublished
+
+        from core import signals
+
+        from . import signal_handlers as handlers
+
+        signals.quiz_attempt_finished.connect(handlers.on_quiz_attempt_finished)
+        signals.media_watch_progress.connect(handlers.on_media_watch_progress)
+        page_published.connect(handlers.on_page_published)
+        page_unpublished.connect(handlers.on_page_published)
+        # After core's own receiver (core is earlier in INSTALLED_APPS), so the
+        # role groups exist when lms gives them page permissions.
+        post_migrate.connect(handlers.ensure_setup_after_migrate)
