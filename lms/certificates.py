@@ -13,11 +13,15 @@ scripts/ensure-system.sh).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.utils import translation
 
 from core.thaidate import thai_date
+
+# fontTools logs every glyph of every subset at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_DIR = Path("/usr/share/fonts/truetype/tlwg")
 FONT_REGULAR = FONT_DIR / "Laksaman.ttf"

@@ -1,10 +1,12 @@
 """Who authors and who approves courses: the workflow and the page permissions.
 
-Teachers and school admins may *add* pages under a course index (Wagtail then
-lets them edit the pages they own) but not publish; every change goes through
-the "course approval" workflow, whose one task lets the owner school's admins
-approve school courses and the area admins approve area-wide ones. Area admins
-may also edit and publish directly.
+Teachers may *add* pages under a course index (Wagtail then lets them edit the
+pages they own) but not publish; their changes go through the "course
+approval" workflow, whose one task lets the owner school's admins approve
+school courses and the area admins approve area-wide ones. School admins hold
+Wagtail's publish permission (an approved revision is published as the
+approver) narrowed to their own school's courses by OwnerPermissionTester; area
+admins may edit and publish anything.
 
 Idempotent; runs after every migrate and whenever a course index is created.
 """
@@ -22,7 +24,7 @@ TASK_NAME = "เจ้าของหลักสูตรอนุมัติ 
 
 PAGE_PERMISSIONS: dict[str, list[str]] = {
     roles.TEACHER: ["add_page"],
-    roles.SCHOOL_ADMIN: ["add_page"],
+    roles.SCHOOL_ADMIN: ["add_page", "publish_page"],  # narrowed by OwnerPermissionTester
     roles.AREA_ADMIN: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
 

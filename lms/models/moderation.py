@@ -8,7 +8,7 @@ the page belongs to.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Task, TaskState
+from wagtail.models import PagePermissionTester, Task, TaskState
 
 from core import roles
 
@@ -86,3 +86,32 @@ class OwnerApprovalTask(Task):
     class Meta:
         verbose_name = "การอนุมัติโดยเจ้าของหลักสูตร"
         verbose_name_plural = "การอนุมัติโดยเจ้าของหลักสูตร"
+
+
+class OwnerPermissionTester(PagePermissionTester):
+    """Wagtail's page permissions, narrowed by course owner for publishing.
+
+    School admins hold "publish" on the whole course tree (Wagtail publishes an
+    approved revision as the approver), so this keeps them to their own
+    school's courses; creating and publishing a new course in one step is left
+    to area admins.
+    """
+
+    def _owner_allows(self) -> bool:
+        return self.user.is_superuser or can_approve(self.user, self.page)
+
+    def can_publish(self) -> bool:
+        return super().can_publish() and self._owner_allows()
+
+    def can_unpublish(self) -> bool:
+        return super().can_unpublish() and self._owner_allows()
+
+    def can_publish_subpage(self) -> bool:
+        return super().can_publish_subpage() and self._owner_allows()
+
+
+class OwnerModeratedPage:
+    """Mixin for the course tree's page models."""
+
+    def permissions_for_user(self, user):
+        return OwnerPermissionTester(user, self)

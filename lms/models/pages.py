@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from ..blocks import LessonBodyBlock
 from ..completion import Rule, Unlock
+from .moderation import OwnerModeratedPage
 
 
 class CourseKind(models.TextChoices):
@@ -26,7 +27,7 @@ class CourseKind(models.TextChoices):
     TRAINING = "training", "อบรมออนไลน์ (Training Online)"
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(OwnerModeratedPage, Page):
     """Lists courses; lives under the "courses" section page."""
 
     intro = RichTextField(_("Introduction"), blank=True)
@@ -52,7 +53,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(OwnerModeratedPage, Page):
     kind = models.CharField(_("Kind"), max_length=16, choices=CourseKind.choices)
     summary = RichTextField(_("Summary"), blank=True)
     subject_group = models.ForeignKey(
@@ -149,7 +150,7 @@ class CoursePage(Page):
         return context
 
 
-class UnitPage(Page):
+class UnitPage(OwnerModeratedPage, Page):
     """A section of a course; may open only after the previous one, or on a date."""
 
     intro = RichTextField(_("Introduction"), blank=True)
@@ -191,7 +192,7 @@ class UnitPage(Page):
         return redirect(parent.url + f"#unit-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(OwnerModeratedPage, Page):
     body = StreamField(LessonBodyBlock(), verbose_name=_("Body"), blank=True)
     minutes = models.PositiveSmallIntegerField(_("Minutes"), default=0)
     completion_rule = models.CharField(
