@@ -61,6 +61,7 @@ def make_media(title="คลิป", duration=10.0, media_type="video"):
     from django.core.files.base import ContentFile
     from wagtailmedia import get_media_model
 
+    ensure_collection_root()
     media = get_media_model()(title=title, type=media_type, duration=duration)
     media.file.save("clip.mp4", ContentFile(b"\x00" * 16), save=False)
     media.save()
@@ -72,3 +73,11 @@ def video_body(media, text="<p>ดูคลิปนี้</p>"):
         {"type": "text", "value": text},
         {"type": "video", "value": {"media": media.pk, "caption": ""}},
     ]
+
+
+def ensure_collection_root():
+    """Wagtail's root collection, which a transactional test's flush removes."""
+    from wagtail.models import Collection
+
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
