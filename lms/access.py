@@ -148,47 +148,39 @@ def apply_unlocks(units: list[UnitEntry], now: dt.datetime) -> None:
 def course_outline(course, user, root_url_path: str | None = None) -> Outline:
     """Units and live lessons of a course in tree order, with the user's state.
 
-    Three queries whatever the size of the course.
+    One query for the user's progress; the structure comes from the cache.
     """
-    from .models import LessonPage, LessonProgress, UnitPage
+    from .facts import course_structure
+    from .models import LessonProgress
 
     root_url_path = root_url_path if root_url_path is not None else site_root_path()
-    by_path: dict[str, UnitEntry] = {}
-    for pk, title, rule, unlock_at, path in (
-        UnitPage.objects.live()
-        .filter(path__startswith=course.path, depth=course.depth + 1)
-        .order_by("path")
-        .values_list("id", "title", "unlock_rule", "unlock_at", "path")
-    ):
-        by_path[path] = UnitEntry(id=pk, title=title, unlock_rule=rule, unlock_at=unlock_at)
-    units = list(by_path.values())
-    lessons = (
-        LessonPage.objects.live()
-        .filter(path__startswith=course.path, depth=course.depth + 2)
-        .order_by("path")
-        .values_list("id", "title", "url_path", "path")
-    )
-    state: dict[int, bool] = {}
+    state: dict[int, object] = {}
     if user.is_authenticated:
         state = dict(
             LessonProgress.objects.filter(user=user, course=course).values_list(
                 "lesson_id", "completed_at"
             )
         )
-    for lesson_id, title, url_path, path in lessons:
-        unit = by_path.get(path[: -course.steplen])
-        if unit is None:
-            continue
-        unit.lessons.append(
-            LessonEntry(
-                id=lesson_id,
-                title=title,
-                url=page_url(url_path, root_url_path),
-                unit_id=unit.id,
-                complete=state.get(lesson_id) is not None,
-                started=lesson_id in state,
-            )
+    units = []
+    for row in course_structure(course):
+        unit = UnitEntry(
+            id=row["id"],
+            title=row["title"],
+            unlock_rule=row["unlock_rule"],
+            unlock_at=row["unlock_at"],
         )
+        for lesson_id, title, url_path in row["lessons"]:
+            unit.lessons.append(
+                LessonEntry(
+                    id=lesson_id,
+                    title=title,
+                    url=page_url(url_path, root_url_path),
+                    unit_id=unit.id,
+                    complete=state.get(lesson_id) is not None,
+                    started=lesson_id in state,
+                )
+            )
+        units.append(unit)
     apply_unlocks(units, timezone.now())
     return Outline(units=units)
 

@@ -8,7 +8,13 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wagtail.signals import page_published, page_unpublished
+        from django.db.models.signals import post_delete
+        from wagtail.signals import (
+            page_published,
+            page_slug_changed,
+            page_unpublished,
+            post_page_move,
+        )
 
         from core import signals
 
@@ -16,8 +22,14 @@ class LmsConfig(AppConfig):
 
         signals.quiz_attempt_finished.connect(handlers.on_quiz_attempt_finished)
         signals.media_watch_progress.connect(handlers.on_media_watch_progress)
-        page_published.connect(handlers.on_page_published)
-        page_unpublished.connect(handlers.on_page_published)
+        from .models import LessonPage, UnitPage
+
+        page_published.connect(handlers.on_page_changed)
+        page_unpublished.connect(handlers.on_page_changed)
+        page_slug_changed.connect(handlers.on_page_changed)
+        post_page_move.connect(handlers.on_page_moved)
+        for model in (LessonPage, UnitPage):
+            post_delete.connect(handlers.on_page_changed, sender=model)
         # After core's own receiver (core is earlier in INSTALLED_APPS), so the
         # role groups exist when lms gives them page permissions.
         post_migrate.connect(handlers.ensure_setup_after_migrate)

@@ -66,3 +66,49 @@ def load_lesson_facts(lesson_id: int) -> LessonFacts | None:
 def forget_lesson(lesson_id: int | None) -> None:
     if lesson_id:
         cache.delete(_key(lesson_id))
+
+
+def _course_key(course_id: int) -> str:
+    return f"lms:course-outline:{_VERSION}:{course_id}"
+
+
+def course_structure(course) -> list[dict]:
+    """Live units and lessons of a course in tree order, cached until one changes.
+
+    [{"id", "title", "unlock_rule", "unlock_at", "lessons": [(id, title, url_path)]}]
+    """
+    structure = cache.get(_course_key(course.pk))
+    if structure is None:
+        structure = load_course_structure(course)
+        cache.set(_course_key(course.pk), structure, CACHE_SECONDS)
+    return structure
+
+
+def load_course_structure(course) -> list[dict]:
+    from .models import LessonPage, UnitPage
+
+    units: dict[str, dict] = {}
+    for pk, title, rule, unlock_at, path in (
+        UnitPage.objects.live()
+        .filter(path__startswith=course.path, depth=course.depth + 1)
+        .order_by("path")
+        .values_list("id", "title", "unlock_rule", "unlock_at", "path")
+    ):
+        units[path] = {
+            "id": pk, "title": title, "unlock_rule": rule, "unlock_at": unlock_at, "lessons": []
+        }  # fmt: skip
+    for pk, title, url_path, path in (
+        LessonPage.objects.live()
+        .filter(path__startswith=course.path, depth=course.depth + 2)
+        .order_by("path")
+        .values_list("id", "title", "url_path", "path")
+    ):
+        unit = units.get(path[: -course.steplen])
+        if unit is not None:
+            unit["lessons"].append((pk, title, url_path))
+    return list(units.values())
+
+
+def forget_course(course_id: int | None) -> None:
+    if course_id:
+        cache.delete(_course_key(course_id))

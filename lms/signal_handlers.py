@@ -32,10 +32,28 @@ def on_media_watch_progress(
     )
 
 
-def on_page_published(sender, instance, **kwargs) -> None:
-    from .facts import forget_lesson
+def on_page_changed(sender, instance, **kwargs) -> None:
+    """Publish, unpublish, move or delete: forget what the caches know of its course."""
+    from .facts import forget_course, forget_lesson
 
     forget_lesson(instance.pk)
+    forget_course(getattr(instance, "course_id", None) or instance.pk)
+
+
+def on_page_moved(sender, instance, **kwargs) -> None:
+    """A unit or lesson moved to another course: re-derive the course it belongs to."""
+    from .facts import forget_course, forget_lesson
+    from .models import CoursePage, LessonPage, UnitPage
+    from .models.pages import _ancestor_id
+
+    for model, levels in ((UnitPage, 1), (LessonPage, 2)):
+        for page in model.objects.filter(path__startswith=instance.path):
+            old = page.course_id
+            page.course_id = _ancestor_id(page, CoursePage, levels_up=levels)
+            model.objects.filter(pk=page.pk).update(course_id=page.course_id)
+            forget_course(old)
+            forget_course(page.course_id)
+            forget_lesson(page.pk)
 
 
 def ensure_setup_after_migrate(sender, **kwargs) -> None:

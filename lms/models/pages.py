@@ -45,6 +45,29 @@ class CourseIndexPage(OwnerModeratedPage, Page):
         specific = parent.specific
         return super().can_create_at(parent) and getattr(specific, "section", "") == "courses"
 
+    def route(self, request, path_components):
+        """Find a course, unit or lesson by its url_path in one query.
+
+        Wagtail's default walks one level per query (and one more for each
+        page's specific type); lessons sit three levels below this page and are
+        the most requested pages of the site.
+        """
+        models_by_depth = {1: CoursePage, 2: UnitPage, 3: LessonPage}
+        model = models_by_depth.get(len(path_components))
+        if model is not None:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            page = model.objects.filter(
+                slug=path_components[-1],  # indexed; url_path is not
+                depth=self.depth + len(path_components),
+                url_path=url_path,
+                live=True,
+            ).first()
+            if page is not None:
+                if len(path_components) == 1:
+                    page._cached_parent_obj = self
+                return page.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from ..views.catalog import course_listing
 
@@ -181,8 +204,12 @@ class UnitPage(OwnerModeratedPage, Page):
         verbose_name = "หน่วยการเรียนรู้"
 
     def save(self, *args, **kwargs):
+        from ..facts import forget_course
+
         self.course_id = _ancestor_id(self, CoursePage, levels_up=1) or self.course_id
-        return super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs)
+        forget_course(self.course_id)
+        return result
 
     def serve(self, request, *args, **kwargs):
         from django.shortcuts import redirect
@@ -252,9 +279,10 @@ class LessonPage(OwnerModeratedPage, Page):
         from .learning import LessonQuiz
 
         LessonQuiz.sync(self)
-        from ..facts import forget_lesson
+        from ..facts import forget_course, forget_lesson
 
         forget_lesson(self.pk)
+        forget_course(self.course_id)
         return result
 
     def get_context(self, request, *args, **kwargs):

@@ -18,6 +18,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FFMPEG = "/usr/bin/ffmpeg"
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Lesson facts and outlines are cached by id; ids repeat after a flush."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def tiny_mp4(path) -> float:
     """A 3-second 160×120 H.264 clip; returns its duration as ffprobe reads it."""
     subprocess.run(

@@ -22,6 +22,14 @@ from .conftest import wait_until
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Lesson facts and outlines are cached by id; ids repeat after a flush."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _students(count: int, school, grade, room="1"):
     students = []
     for n in range(count):

@@ -7,6 +7,16 @@ import pytest
 from tests.lms.builders import build_course, courses_index
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Lesson facts and outlines are cached by id; ids repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def index(area):
     return courses_index()

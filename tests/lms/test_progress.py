@@ -236,3 +236,24 @@ def test_saving_a_lesson_refreshes_cached_facts(course):
     lesson.completion_rule = "manual"
     lesson.save()
     assert lesson_facts(lesson.pk).rule == "manual"
+
+
+def test_moving_a_unit_moves_its_lessons_to_the_other_course(index, course):
+    from lms.access import course_outline
+    from lms.models import UnitPage
+
+    other = build_course(index, units=[("always", [("อื่น", "viewed", {})])], slug="other")
+    unit = UnitPage.objects.get(course=course, slug="u2")
+    lesson = lessons_of(course)[2]
+    assert len(course_outline(other, student_anonymous()).lessons) == 1
+    unit.move(other, pos="last-child")
+    assert LessonPage.objects.get(pk=lesson.pk).course_id == other.pk
+    assert UnitPage.objects.get(pk=unit.pk).course_id == other.pk
+    assert [le.id for le in course_outline(other, student_anonymous()).lessons][-1] == lesson.pk
+    assert lesson.pk not in [le.id for le in course_outline(course, student_anonymous()).lessons]
+
+
+def student_anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
