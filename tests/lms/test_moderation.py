@@ -96,3 +96,20 @@ def test_school_admins_publish_only_their_own_schools_courses(index, people, sch
     assert not mine.permissions_for_user(people["admin_there"]).can_publish()
     assert not index.permissions_for_user(admin).can_publish_subpage()
     assert area_wide.permissions_for_user(people["area"]).can_publish()
+
+
+def test_lesson_drafts_preview_and_revisions(index, people):
+    from tests.lms.builders import build_course, lessons_of
+
+    ensure_moderation()
+    course = build_course(index, units=[("always", [("ร่าง", "viewed", {})])], slug="d")
+    lesson = lessons_of(course)[0]
+    lesson.body = [{"type": "text", "value": "<p>ฉบับร่างใหม่</p>"}]
+    draft = lesson.save_revision(user=people["area"])
+    live = lesson.__class__.objects.get(pk=lesson.pk)
+    assert "ฉบับร่างใหม่" not in str(live.body)  # a draft does not change the live page
+    request = draft.as_object().make_preview_request()
+    assert request.status_code == 200 and "ฉบับร่างใหม่" in request.content.decode()
+    draft.publish(user=people["area"])
+    assert "ฉบับร่างใหม่" in str(lesson.__class__.objects.get(pk=lesson.pk).body)
+    assert lesson.revisions.count() == 1
