@@ -166,7 +166,9 @@ async def http(port: int, method: str, path: str, student: Student, body: bytes 
     return status, data
 
 
-async def timed(stats: Stats, port: int, endpoint: str, method: str, path: str, student, body=b""):
+async def timed(
+    stats: Stats, port: int, endpoint: str, method: str, path: str, student, body=b"", also=""
+):
     started = time.perf_counter()
     try:
         status, data = await asyncio.wait_for(http(port, method, path, student, body), 30)
@@ -174,9 +176,17 @@ async def timed(stats: Stats, port: int, endpoint: str, method: str, path: str, 
     except (TimeoutError, OSError) as error:
         ok, note = False, repr(error)
     stats.add(endpoint, time.perf_counter() - started, ok, note)
+    if also:  # the same request, counted once more under a second name
+        stats.timings.setdefault(also, []).append(time.perf_counter() - started)
 
 
 async def studying(student: Student, port: int, until: float, stats: Stats, rng) -> None:
+    """Arrive, open the dashboard and a lesson, watch it reporting every 15 s, repeat.
+
+    Heartbeats sent once every student has arrived (and the burst of first
+    page loads has drained) are also counted as "heartbeat_steady".
+    """
+    steady_from = time.monotonic() + ARRIVAL_SPREAD + 5
     await asyncio.sleep(rng.uniform(0, ARRIVAL_SPREAD))
     while time.monotonic() < until:
         await timed(stats, port, "dashboard", "GET", "/lms/my/", student)
@@ -196,7 +206,8 @@ async def studying(student: Student, port: int, until: float, stats: Stats, rng)
                 "duration": 600,
             }
             body = json.dumps(report).encode()
-            await timed(stats, port, "heartbeat", "POST", "/lms/heartbeat/", student, body)
+            steady = "heartbeat_steady" if time.monotonic() >= steady_from else ""
+            await timed(stats, port, "heartbeat", "POST", "/lms/heartbeat/", student, body, steady)
 
 
 async def hammering(student: Student, port: int, until: float, stats: Stats, rng) -> None:
@@ -301,7 +312,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     quick = args.quick
-    seconds = 25.0 if quick else 90.0
+    seconds = 28.0 if quick else 90.0
     students_in_area = 5_000 if quick else 20_000
     started = time.perf_counter()
 
@@ -368,6 +379,7 @@ def main() -> None:
         "heartbeat_p95_ms_200": p95("study_200", "heartbeat"),
         "lesson_p95_ms_200": p95("study_200", "lesson"),
         "heartbeat_p95_ms_50": p95("study_50", "heartbeat"),
+        "heartbeat_steady_p95_ms_200": p95("study_200", "heartbeat_steady"),
         "lesson_rps_saturated_50": results["saturation_50"].get("lesson", {}).get("rps"),
         "lesson_p95_ms_saturated_50": p95("saturation_50", "lesson"),
         "queries_per_request": queries,
