@@ -273,13 +273,19 @@ class LessonPage(OwnerModeratedPage, Page):
         return ids
 
     def save(self, *args, **kwargs):
-        self.course_id = _ancestor_id(self, CoursePage, levels_up=2) or self.course_id
-        self.tracked_media = self.media_ids()
-        result = super().save(*args, **kwargs)
+        from ..facts import forget_course, forget_lesson
         from .learning import LessonQuiz
 
-        LessonQuiz.sync(self)
-        from ..facts import forget_course, forget_lesson
+        self.course_id = _ancestor_id(self, CoursePage, levels_up=2) or self.course_id
+        # Saving a draft revision saves only bookkeeping fields while the object
+        # holds the draft body: the live lesson's videos and quizzes stay as they are.
+        update_fields = kwargs.get("update_fields")
+        body_saved = update_fields is None or "body" in update_fields
+        if body_saved:
+            self.tracked_media = self.media_ids()
+        result = super().save(*args, **kwargs)
+        if body_saved:
+            LessonQuiz.sync(self)
 
         forget_lesson(self.pk)
         forget_course(self.course_id)

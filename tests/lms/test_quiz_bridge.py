@@ -144,3 +144,12 @@ def test_media_center_watch_reports_count(
             sender=type(media), user=student, media_item=media, seconds_watched=37, duration=40
         )
     assert LessonProgress.objects.get(user=student, lesson=lesson).is_complete
+
+
+def test_a_draft_with_another_quiz_leaves_the_live_lesson_alone(quiz_course):
+    lesson = lessons_of(quiz_course)[0]
+    lesson.body = quiz_body("exambank.quiz:8")
+    revision = lesson.save_revision()
+    assert list(LessonQuiz.objects.values_list("ref", flat=True)) == ["exambank.quiz:7"]
+    revision.publish()
+    assert list(LessonQuiz.objects.values_list("ref", flat=True)) == ["exambank.quiz:8"]
