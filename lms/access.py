@@ -161,8 +161,15 @@ def course_outline(course, user, root_url_path: str | None = None) -> Outline:
                 "lesson_id", "completed_at"
             )
         )
+    return build_outline(course_structure(course), state, root_url_path, timezone.now())
+
+
+def build_outline(
+    structure: list[dict], state: dict[int, object], root_url_path: str, now: dt.datetime
+) -> Outline:
+    """An outline from a course's cached structure and {lesson id: completed_at}."""
     units = []
-    for row in course_structure(course):
+    for row in structure:
         unit = UnitEntry(
             id=row["id"],
             title=row["title"],
@@ -181,7 +188,7 @@ def course_outline(course, user, root_url_path: str | None = None) -> Outline:
                 )
             )
         units.append(unit)
-    apply_unlocks(units, timezone.now())
+    apply_unlocks(units, now)
     return Outline(units=units)
 
 

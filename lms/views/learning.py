@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..access import page_url, site_root_path
+from ..access import build_outline, page_url, site_root_path
 from ..actions import (
     EnrolmentRefused,
     active_enrolment,
@@ -20,6 +21,7 @@ from ..actions import (
     self_enrol,
     unenrol,
 )
+from ..facts import course_structure
 from ..models import Certificate, CoursePage, Enrolment, LessonPage, LessonProgress
 
 
@@ -102,32 +104,27 @@ def dashboard_view(request):
         .order_by("-last_activity_at", "-enrolled_at")
     )
     course_ids = [e.course_id for e in enrolments]
-    done = set(
-        LessonProgress.objects.filter(
-            user=user, course_id__in=course_ids, completed_at__isnull=False
-        ).values_list("lesson_id", flat=True)
-    )
-    next_by_course: dict[int, dict] = {}
-    for lesson_id, title, url_path, course_id in (
-        LessonPage.objects.live()
-        .filter(course_id__in=course_ids)
-        .order_by("path")
-        .values_list("id", "title", "url_path", "course_id")
-    ):
-        if lesson_id not in done and course_id not in next_by_course:
-            next_by_course[course_id] = {"title": title, "url": page_url(url_path, root)}
+    state: dict[int, dict] = {}
+    for course_id, lesson_id, completed_at in LessonProgress.objects.filter(
+        user=user, course_id__in=course_ids
+    ).values_list("course_id", "lesson_id", "completed_at"):
+        state.setdefault(course_id, {})[lesson_id] = completed_at
+    now = timezone.now()
     cards = []
     for enrolment in enrolments:
+        course = enrolment.course
+        outline = build_outline(course_structure(course), state.get(course.pk, {}), root, now)
+        upcoming = outline.next_lesson()  # the first open lesson not yet complete
         last = enrolment.last_lesson
         cards.append(
             {
                 "enrolment": enrolment,
-                "course": enrolment.course,
-                "course_url": page_url(enrolment.course.url_path, root),
+                "course": course,
+                "course_url": page_url(course.url_path, root),
                 "resume": {"title": last.title, "url": page_url(last.url_path, root)}
                 if last
                 else None,
-                "next": next_by_course.get(enrolment.course_id),
+                "next": {"title": upcoming.title, "url": upcoming.url} if upcoming else None,
             }
         )
     certificates = Certificate.objects.filter(user=user).order_by("-issued_at")

@@ -257,3 +257,24 @@ def student_anonymous():
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+def test_dashboard_next_skips_units_that_open_later(client, student, index):
+    from lms.models import UnitPage
+
+    course = build_course(
+        index,
+        units=[
+            ("always", [("เปิดแล้ว", "viewed", {})]),
+            ("date", [("ยังไม่ถึงวัน", "viewed", {})]),
+            ("always", [("เรียนได้เลย", "viewed", {})]),
+        ],
+    )
+    UnitPage.objects.filter(course=course, slug="u2").update(
+        unlock_at=timezone.now() + dt.timedelta(days=3)
+    )
+    first = lessons_of(course)[0]
+    open_lesson(student, first, enrol(student, course))
+    client.force_login(student)
+    page = client.get("/lms/my/").content.decode()
+    assert "เรียนได้เลย" in page and "ยังไม่ถึงวัน" not in page
