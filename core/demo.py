@@ -130,6 +130,9 @@ def load_demo() -> bool:
     from exambank.demo import load_exambank_demo
 
     load_exambank_demo()
+    from lms.demo import load_demo_courses
+
+    load_demo_courses()
     transaction.on_commit(lambda: marker_path().write_text("ok\n"))
     return True
 

@@ -10,6 +10,9 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 fc-list 2>/dev/null | grep -qi "tlwg\|sarabun\|noto sans thai" || need+=(fonts-thai-tlwg)
+# Certificates embed Laksaman; their tests read the PDF back with pdftotext.
+[ -f /usr/share/fonts/truetype/tlwg/Laksaman.ttf ] || need+=(fonts-tlwg-laksaman-ttf)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)

@@ -1,0 +1,68 @@
+"""Receivers of core.signals: they only enqueue (the work is in lms.tasks)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from . import quiz_bridge
+
+
+def on_quiz_attempt_finished(sender, user, quiz, attempt=None, score=None, passed=False, **kw):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    from .tasks import record_quiz_result_task
+
+    ref = quiz_bridge.ref_for(quiz)
+    score = None if score is None else float(score)
+    transaction.on_commit(lambda: record_quiz_result_task.delay(user.pk, ref, score, bool(passed)))
+
+
+def on_media_watch_progress(
+    sender, user, media_item, seconds_watched=0, duration=None, **kwargs
+) -> None:
+    if user is None or not getattr(user, "is_authenticated", False) or media_item is None:
+        return
+    from .tasks import record_external_watch_task
+
+    media_id = media_item.pk
+    seconds = float(seconds_watched or 0)
+    length = None if duration is None else float(duration)
+    transaction.on_commit(
+        lambda: record_external_watch_task.delay(user.pk, media_id, seconds, length)
+    )
+
+
+def on_page_changed(sender, instance, **kwargs) -> None:
+    """Publish, unpublish, move or delete: forget what the caches know of its course."""
+    from .facts import forget_course, forget_lesson
+
+    forget_lesson(instance.pk)
+    forget_course(getattr(instance, "course_id", None) or instance.pk)
+
+
+def on_page_moved(sender, instance, **kwargs) -> None:
+    """A unit or lesson moved to another course: re-derive the course it belongs to."""
+    from .facts import forget_course, forget_lesson
+    from .models import CoursePage, LessonPage, UnitPage
+    from .models.pages import _ancestor_id
+
+    for model, levels in ((UnitPage, 1), (LessonPage, 2)):
+        for page in model.objects.filter(path__startswith=instance.path):
+            old = page.course_id
+            page.course_id = _ancestor_id(page, CoursePage, levels_up=levels)
+            model.objects.filter(pk=page.pk).update(course_id=page.course_id)
+            forget_course(old)
+            forget_course(page.course_id)
+            forget_lesson(page.pk)
+
+
+def ensure_setup_after_migrate(sender, **kwargs) -> None:
+    """Moderation workflow and page permissions, after core has made the roles."""
+    from django.apps import apps
+
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if sender.label != with_models[-1].label:
+        return
+    from .moderation import ensure_moderation
+
+    ensure_moderation(using=kwargs.get("using", "default"))

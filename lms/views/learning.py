@@ -1,0 +1,135 @@
+"""What a learner does: enrol, leave, report watch time, mark done, see the dashboard."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..access import build_outline, page_url, site_root_path
+from ..actions import (
+    EnrolmentRefused,
+    active_enrolment,
+    mark_done,
+    record_heartbeat,
+    self_enrol,
+    unenrol,
+)
+from ..facts import course_structure
+from ..models import Certificate, CoursePage, Enrolment, LessonPage, LessonProgress
+
+
+@login_required
+@require_POST
+def enrol_view(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        self_enrol(request.user, course, request.POST.get("key"))
+    except EnrolmentRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("You are enrolled. Enjoy learning!"))
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def unenrol_view(request, course_id: int):
+    course = get_object_or_404(CoursePage, pk=course_id)
+    enrolment = active_enrolment(request.user, course.pk)
+    if enrolment:
+        unenrol(enrolment, by=request.user)
+        messages.info(request, _("You left the course. Your progress is kept if you come back."))
+    return redirect(course.url)
+
+
+def _bad(message_th: str, message_en: str) -> JsonResponse:
+    return JsonResponse({"error": f"{message_th} / {message_en}"}, status=400)
+
+
+@login_required
+@require_POST
+def heartbeat_view(request):
+    """The player's report: {"lesson", "media", "ranges": [[s, e], ...], "position", "duration"}."""
+    try:
+        data = json.loads(request.body or b"{}")
+        lesson_id = int(data["lesson"])
+        media_id = str(data["media"])[:64]
+        ranges = data.get("ranges") or []
+        if not isinstance(ranges, list) or len(ranges) > 500:
+            raise ValueError("ranges")
+        ranges = [(float(pair[0]), float(pair[1])) for pair in ranges]
+        position = float(data.get("position") or 0)
+        duration = float(data.get("duration") or 0) or None
+    except (ValueError, KeyError, TypeError, IndexError):
+        return _bad(
+            "ข้อมูลการรับชมไม่ถูกต้อง (ต้องมี lesson, media, ranges)",
+            "bad watch report (needs lesson, media, ranges)",
+        )
+    result = record_heartbeat(request.user, lesson_id, media_id, ranges, position, duration)
+    if result is None:
+        return JsonResponse({"error": "ยังไม่ได้เปิดบทเรียนนี้ / this lesson was not opened"}, status=404)
+    return JsonResponse(
+        {
+            "watched_seconds": result.watched_seconds,
+            "fraction": result.fraction,
+            "complete": result.complete,
+        }
+    )
+
+
+@login_required
+@require_POST
+def mark_done_view(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    if mark_done(request.user, lesson) is None:
+        return HttpResponseBadRequest("ยังไม่ได้เปิดบทเรียนนี้ / this lesson was not opened")
+    return redirect(lesson.url)
+
+
+@login_required
+def dashboard_view(request):
+    """My courses, how far I am, where to continue and what to do next."""
+    user = request.user
+    root = site_root_path()
+    enrolments = list(
+        Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
+        .select_related("course", "last_lesson")
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    course_ids = [e.course_id for e in enrolments]
+    state: dict[int, dict] = {}
+    for course_id, lesson_id, completed_at in LessonProgress.objects.filter(
+        user=user, course_id__in=course_ids
+    ).values_list("course_id", "lesson_id", "completed_at"):
+        state.setdefault(course_id, {})[lesson_id] = completed_at
+    now = timezone.now()
+    cards = []
+    for enrolment in enrolments:
+        course = enrolment.course
+        outline = build_outline(course_structure(course), state.get(course.pk, {}), root, now)
+        upcoming = outline.next_lesson()  # the first open lesson not yet complete
+        last = enrolment.last_lesson
+        cards.append(
+            {
+                "enrolment": enrolment,
+                "course": course,
+                "course_url": page_url(course.url_path, root),
+                "resume": {"title": last.title, "url": page_url(last.url_path, root)}
+                if last
+                else None,
+                "next": {"title": upcoming.title, "url": upcoming.url} if upcoming else None,
+            }
+        )
+    certificates = Certificate.objects.filter(user=user).order_by("-issued_at")
+    return render(
+        request,
+        "lms/dashboard.html",
+        {"cards": cards, "certificates": certificates},
+    )
