@@ -40,12 +40,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailmedia.delete_media",
         "core.view_school",
         "core.change_school",
+        "reports.view_school_reports",
     ],  # fmt: skip
     SUPERVISOR: [
         "wagtailadmin.access_admin",
         "core.view_school",
         "core.view_schoolnetwork",
         "core.view_areaoffice",
+        "reports.view_area_reports",
+        "reports.view_survey",
+        "reports.view_surveyresponse",
     ],  # fmt: skip
     AREA_ADMIN: [
         "core.add_school",
@@ -64,6 +68,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_user",
         "core.change_user",
         "core.view_user",
+        "reports.view_kpitarget",
+        "reports.change_kpitarget",
+        "reports.add_kpitarget",
+        "reports.add_survey",
+        "reports.change_survey",
     ],  # fmt: skip
 }
 ROLE_INHERITS: dict[str, list[str]] = {

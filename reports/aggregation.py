@@ -1,0 +1,284 @@
+"""Incremental aggregation of core.UsageEvent into the period tables.
+
+How late events are handled: each run reads the events *received* since the
+last run (``received_at`` after the watermark, less an overlap that covers
+transactions still committing when the previous run read), collects the Bangkok
+days their ``time`` falls in, and recomputes each of those days from all of its
+raw events. A mirror that pushes up last week's events therefore makes last
+week's day (and its month and fiscal year) be recomputed; nothing is counted
+twice because a day is always rebuilt whole, never incremented.
+
+Month rows are sums of day rows, fiscal-year rows sums of month rows; distinct
+users are unions of the stored sets (reports.usersets), so they stay exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from core.models import School, UsageEvent
+
+from . import usersets
+from .models import (
+    AggregationState,
+    DimensionUsage,
+    ObjectUsage,
+    PeriodKind,
+    PersonUsage,
+    ReportObject,
+    UsageCell,
+    UserSet,
+)
+from .periods import BANGKOK, day_bounds, fiscal_year_start, month_start, next_month
+from .registry import get_dimension_resolver
+
+VIEW_ACTIONS = ("view",)  # what a "visit" is in the KPI "visits per service per year"
+COMPLETE_ACTIONS = ("complete",)
+OVERLAP = dt.timedelta(minutes=10)
+STATE_NAME = "usage"
+
+# model -> (dimension columns, summed columns), for the month and year roll-ups
+ROLLUPS = {
+    UsageCell: (("service", "site", "school_id"), ("events", "views", "completions", "seconds")),
+    ObjectUsage: (
+        ("service", "object_type", "object_id"),
+        ("events", "views", "completions", "seconds"),
+    ),
+    DimensionUsage: (("service", "dimension", "value"), ("events", "views", "seconds")),
+    PersonUsage: (("user_id", "school_id", "service", "action"), ("events", "seconds")),
+}
+
+
+@dataclass
+class RunResult:
+    days: list[dt.date] = field(default_factory=list)
+    months: list[dt.date] = field(default_factory=list)
+    fiscal_year_starts: list[dt.date] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _counts():
+    return {
+        "events": Count("id"),
+        "views": Count("id", filter=Q(action__in=VIEW_ACTIONS)),
+        "completions": Count("id", filter=Q(action__in=COMPLETE_ACTIONS)),
+        "seconds": Sum("seconds"),
+    }
+
+
+def _user_sets(rows, networks: dict[int, int]) -> dict[tuple[str, str], set[int]]:
+    """Group (service, site, school_id, user_id) rows into the scopes we report."""
+    sets: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for service, site, school_id, user_id in rows:
+        sets[("all", "")].add(user_id)
+        sets[("service", service)].add(user_id)
+        sets[("site", site)].add(user_id)
+        if school_id is not None:
+            sets[("school", str(school_id))].add(user_id)
+            if school_id in networks:
+                sets[("network", str(networks[school_id]))].add(user_id)
+    return sets
+
+
+def _resolve_objects(keys: set[tuple[str, str]]) -> dict[tuple[str, str], ReportObject]:
+    """ReportObject rows for ``keys``, asking the owning app about new or unresolved ones."""
+    known: dict[tuple[str, str], ReportObject] = {}
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for object_type, object_id in keys:
+        by_type[object_type].append(object_id)
+    for object_type, ids in by_type.items():
+        rows = ReportObject.objects.filter(object_type=object_type, object_id__in=ids)
+        for row in rows:
+            known[(object_type, row.object_id)] = row
+        resolver = get_dimension_resolver(object_type)
+        wanted = [i for i in ids if (object_type, i) not in known or not known[(object_type, i)].resolved]
+        if not wanted:
+            continue
+        infos = resolver(wanted) if resolver else {}
+        for object_id in wanted:
+            info = infos.get(object_id)
+            row = known.get((object_type, object_id)) or ReportObject(
+                object_type=object_type, object_id=object_id
+            )
+            if info is not None:
+                row.label, row.url = info.label[:300], info.url[:500]
+                row.subject_group_id = info.subject_group_id
+                row.grade_level_ids = list(info.grade_level_ids)
+                row.resolved = True
+            row.save()
+            known[(object_type, object_id)] = row
+    return known
+
+
+def aggregate_day(day: dt.date, networks: dict[int, int] | None = None) -> None:
+    """Rebuild every day row of ``day`` (Bangkok) from its raw events."""
+    if networks is None:
+        networks = dict(School.objects.values_list("id", "network_id"))
+    start, end = day_bounds(day)
+    events = UsageEvent.objects.filter(time__gte=start, time__lt=end).order_by()
+    cells = list(events.values("service", "site", "school_id").annotate(**_counts()))
+    objects = list(
+        events.exclude(object_id="")
+        .values("service", "object_type", "object_id")
+        .annotate(**_counts())
+    )
+    people = list(
+        events.filter(user_id__isnull=False)
+        .values("user_id", "school_id", "service", "action")
+        .annotate(events=Count("id"), seconds=Sum("seconds"))
+    )
+    user_rows = (
+        events.filter(user_id__isnull=False)
+        .values_list("service", "site", "school_id", "user_id")
+        .distinct()
+    )
+    sets = _user_sets(user_rows, networks)
+    info = _resolve_objects({(o["object_type"], o["object_id"]) for o in objects})
+    dims: dict[tuple[str, str, int], list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    for row in objects:
+        obj = info.get((row["object_type"], row["object_id"]))
+        if obj is None:
+            continue
+        values = [("grade_level", g) for g in obj.grade_level_ids]
+        if obj.subject_group_id is not None:
+            values.append(("subject_group", obj.subject_group_id))
+        for dimension, value in values:
+            total = dims[(row["service"], dimension, int(value))]
+            total[0] += row["events"]
+            total[1] += row["views"]
+            total[2] += row["seconds"] or 0.0
+
+    kind = PeriodKind.DAY
+    with transaction.atomic():
+        for model in (UsageCell, ObjectUsage, DimensionUsage, PersonUsage, UserSet):
+            model.objects.filter(kind=kind, start=day).delete()
+        UsageCell.objects.bulk_create(
+            [UsageCell(kind=kind, start=day, **_clean(c)) for c in cells], batch_size=2000
+        )
+        ObjectUsage.objects.bulk_create(
+            [ObjectUsage(kind=kind, start=day, **_clean(o)) for o in objects], batch_size=2000
+        )
+        PersonUsage.objects.bulk_create(
+            [PersonUsage(kind=kind, start=day, **_clean(p)) for p in people], batch_size=2000
+        )
+        DimensionUsage.objects.bulk_create(
+            [
+                DimensionUsage(
+                    kind=kind, start=day, service=s, dimension=d, value=v,
+                    events=t[0], views=t[1], seconds=t[2],
+                )  # fmt: skip
+                for (s, d, v), t in dims.items()
+            ]
+        )
+        _write_sets(kind, day, sets)
+
+
+def _clean(row: dict) -> dict:
+    if row.get("seconds") is None:
+        row["seconds"] = 0.0
+    return row
+
+
+def _write_sets(kind: str, start: dt.date, sets: dict[tuple[str, str], set[int]]) -> None:
+    UserSet.objects.bulk_create(
+        [
+            UserSet(
+                kind=kind, start=start, scope=scope, key=key,
+                users=len(members), members=usersets.encode(members),
+            )  # fmt: skip
+            for (scope, key), members in sets.items()
+        ],
+        batch_size=1000,
+    )
+
+
+def _source(kind: str, start: dt.date) -> tuple[str, dt.date, dt.date]:
+    """The finer period kind and [first, stop) range that a roll-up sums."""
+    if kind == PeriodKind.MONTH:
+        return PeriodKind.DAY, start, next_month(start)
+    stop = start.replace(year=start.year + 1)
+    return PeriodKind.MONTH, start, stop
+
+
+def rollup(kind: str, start: dt.date) -> None:
+    """Rebuild the month or fiscal-year rows starting at ``start`` from finer rows."""
+    source_kind, first, stop = _source(kind, start)
+    with transaction.atomic():
+        for model, (dims, sums) in ROLLUPS.items():
+            model.objects.filter(kind=kind, start=start).delete()
+            rows = (
+                model.objects.filter(kind=source_kind, start__gte=first, start__lt=stop)
+                .values(*dims)
+                .annotate(**{name: Sum(name) for name in sums})
+                .order_by()
+            )
+            model.objects.bulk_create(
+                [model(kind=kind, start=start, **row) for row in rows], batch_size=2000
+            )
+        UserSet.objects.filter(kind=kind, start=start).delete()
+        merged: dict[tuple[str, str], set[int]] = defaultdict(set)
+        finer = UserSet.objects.filter(kind=source_kind, start__gte=first, start__lt=stop)
+        for scope, key, blob in finer.values_list("scope", "key", "members").iterator(2000):
+            merged[(scope, key)].update(usersets.decode(blob))
+        _write_sets(kind, start, merged)
+
+
+def touched_days(since: dt.datetime | None, until: dt.datetime) -> tuple[set[dt.date], object]:
+    """Bangkok days of the events received in (since, until], and the newest receipt."""
+    received = UsageEvent.objects.filter(received_at__lte=until).order_by()
+    if since is not None:
+        received = received.filter(received_at__gt=since)
+    days = set(
+        received.annotate(day=TruncDate("time", tzinfo=BANGKOK))
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    newest = received.aggregate(newest=Max("received_at"))["newest"]
+    return days, newest
+
+
+def aggregate_pending(now: dt.datetime | None = None) -> RunResult:
+    """One incremental run: recompute the days touched since the watermark, then roll up.
+
+    Runs hold a row lock on the state row, so two workers never rebuild the same
+    day at once (on SQLite the write lock does the same).
+    """
+    started = time.perf_counter()
+    now = now or timezone.now()
+    result = RunResult()
+    with transaction.atomic():
+        AggregationState.objects.get_or_create(name=STATE_NAME)
+        state = AggregationState.objects.select_for_update().get(name=STATE_NAME)
+        since = state.watermark - OVERLAP if state.watermark else None
+        days, newest = touched_days(since, now)
+        networks = dict(School.objects.values_list("id", "network_id"))
+        for day in sorted(days):
+            aggregate_day(day, networks)
+        months = sorted({month_start(d) for d in days})
+        for month in months:
+            rollup(PeriodKind.MONTH, month)
+        years = sorted({fiscal_year_start(d) for d in days})
+        for year_start in years:
+            rollup(PeriodKind.FISCAL_YEAR, year_start)
+        if newest is not None and (state.watermark is None or newest > state.watermark):
+            state.watermark = newest
+        result = RunResult(sorted(days), months, years, time.perf_counter() - started)
+        state.last_run_at = now
+        state.last_days = [d.isoformat() for d in result.days[-100:]]
+        state.last_seconds = result.seconds
+        state.save()
+    return result
+
+
+def rebuild_all() -> RunResult:
+    """Forget the watermark and recompute everything (after a schema or rule change)."""
+    AggregationState.objects.filter(name=STATE_NAME).delete()
+    return aggregate_pending()
