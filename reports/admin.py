@@ -7,6 +7,14 @@ from .models import Survey
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ["title", "service", "site", "content_type", "object_id", "is_open", "created_at"]
+    list_display = [
+        "title",
+        "service",
+        "site",
+        "content_type",
+        "object_id",
+        "is_open",
+        "created_at",
+    ]
     list_filter = ["is_open", "service"]
     search_fields = ["title"]

@@ -99,7 +99,9 @@ def _resolve_objects(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Report
         for row in rows:
             known[(object_type, row.object_id)] = row
         resolver = get_dimension_resolver(object_type)
-        wanted = [i for i in ids if (object_type, i) not in known or not known[(object_type, i)].resolved]
+        wanted = [
+            i for i in ids if (object_type, i) not in known or not known[(object_type, i)].resolved
+        ]
         if not wanted:
             continue
         infos = resolver(wanted) if resolver else {}
@@ -172,8 +174,14 @@ def aggregate_day(day: dt.date, networks: dict[int, int] | None = None) -> None:
         DimensionUsage.objects.bulk_create(
             [
                 DimensionUsage(
-                    kind=kind, start=day, service=s, dimension=d, value=v,
-                    events=t[0], views=t[1], seconds=t[2],
+                    kind=kind,
+                    start=day,
+                    service=s,
+                    dimension=d,
+                    value=v,
+                    events=t[0],
+                    views=t[1],
+                    seconds=t[2],
                 )  # fmt: skip
                 for (s, d, v), t in dims.items()
             ]
@@ -191,8 +199,12 @@ def _write_sets(kind: str, start: dt.date, sets: dict[tuple[str, str], set[int]]
     UserSet.objects.bulk_create(
         [
             UserSet(
-                kind=kind, start=start, scope=scope, key=key,
-                users=len(members), members=usersets.encode(members),
+                kind=kind,
+                start=start,
+                scope=scope,
+                key=key,
+                users=len(members),
+                members=usersets.encode(members),
             )  # fmt: skip
             for (scope, key), members in sets.items()
         ],

@@ -16,7 +16,9 @@ from .periods import day_bounds
 from .registry import CounterItem, CounterResult, Period, register_counter
 
 
-def schools_active(period: Period, service: str | None = None, min_events: int = 1) -> dict[int, int]:
+def schools_active(
+    period: Period, service: str | None = None, min_events: int = 1
+) -> dict[int, int]:
     """School id -> events in the fiscal year (only schools with at least ``min_events``)."""
     cells = UsageCell.objects.filter(
         kind=PeriodKind.FISCAL_YEAR, start=period.start, school_id__isnull=False
@@ -31,9 +33,7 @@ def schools_active(period: Period, service: str | None = None, min_events: int =
 def count_schools_using_media(period: Period) -> CounterResult:
     active = schools_active(period, Service.MEDIA)
     schools = School.objects.filter(pk__in=active).select_related("network")
-    items = [
-        CounterItem(s.name, group=s.network.name, detail=f"{active[s.pk]:,}") for s in schools
-    ]
+    items = [CounterItem(s.name, group=s.network.name, detail=f"{active[s.pk]:,}") for s in schools]
     breakdown: dict[str, float] = {}
     for item in items:
         breakdown[item.group] = breakdown.get(item.group, 0) + 1
@@ -57,9 +57,7 @@ def _visits_counter(service: str):
         )
         names = {
             (o.object_type, o.object_id): o
-            for o in ReportObject.objects.filter(
-                object_id__in=[t["object_id"] for t in top]
-            )
+            for o in ReportObject.objects.filter(object_id__in=[t["object_id"] for t in top])
         }
         items = []
         for row in top:

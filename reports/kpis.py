@@ -28,14 +28,20 @@ class Kpi:
     percent: bool = False
 
 
-VISIT_SERVICES = [Service.MEDIA, Service.ELEARNING, Service.TUTOR, Service.TRAINING, Service.EXAMBANK]
+VISIT_SERVICES = [
+    Service.MEDIA,
+    Service.ELEARNING,
+    Service.TUTOR,
+    Service.TRAINING,
+    Service.EXAMBANK,
+]
 
 KPIS: list[Kpi] = [
     Kpi("media_titles", "สื่อการเรียนรู้จำแนกตามกลุ่มสาระ / Learning media titles by subject group",
         "เรื่อง", (100, 150, 200), "media_center"),
-    Kpi("elearning_core_lessons", "บทเรียน e-Learning 5 กลุ่มสาระหลัก / e-Learning lessons, 5 core subject groups",
+    Kpi("elearning_core_lessons", "บทเรียน e-Learning 5 กลุ่มสาระหลัก / e-Learning lessons, 5 core subjects",
         "บทเรียน", (12, 36), "lms"),
-    Kpi("exambank_core_items", "ข้อสอบในคลังข้อสอบ 5 กลุ่มสาระหลัก / Exam-bank items, 5 core subject groups",
+    Kpi("exambank_core_items", "ข้อสอบ 5 กลุ่มสาระหลัก / Exam-bank items, 5 core subject groups",
         "ข้อ", (600, 1200), "exambank"),
     Kpi("training_courses", "หลักสูตร Training Online สำหรับครู / Training Online courses for teachers",
         "หลักสูตร", (3, 6), "lms"),
@@ -61,9 +67,7 @@ def default_target(kpi: Kpi, fiscal_year: int) -> float:
 
 
 def targets_for(fiscal_year: int) -> dict[str, float]:
-    saved = dict(
-        KpiTarget.objects.filter(fiscal_year=fiscal_year).values_list("code", "target")
-    )
+    saved = dict(KpiTarget.objects.filter(fiscal_year=fiscal_year).values_list("code", "target"))
     return {kpi.code: saved.get(kpi.code, default_target(kpi, fiscal_year)) for kpi in KPIS}
 
 

@@ -48,6 +48,9 @@ class UsageCell(PeriodRow):
             models.Index(fields=["kind", "school_id", "start"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start} {self.service}/{self.site}/{self.school_id}: {self.views}"
+
 
 class ObjectUsage(PeriodRow):
     """Views and watch time per object (media item, lesson, quiz…) in one period."""
@@ -66,6 +69,9 @@ class ObjectUsage(PeriodRow):
             models.Index(fields=["object_type", "object_id", "kind", "start"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start} {self.object_type}:{self.object_id}: {self.views}"
+
 
 class DimensionUsage(PeriodRow):
     """Usage per subject group or grade level, as carried by the events' objects."""
@@ -79,6 +85,9 @@ class DimensionUsage(PeriodRow):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "start", "dimension"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start} {self.dimension}={self.value}: {self.views}"
 
 
 class PersonUsage(PeriodRow):
@@ -97,6 +106,9 @@ class PersonUsage(PeriodRow):
             models.Index(fields=["kind", "start", "school_id"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start} user {self.user_id} {self.service}/{self.action}"
+
 
 class UserSet(PeriodRow):
     """The exact set of distinct users of a scope in a period, stored compactly.
@@ -113,6 +125,9 @@ class UserSet(PeriodRow):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "start", "scope"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start} {self.scope}:{self.key}: {self.users}"
 
 
 class ReportObject(models.Model):
@@ -133,8 +148,13 @@ class ReportObject(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["object_type", "object_id"], name="unique_report_object")
+            models.UniqueConstraint(
+                fields=["object_type", "object_id"], name="unique_report_object"
+            )
         ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.object_type}:{self.object_id}"
 
 
 class AggregationState(models.Model):
@@ -145,6 +165,9 @@ class AggregationState(models.Model):
     last_run_at = models.DateTimeField(null=True, blank=True)
     last_days = models.JSONField(default=list, blank=True)  # days recomputed by the last run
     last_seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.watermark}"
 
 
 class KpiTarget(models.Model):
@@ -169,6 +192,9 @@ class KpiTarget(models.Model):
         verbose_name = "ค่าเป้าหมายตัวชี้วัด"
         verbose_name_plural = "ค่าเป้าหมายตัวชี้วัด"
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.fiscal_year}: {self.target:g}"
+
 
 class KpiSnapshot(models.Model):
     """A counter's value for one fiscal year, as the beat task last computed it."""
@@ -185,6 +211,9 @@ class KpiSnapshot(models.Model):
             models.UniqueConstraint(fields=["fiscal_year", "code"], name="unique_kpi_snapshot")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.fiscal_year}: {self.value:g}"
+
 
 class SurveyLevel(models.IntegerChoices):
     LEAST = 1, "น้อยที่สุด (Very low)"
@@ -198,9 +227,7 @@ class Survey(models.Model):
     """A 5-level satisfaction survey about a course (any object), a service or a site."""
 
     title = models.CharField("ชื่อแบบสอบถาม", max_length=200)
-    question = models.CharField(
-        "คำถาม", max_length=300, default="ท่านพึงพอใจต่อการใช้งานในระดับใด"
-    )
+    question = models.CharField("คำถาม", max_length=300, default="ท่านพึงพอใจต่อการใช้งานในระดับใด")
     content_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.CASCADE, verbose_name="ประเภทเป้าหมาย"
     )
@@ -241,3 +268,6 @@ class SurveyResponse(models.Model):
         ]
         verbose_name = "คำตอบแบบสอบถาม"
         verbose_name_plural = "คำตอบแบบสอบถาม"
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} / {self.user_id}: {self.level}"

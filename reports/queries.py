@@ -10,7 +10,15 @@ from django.db.models import Sum
 from core.models import GradeLevel, School, SchoolNetwork, Service, SubjectGroup, User
 from core.thaidate import THAI_MONTHS_ABBR, be_year, fiscal_year_bounds
 
-from .models import DimensionUsage, ObjectUsage, PeriodKind, PersonUsage, ReportObject, UsageCell, UserSet
+from .models import (
+    DimensionUsage,
+    ObjectUsage,
+    PeriodKind,
+    PersonUsage,
+    ReportObject,
+    UsageCell,
+    UserSet,
+)
 from .periods import months_of_fiscal_year
 from .tables import Table
 
@@ -192,8 +200,11 @@ def object_tables(fiscal_year: int, service: str = "") -> list[Table]:
                 title,
                 ["รายการ / Item", "เข้าชม / Views", "เวลาดู (ชม.) / Watch hours"],
                 [
-                    [str(item), totals.get((dimension, item.pk), {}).get("views", 0),
-                     _hours(totals.get((dimension, item.pk), {}).get("seconds"))]
+                    [
+                        str(item),
+                        totals.get((dimension, item.pk), {}).get("views", 0),
+                        _hours(totals.get((dimension, item.pk), {}).get("seconds")),
+                    ]
                     for item in model.objects.all()
                 ],
             )  # fmt: skip
@@ -235,4 +246,3 @@ def people_table(fiscal_year: int, people, school_id: int | None = None) -> Tabl
             for u in order
         ],
     )  # fmt: skip
-

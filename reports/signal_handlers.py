@@ -19,9 +19,7 @@ def forget_object(sender, instance, action: str = "", **kwargs) -> None:
     from .models import ReportObject
 
     object_type, object_id = object_ref(instance)
-    ReportObject.objects.filter(object_type=object_type, object_id=object_id).update(
-        resolved=False
-    )
+    ReportObject.objects.filter(object_type=object_type, object_id=object_id).update(resolved=False)
 
 
 def connect() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -28,7 +28,6 @@ from .periods import current_fiscal_year, months_of_fiscal_year
 from .privacy import can_view_area, visible_people
 from .svg import bar_chart
 from .tables import Table, export_response
-
 
 
 def area_required(view):
@@ -147,8 +146,13 @@ def kpi_detail_view(request, code: str):
     return _page(
         request,
         "reports/kpi_detail.html",
-        {"year": year, "kpi": kpi, "snapshot": snapshot, "chart": chart,
-         "target": targets_for(year)[code]},  # fmt: skip
+        {
+            "year": year,
+            "kpi": kpi,
+            "snapshot": snapshot,
+            "chart": chart,
+            "target": targets_for(year)[code],
+        },  # fmt: skip
         tables,
         f"kpi-{code}-{year}",
     )
@@ -174,7 +178,9 @@ def schools_view(request):
     year = _fiscal_year(request)
     tables = queries.school_tables(year)
     networks = tables[0]
-    chart = bar_chart([r[0] for r in networks.rows], [("เข้าชม / Visits", [r[2] for r in networks.rows])])
+    chart = bar_chart(
+        [r[0] for r in networks.rows], [("เข้าชม / Visits", [r[2] for r in networks.rows])]
+    )
     return _page(
         request, "reports/schools.html", {"year": year, "chart": chart}, tables, f"schools-{year}"
     )
@@ -188,7 +194,9 @@ def objects_view(request):
         service = ""
     tables = queries.object_tables(year, service)
     subjects = tables[1]
-    chart = bar_chart([r[0] for r in subjects.rows], [("เข้าชม / Views", [r[1] for r in subjects.rows])])
+    chart = bar_chart(
+        [r[0] for r in subjects.rows], [("เข้าชม / Views", [r[1] for r in subjects.rows])]
+    )
     return _page(
         request,
         "reports/objects.html",
@@ -213,7 +221,9 @@ def adoption_view(request):
     if chosen:
         groups = adoption(PeriodKind.MONTH, chosen, grouping, service or None)
     else:
-        groups = adoption(PeriodKind.FISCAL_YEAR, fiscal_year_bounds(year)[0], grouping, service or None)
+        groups = adoption(
+            PeriodKind.FISCAL_YEAR, fiscal_year_bounds(year)[0], grouping, service or None
+        )
     shares = Table(
         "adoption",
         f"สัดส่วนโรงเรียนที่ใช้งาน / Share of schools active — {GROUPINGS[grouping]}",
@@ -231,10 +241,16 @@ def adoption_view(request):
     return _page(
         request,
         "reports/adoption.html",
-        {"year": year, "chart": chart, "grouping": grouping, "groupings": GROUPINGS,
-         "months": [(m.isoformat(), queries.month_label(m)) for m in months],
-         "month": chosen.isoformat() if chosen else "", "service": service,
-         "services": Service.choices},  # fmt: skip
+        {
+            "year": year,
+            "chart": chart,
+            "grouping": grouping,
+            "groupings": GROUPINGS,
+            "months": [(m.isoformat(), queries.month_label(m)) for m in months],
+            "month": chosen.isoformat() if chosen else "",
+            "service": service,
+            "services": Service.choices,
+        },  # fmt: skip
         [shares, inactive],
         f"adoption-{year}",
     )
@@ -264,7 +280,9 @@ def targets_view(request):
         messages.success(request, "บันทึกค่าเป้าหมายแล้ว / targets saved")
         return redirect(f"/reports/?fy={year}")
     return TemplateResponse(
-        request, "reports/targets.html", {"form": form, "year": year, "years": range(year - 2, year + 4)}
+        request,
+        "reports/targets.html",
+        {"form": form, "year": year, "years": range(year - 2, year + 4)},
     )
 
 
@@ -272,9 +290,9 @@ def targets_view(request):
 @login_required
 def survey_view(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk)
-    answered = survey.responses.filter(user=request.user).exists()
     form = SurveyResponseForm(request.POST or None)
-    if request.method == "POST" and not answered and form.is_valid():
+    if request.method == "POST" and form.is_valid():
+        # No "already answered?" read first: the unique constraint decides, race-free.
         try:
             submit_survey_response(
                 survey, request.user, form.cleaned_data["level"], form.cleaned_data["comment"]
@@ -284,6 +302,7 @@ def survey_view(request, pk: int):
         else:
             messages.success(request, "ขอบคุณสำหรับคำตอบ / thank you for your answer")
         return redirect("reports_survey", pk=pk)
+    answered = survey.responses.filter(user=request.user).exists()
     return TemplateResponse(
         request, "reports/survey.html", {"survey": survey, "form": form, "answered": answered}
     )
@@ -312,12 +331,19 @@ def survey_results_view(request, pk: int):
             for r in survey.responses.exclude(comment="").order_by("-created_at")
         ],
     )
-    chart = bar_chart([r[0] for r in levels.rows], [("คำตอบ / Responses", [r[1] for r in levels.rows])])
+    chart = bar_chart(
+        [r[0] for r in levels.rows], [("คำตอบ / Responses", [r[1] for r in levels.rows])]
+    )
     return _page(
         request,
         "reports/survey_results.html",
-        {"survey": survey, "total": total, "share": round(100 * high / total, 1) if total else 0,
-         "chart": chart, "year": current_fiscal_year()},  # fmt: skip
+        {
+            "survey": survey,
+            "total": total,
+            "share": round(100 * high / total, 1) if total else 0,
+            "chart": chart,
+            "year": current_fiscal_year(),
+        },  # fmt: skip
         [levels, comments],
         f"survey-{pk}",
     )
@@ -332,8 +358,14 @@ def annual_pdf_view(request, year: int):
     usage = queries.usage_tables(year)
     html = render_to_string(
         "reports/annual_pdf.html",
-        {"year": year, "statuses": statuses, "chart": _kpi_chart(statuses), "tables": usage,
-         "bounds": fiscal_year_bounds(year), "generated": timezone.now()},  # fmt: skip
+        {
+            "year": year,
+            "statuses": statuses,
+            "chart": _kpi_chart(statuses),
+            "tables": usage,
+            "bounds": fiscal_year_bounds(year),
+            "generated": timezone.now(),
+        },  # fmt: skip
         request=request,
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")

@@ -1,4 +1,7 @@
-"""Fixtures for the reports: a small area with hand-countable usage."""
+"""Fixtures for the reports: a small area with hand-countable usage.
+
+``week``: see tests/reports/test_aggregation.py for the events and hand counts.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +21,18 @@ def bkk(*args) -> dt.datetime:
 def add_event(db):
     from core.models import UsageEvent
 
-    def add(when, service="media", action="view", *, user=None, school=None, obj=("media_center.mediaitem", "1"),
-            seconds=0.0, site="central", value=None):
+    def add(
+        when,
+        service="media",
+        action="view",
+        *,
+        user=None,
+        school=None,
+        obj=("media_center.mediaitem", "1"),
+        seconds=0.0,
+        site="central",
+        value=None,
+    ):
         return UsageEvent.objects.create(
             event_id=uuid.uuid4(), time=when, service=service, action=action,
             object_type=obj[0] if obj else "", object_id=obj[1] if obj else "",
@@ -64,3 +77,24 @@ def clean_registry():
     registry._dimensions.clear()
     registry._dimensions.update(dims)
     registry._class_members[:] = members
+
+
+@pytest.fixture
+def week(schools, make_user, add_event):
+    a, d = schools[0], schools[3]
+    u1 = make_user("u1", school=a)
+    u2 = make_user("u2", school=a)
+    u3 = make_user("u3", school=d)
+    m1, m2 = ("media_center.mediaitem", "1"), ("media_center.mediaitem", "2")
+    add_event(bkk(2026, 9, 30, 23, 59), user=u1, school=a, obj=m1, seconds=60)
+    add_event(
+        dt.datetime(2026, 9, 30, 17, 30, tzinfo=dt.UTC), user=u1, school=a, obj=m1, seconds=30
+    )
+    add_event(bkk(2026, 10, 1, 0, 0), user=u2, school=a, obj=m2)
+    add_event(
+        bkk(2026, 10, 1, 10, 0), "elearning", "complete", user=u3, school=d, obj=("lms.lesson", "1")
+    )
+    add_event(bkk(2026, 10, 2, 9, 0), user=u1, school=a, obj=m1, seconds=30)
+    add_event(bkk(2026, 10, 2, 9, 5), obj=m1)
+    add_event(bkk(2026, 10, 2, 11, 0), user=u3, school=d, obj=m2, seconds=120, site="m-1004")
+    return {"a": a, "d": d, "u1": u1, "u2": u2, "u3": u3}

@@ -16,34 +16,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from reports.aggregation import aggregate_pending
-from reports.models import AggregationState, ObjectUsage, PeriodKind, PersonUsage, UsageCell, UserSet
+from reports.models import (
+    AggregationState,
+    ObjectUsage,
+    PeriodKind,
+    PersonUsage,
+    UsageCell,
+    UserSet,
+)
 
 from .conftest import bkk
 
 FY2569 = dt.date(2025, 10, 1)
 FY2570 = dt.date(2026, 10, 1)
 OCT = dt.date(2026, 10, 1)
-
-
-@pytest.fixture
-def week(schools, make_user, add_event):
-    a, d = schools[0], schools[3]
-    u1 = make_user("u1", school=a)
-    u2 = make_user("u2", school=a)
-    u3 = make_user("u3", school=d)
-    m1, m2 = ("media_center.mediaitem", "1"), ("media_center.mediaitem", "2")
-    add_event(bkk(2026, 9, 30, 23, 59), user=u1, school=a, obj=m1, seconds=60)
-    add_event(dt.datetime(2026, 9, 30, 17, 30, tzinfo=dt.UTC), user=u1, school=a, obj=m1, seconds=30)
-    add_event(bkk(2026, 10, 1, 0, 0), user=u2, school=a, obj=m2)
-    add_event(bkk(2026, 10, 1, 10, 0), "elearning", "complete", user=u3, school=d, obj=("lms.lesson", "1"))
-    add_event(bkk(2026, 10, 2, 9, 0), user=u1, school=a, obj=m1, seconds=30)
-    add_event(bkk(2026, 10, 2, 9, 5), obj=m1)
-    add_event(bkk(2026, 10, 2, 11, 0), user=u3, school=d, obj=m2, seconds=120, site="m-1004")
-    return {"a": a, "d": d, "u1": u1, "u2": u2, "u3": u3}
 
 
 def views(kind, start, **filters) -> int:
@@ -71,7 +60,9 @@ def test_fiscal_years_split_at_30_september(week):
     assert views(PeriodKind.FISCAL_YEAR, FY2570, service="media") == 5
     assert views(PeriodKind.MONTH, dt.date(2026, 9, 1)) == 1
     assert views(PeriodKind.MONTH, OCT, service="media") == 5
-    completions = UsageCell.objects.get(kind=PeriodKind.FISCAL_YEAR, start=FY2570, service="elearning")
+    completions = UsageCell.objects.get(
+        kind=PeriodKind.FISCAL_YEAR, start=FY2570, service="elearning"
+    )
     assert (completions.completions, completions.views) == (1, 0)
 
 
