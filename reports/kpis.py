@@ -39,7 +39,8 @@ VISIT_SERVICES = [
 KPIS: list[Kpi] = [
     Kpi("media_titles", "สื่อการเรียนรู้จำแนกตามกลุ่มสาระ / Learning media titles by subject group",
         "เรื่อง", (100, 150, 200), "media_center"),
-    Kpi("elearning_core_lessons", "บทเรียน e-Learning 5 กลุ่มสาระหลัก / e-Learning lessons, 5 core subjects",
+    Kpi("elearning_core_lessons",
+        "บทเรียน e-Learning 5 กลุ่มสาระหลัก / e-Learning lessons, 5 core subject groups",
         "บทเรียน", (12, 36), "lms"),
     Kpi("exambank_core_items", "ข้อสอบ 5 กลุ่มสาระหลัก / Exam-bank items, 5 core subject groups",
         "ข้อ", (600, 1200), "exambank"),
