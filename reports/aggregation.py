@@ -43,6 +43,7 @@ from .registry import get_dimension_resolver
 VIEW_ACTIONS = ("view",)  # what a "visit" is in the KPI "visits per service per year"
 COMPLETE_ACTIONS = ("complete",)
 OVERLAP = dt.timedelta(minutes=10)
+MAX_SPAN_DAYS = 31  # days rebuilt by one set of grouped queries
 STATE_NAME = "usage"
 
 # model -> (dimension columns, summed columns), for the month and year roll-ups
@@ -74,17 +75,17 @@ def _counts():
     }
 
 
-def _user_sets(rows, networks: dict[int, int]) -> dict[tuple[str, str], set[int]]:
-    """Group (service, site, school_id, user_id) rows into the scopes we report."""
-    sets: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for service, site, school_id, user_id in rows:
-        sets[("all", "")].add(user_id)
-        sets[("service", service)].add(user_id)
-        sets[("site", site)].add(user_id)
+def _user_sets(rows, networks: dict[int, int]) -> dict[tuple, set[int]]:
+    """Group (day, service, site, school_id, user_id) rows into the scopes we report."""
+    sets: dict[tuple, set[int]] = defaultdict(set)
+    for day, service, site, school_id, user_id in rows:
+        sets[(day, "all", "")].add(user_id)
+        sets[(day, "service", service)].add(user_id)
+        sets[(day, "site", site)].add(user_id)
         if school_id is not None:
-            sets[("school", str(school_id))].add(user_id)
+            sets[(day, "school", str(school_id))].add(user_id)
             if school_id in networks:
-                sets[("network", str(networks[school_id]))].add(user_id)
+                sets[(day, "network", str(networks[school_id]))].add(user_id)
     return sets
 
 
@@ -120,57 +121,50 @@ def _resolve_objects(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Report
     return known
 
 
-def aggregate_day(day: dt.date, networks: dict[int, int] | None = None) -> None:
-    """Rebuild every day row of ``day`` (Bangkok) from its raw events."""
+def aggregate_days(first: dt.date, last: dt.date, networks: dict[int, int] | None = None) -> None:
+    """Rebuild every day row from ``first`` to ``last`` (Bangkok days, both included).
+
+    One grouped query per table for the whole span, grouped by day as well, so a
+    month rebuilds in as many queries as a day; callers keep spans short enough
+    (MAX_SPAN_DAYS) for the span's distinct users to fit in memory.
+    """
     if networks is None:
         networks = dict(School.objects.values_list("id", "network_id"))
-    start, end = day_bounds(day)
-    events = UsageEvent.objects.filter(time__gte=start, time__lt=end).order_by()
-    cells = list(events.values("service", "site", "school_id").annotate(**_counts()))
+    start, _ = day_bounds(first)
+    _, end = day_bounds(last)
+    events = (
+        UsageEvent.objects.filter(time__gte=start, time__lt=end)
+        .annotate(day=TruncDate("time", tzinfo=BANGKOK))
+        .order_by()
+    )
+    cells = list(events.values("day", "service", "site", "school_id").annotate(**_counts()))
     objects = list(
         events.exclude(object_id="")
-        .values("service", "object_type", "object_id")
+        .values("day", "service", "object_type", "object_id")
         .annotate(**_counts())
     )
     people = list(
         events.filter(user_id__isnull=False)
-        .values("user_id", "school_id", "service", "action")
+        .values("day", "user_id", "school_id", "service", "action")
         .annotate(events=Count("id"), seconds=Sum("seconds"))
     )
     user_rows = (
         events.filter(user_id__isnull=False)
-        .values_list("service", "site", "school_id", "user_id")
+        .values_list("day", "service", "site", "school_id", "user_id")
         .distinct()
     )
     sets = _user_sets(user_rows, networks)
     info = _resolve_objects({(o["object_type"], o["object_id"]) for o in objects})
-    dims: dict[tuple[str, str, int], list[float]] = defaultdict(lambda: [0, 0, 0.0])
-    for row in objects:
-        obj = info.get((row["object_type"], row["object_id"]))
-        if obj is None:
-            continue
-        values = [("grade_level", g) for g in obj.grade_level_ids]
-        if obj.subject_group_id is not None:
-            values.append(("subject_group", obj.subject_group_id))
-        for dimension, value in values:
-            total = dims[(row["service"], dimension, int(value))]
-            total[0] += row["events"]
-            total[1] += row["views"]
-            total[2] += row["seconds"] or 0.0
+    dims = _dimension_totals(objects, info)
 
     kind = PeriodKind.DAY
     with transaction.atomic():
         for model in (UsageCell, ObjectUsage, DimensionUsage, PersonUsage, UserSet):
-            model.objects.filter(kind=kind, start=day).delete()
-        UsageCell.objects.bulk_create(
-            [UsageCell(kind=kind, start=day, **_clean(c)) for c in cells], batch_size=2000
-        )
-        ObjectUsage.objects.bulk_create(
-            [ObjectUsage(kind=kind, start=day, **_clean(o)) for o in objects], batch_size=2000
-        )
-        PersonUsage.objects.bulk_create(
-            [PersonUsage(kind=kind, start=day, **_clean(p)) for p in people], batch_size=2000
-        )
+            model.objects.filter(kind=kind, start__gte=first, start__lte=last).delete()
+        for model, rows in ((UsageCell, cells), (ObjectUsage, objects), (PersonUsage, people)):
+            model.objects.bulk_create(
+                [model(kind=kind, start=r.pop("day"), **_clean(r)) for r in rows], batch_size=2000
+            )
         DimensionUsage.objects.bulk_create(
             [
                 DimensionUsage(
@@ -183,10 +177,42 @@ def aggregate_day(day: dt.date, networks: dict[int, int] | None = None) -> None:
                     views=t[1],
                     seconds=t[2],
                 )  # fmt: skip
-                for (s, d, v), t in dims.items()
-            ]
+                for (day, s, d, v), t in dims.items()
+            ],
+            batch_size=2000,
         )
-        _write_sets(kind, day, sets)
+        _write_sets(kind, sets)
+
+
+def _dimension_totals(objects: list[dict], info: dict) -> dict[tuple, list[float]]:
+    """(day, service, dimension, value) -> [events, views, seconds] from per-object rows."""
+    dims: dict[tuple, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    for row in objects:
+        obj = info.get((row["object_type"], row["object_id"]))
+        if obj is None:
+            continue
+        values = [("grade_level", g) for g in obj.grade_level_ids]
+        if obj.subject_group_id is not None:
+            values.append(("subject_group", obj.subject_group_id))
+        for dimension, value in values:
+            total = dims[(row["day"], row["service"], dimension, int(value))]
+            total[0] += row["events"]
+            total[1] += row["views"]
+            total[2] += row["seconds"] or 0.0
+    return dims
+
+
+def day_runs(days: set[dt.date], max_span: int) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days grouped into (first, last) spans of at most ``max_span`` days."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][1] == dt.timedelta(days=1):
+            first = runs[-1][0]
+            if (day - first).days < max_span:
+                runs[-1] = (first, day)
+                continue
+        runs.append((day, day))
+    return runs
 
 
 def _clean(row: dict) -> dict:
@@ -195,21 +221,20 @@ def _clean(row: dict) -> dict:
     return row
 
 
-def _write_sets(kind: str, start: dt.date, sets: dict[tuple[str, str], set[int]]) -> None:
-    UserSet.objects.bulk_create(
-        [
-            UserSet(
-                kind=kind,
-                start=start,
-                scope=scope,
-                key=key,
-                users=len(members),
-                members=usersets.encode(members),
-            )  # fmt: skip
-            for (scope, key), members in sets.items()
-        ],
-        batch_size=1000,
-    )
+def _write_sets(kind: str, sets: dict[tuple, set[int]]) -> None:
+    """Store sets keyed by (period start, scope, key)."""
+    rows = [
+        UserSet(
+            kind=kind,
+            start=start,
+            scope=scope,
+            key=key,
+            users=len(members),
+            members=usersets.encode(members),
+        )  # fmt: skip
+        for (start, scope, key), members in sets.items()
+    ]
+    UserSet.objects.bulk_create(rows, batch_size=1000)
 
 
 def _source(kind: str, start: dt.date) -> tuple[str, dt.date, dt.date]:
@@ -236,11 +261,11 @@ def rollup(kind: str, start: dt.date) -> None:
                 [model(kind=kind, start=start, **row) for row in rows], batch_size=2000
             )
         UserSet.objects.filter(kind=kind, start=start).delete()
-        merged: dict[tuple[str, str], set[int]] = defaultdict(set)
+        merged: dict[tuple, set[int]] = defaultdict(set)
         finer = UserSet.objects.filter(kind=source_kind, start__gte=first, start__lt=stop)
         for scope, key, blob in finer.values_list("scope", "key", "members").iterator(2000):
-            merged[(scope, key)].update(usersets.decode(blob))
-        _write_sets(kind, start, merged)
+            merged[(start, scope, key)].update(usersets.decode(blob))
+        _write_sets(kind, merged)
 
 
 def touched_days(since: dt.datetime | None, until: dt.datetime) -> tuple[set[dt.date], object]:
@@ -272,8 +297,8 @@ def aggregate_pending(now: dt.datetime | None = None) -> RunResult:
         since = state.watermark - OVERLAP if state.watermark else None
         days, newest = touched_days(since, now)
         networks = dict(School.objects.values_list("id", "network_id"))
-        for day in sorted(days):
-            aggregate_day(day, networks)
+        for first, last in day_runs(days, MAX_SPAN_DAYS):
+            aggregate_days(first, last, networks)
         months = sorted({month_start(d) for d in days})
         for month in months:
             rollup(PeriodKind.MONTH, month)

@@ -124,3 +124,17 @@ def test_rerun_is_idempotent(week):
     again = list(UsageCell.objects.order_by("kind", "start", "service", "site", "school_id")
                  .values_list("kind", "start", "service", "views", "events"))  # fmt: skip
     assert first == again
+
+
+def test_touched_days_are_rebuilt_in_short_consecutive_spans():
+    from reports.aggregation import day_runs
+
+    d = dt.date(2026, 10, 1)
+    days = {d, d + dt.timedelta(1), d + dt.timedelta(2), d + dt.timedelta(5)}
+    assert day_runs(days, 31) == [
+        (d, d + dt.timedelta(2)),
+        (d + dt.timedelta(5), d + dt.timedelta(5)),
+    ]
+    assert day_runs(days, 2) == [(d, d + dt.timedelta(1)), (d + dt.timedelta(2), d + dt.timedelta(2)),
+                                 (d + dt.timedelta(5), d + dt.timedelta(5))]  # fmt: skip
+    assert day_runs(set(), 31) == []
