@@ -8,8 +8,11 @@ raw events. A mirror that pushes up last week's events therefore makes last
 week's day (and its month and fiscal year) be recomputed; nothing is counted
 twice because a day is always rebuilt whole, never incremented.
 
-Month rows are sums of day rows, fiscal-year rows sums of month rows; distinct
-users are unions of the stored sets (reports.usersets), so they stay exact.
+Usage cells and user sets exist per day; a month's cells are sums of its day
+rows, its per-object and per-person rows are grouped from its raw events (a day
+row there would be nearly one row per event), and every fiscal-year row is a sum
+of month rows. Distinct users are unions of the stored sets (reports.usersets),
+so they stay exact at every level.
 """
 
 from __future__ import annotations
@@ -122,7 +125,7 @@ def _resolve_objects(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Report
 
 
 def aggregate_days(first: dt.date, last: dt.date, networks: dict[int, int] | None = None) -> None:
-    """Rebuild every day row from ``first`` to ``last`` (Bangkok days, both included).
+    """Rebuild the day rows (usage cells, user sets) from ``first`` to ``last`` included.
 
     One grouped query per table for the whole span, grouped by day as well, so a
     month rebuilds in as many queries as a day; callers keep spans short enough
@@ -130,46 +133,64 @@ def aggregate_days(first: dt.date, last: dt.date, networks: dict[int, int] | Non
     """
     if networks is None:
         networks = dict(School.objects.values_list("id", "network_id"))
-    start, _ = day_bounds(first)
-    _, end = day_bounds(last)
-    events = (
-        UsageEvent.objects.filter(time__gte=start, time__lt=end)
-        .annotate(day=TruncDate("time", tzinfo=BANGKOK))
-        .order_by()
-    )
+    events = _events(first, last).annotate(day=TruncDate("time", tzinfo=BANGKOK))
     cells = list(events.values("day", "service", "site", "school_id").annotate(**_counts()))
-    objects = list(
-        events.exclude(object_id="")
-        .values("day", "service", "object_type", "object_id")
-        .annotate(**_counts())
-    )
-    people = list(
-        events.filter(user_id__isnull=False)
-        .values("day", "user_id", "school_id", "service", "action")
-        .annotate(events=Count("id"), seconds=Sum("seconds"))
-    )
     user_rows = (
         events.filter(user_id__isnull=False)
         .values_list("day", "service", "site", "school_id", "user_id")
         .distinct()
     )
     sets = _user_sets(user_rows, networks)
-    info = _resolve_objects({(o["object_type"], o["object_id"]) for o in objects})
-    dims = _dimension_totals(objects, info)
-
     kind = PeriodKind.DAY
     with transaction.atomic():
-        for model in (UsageCell, ObjectUsage, DimensionUsage, PersonUsage, UserSet):
+        for model in (UsageCell, UserSet):
             model.objects.filter(kind=kind, start__gte=first, start__lte=last).delete()
-        for model, rows in ((UsageCell, cells), (ObjectUsage, objects), (PersonUsage, people)):
+        UsageCell.objects.bulk_create(
+            [UsageCell(kind=kind, start=r.pop("day"), **_clean(r)) for r in cells], batch_size=2000
+        )
+        _write_sets(kind, sets)
+
+
+def _events(first: dt.date, last: dt.date):
+    start, _ = day_bounds(first)
+    _, end = day_bounds(last)
+    return UsageEvent.objects.filter(time__gte=start, time__lt=end).order_by()
+
+
+def rebuild_month(month: dt.date) -> None:
+    """Month rows: cells and user sets from day rows; objects and people from raw events.
+
+    Objects and people are kept per month, not per day: per day they would be
+    nearly one row per event (thousands of items, thousands of people) and no
+    report reads them by day.
+    """
+    rollup(PeriodKind.MONTH, month, (UsageCell,))
+    events = _events(month, next_month(month) - dt.timedelta(days=1))
+    objects = list(
+        events.exclude(object_id="")
+        .values("service", "object_type", "object_id")
+        .annotate(**_counts())
+    )
+    people = list(
+        events.filter(user_id__isnull=False)
+        .values("user_id", "school_id", "service", "action")
+        .annotate(events=Count("id"), seconds=Sum("seconds"))
+    )
+    info = _resolve_objects({(o["object_type"], o["object_id"]) for o in objects})
+    dims = _dimension_totals(objects, info)
+    kind = PeriodKind.MONTH
+    with transaction.atomic():
+        for model in (ObjectUsage, PersonUsage, DimensionUsage):
+            model.objects.filter(kind=kind, start=month).delete()
+        for model, rows in ((ObjectUsage, objects), (PersonUsage, people)):
             model.objects.bulk_create(
-                [model(kind=kind, start=r.pop("day"), **_clean(r)) for r in rows], batch_size=2000
+                [model(kind=kind, start=month, **_clean(r)) for r in rows], batch_size=2000
             )
         DimensionUsage.objects.bulk_create(
             [
                 DimensionUsage(
                     kind=kind,
-                    start=day,
+                    start=month,
                     service=s,
                     dimension=d,
                     value=v,
@@ -177,15 +198,14 @@ def aggregate_days(first: dt.date, last: dt.date, networks: dict[int, int] | Non
                     views=t[1],
                     seconds=t[2],
                 )  # fmt: skip
-                for (day, s, d, v), t in dims.items()
+                for (s, d, v), t in dims.items()
             ],
             batch_size=2000,
         )
-        _write_sets(kind, sets)
 
 
 def _dimension_totals(objects: list[dict], info: dict) -> dict[tuple, list[float]]:
-    """(day, service, dimension, value) -> [events, views, seconds] from per-object rows."""
+    """(service, dimension, value) -> [events, views, seconds] from per-object rows."""
     dims: dict[tuple, list[float]] = defaultdict(lambda: [0, 0, 0.0])
     for row in objects:
         obj = info.get((row["object_type"], row["object_id"]))
@@ -195,7 +215,7 @@ def _dimension_totals(objects: list[dict], info: dict) -> dict[tuple, list[float
         if obj.subject_group_id is not None:
             values.append(("subject_group", obj.subject_group_id))
         for dimension, value in values:
-            total = dims[(row["day"], row["service"], dimension, int(value))]
+            total = dims[(row["service"], dimension, int(value))]
             total[0] += row["events"]
             total[1] += row["views"]
             total[2] += row["seconds"] or 0.0
@@ -245,11 +265,12 @@ def _source(kind: str, start: dt.date) -> tuple[str, dt.date, dt.date]:
     return PeriodKind.MONTH, start, stop
 
 
-def rollup(kind: str, start: dt.date) -> None:
+def rollup(kind: str, start: dt.date, models=tuple(ROLLUPS)) -> None:
     """Rebuild the month or fiscal-year rows starting at ``start`` from finer rows."""
     source_kind, first, stop = _source(kind, start)
     with transaction.atomic():
-        for model, (dims, sums) in ROLLUPS.items():
+        for model in models:
+            dims, sums = ROLLUPS[model]
             model.objects.filter(kind=kind, start=start).delete()
             rows = (
                 model.objects.filter(kind=source_kind, start__gte=first, start__lt=stop)
@@ -301,7 +322,7 @@ def aggregate_pending(now: dt.datetime | None = None) -> RunResult:
             aggregate_days(first, last, networks)
         months = sorted({month_start(d) for d in days})
         for month in months:
-            rollup(PeriodKind.MONTH, month)
+            rebuild_month(month)
         years = sorted({fiscal_year_start(d) for d in days})
         for year_start in years:
             rollup(PeriodKind.FISCAL_YEAR, year_start)

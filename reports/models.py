@@ -1,9 +1,10 @@
 """Aggregates of core.UsageEvent, KPI targets and snapshots, satisfaction surveys.
 
 Every aggregate table has the same period key: ``kind`` (day, month or fiscal
-year) and ``start`` (the period's first day, Bangkok time). Day rows are computed
-from raw events; month rows are sums of day rows and fiscal-year rows sums of
-month rows (see reports.aggregation). Pages read these tables only.
+year) and ``start`` (the period's first day, Bangkok time). Usage cells and user
+sets have day rows; objects, people and subject/grade dimensions start at the
+month; fiscal-year rows are sums of month rows (see reports.aggregation). Pages
+read these tables only.
 """
 
 from __future__ import annotations
