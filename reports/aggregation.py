@@ -93,34 +93,41 @@ def _user_sets(rows, networks: dict[int, int]) -> dict[tuple, set[int]]:
 
 
 def _resolve_objects(keys: set[tuple[str, str]]) -> dict[tuple[str, str], ReportObject]:
-    """ReportObject rows for ``keys``, asking the owning app about new or unresolved ones."""
+    """ReportObject rows for ``keys``, asking the owning app about new or unresolved ones.
+
+    Without a resolver for a type, new objects are stored unresolved (so pages
+    can still list them) and are not asked about again until one is registered.
+    """
     known: dict[tuple[str, str], ReportObject] = {}
     by_type: dict[str, list[str]] = defaultdict(list)
     for object_type, object_id in keys:
         by_type[object_type].append(object_id)
     for object_type, ids in by_type.items():
-        rows = ReportObject.objects.filter(object_type=object_type, object_id__in=ids)
-        for row in rows:
+        for row in ReportObject.objects.filter(object_type=object_type, object_id__in=ids):
             known[(object_type, row.object_id)] = row
         resolver = get_dimension_resolver(object_type)
         wanted = [
             i for i in ids if (object_type, i) not in known or not known[(object_type, i)].resolved
         ]
-        if not wanted:
-            continue
-        infos = resolver(wanted) if resolver else {}
+        infos = resolver(wanted) if resolver and wanted else {}
+        new, changed = [], []
         for object_id in wanted:
+            row = known.get((object_type, object_id))
             info = infos.get(object_id)
-            row = known.get((object_type, object_id)) or ReportObject(
-                object_type=object_type, object_id=object_id
-            )
+            if row is None:
+                row = ReportObject(object_type=object_type, object_id=object_id)
+                new.append(row)
+            elif info is not None:
+                changed.append(row)
             if info is not None:
                 row.label, row.url = info.label[:300], info.url[:500]
                 row.subject_group_id = info.subject_group_id
                 row.grade_level_ids = list(info.grade_level_ids)
                 row.resolved = True
-            row.save()
             known[(object_type, object_id)] = row
+        ReportObject.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+        fields = ["label", "url", "subject_group_id", "grade_level_ids", "resolved"]
+        ReportObject.objects.bulk_update(changed, fields, batch_size=1000)
     return known
 
 
