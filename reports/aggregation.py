@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core.models import School, UsageEvent
@@ -42,6 +42,7 @@ from .models import (
 )
 from .periods import BANGKOK, day_bounds, fiscal_year_start, month_start, next_month
 from .registry import get_dimension_resolver
+from .sqlwrite import insert_rows, insert_select
 
 VIEW_ACTIONS = ("view",)  # what a "visit" is in the KPI "visits per service per year"
 COMPLETE_ACTIONS = ("complete",)
@@ -69,27 +70,16 @@ class RunResult:
     seconds: float = 0.0
 
 
+COUNTS = ("events", "views", "completions", "seconds")
+
+
 def _counts():
     return {
         "events": Count("id"),
         "views": Count("id", filter=Q(action__in=VIEW_ACTIONS)),
         "completions": Count("id", filter=Q(action__in=COMPLETE_ACTIONS)),
-        "seconds": Sum("seconds"),
+        "seconds": Coalesce(Sum("seconds"), 0.0),
     }
-
-
-def _user_sets(rows, networks: dict[int, int]) -> dict[tuple, set[int]]:
-    """Group (day, service, site, school_id, user_id) rows into the scopes we report."""
-    sets: dict[tuple, set[int]] = defaultdict(set)
-    for day, service, site, school_id, user_id in rows:
-        sets[(day, "all", "")].add(user_id)
-        sets[(day, "service", service)].add(user_id)
-        sets[(day, "site", site)].add(user_id)
-        if school_id is not None:
-            sets[(day, "school", str(school_id))].add(user_id)
-            if school_id in networks:
-                sets[(day, "network", str(networks[school_id]))].add(user_id)
-    return sets
 
 
 def _resolve_objects(keys: set[tuple[str, str]]) -> dict[tuple[str, str], ReportObject]:
@@ -131,31 +121,38 @@ def _resolve_objects(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Report
     return known
 
 
-def aggregate_days(first: dt.date, last: dt.date, networks: dict[int, int] | None = None) -> None:
-    """Rebuild the day rows (usage cells, user sets) from ``first`` to ``last`` included.
+def aggregate_days(first: dt.date, last: dt.date) -> None:
+    """Rebuild the day rows (usage cells; user sets of the area, services and sites).
 
-    One grouped query per table for the whole span, grouped by day as well, so a
-    month rebuilds in as many queries as a day; callers keep spans short enough
+    One grouped statement for the whole span, grouped by day as well, so a month
+    rebuilds in as many statements as a day; callers keep spans short enough
     (MAX_SPAN_DAYS) for the span's distinct users to fit in memory.
     """
-    if networks is None:
-        networks = dict(School.objects.values_list("id", "network_id"))
     events = _events(first, last).annotate(day=TruncDate("time", tzinfo=BANGKOK))
-    cells = list(events.values("day", "service", "site", "school_id").annotate(**_counts()))
+    cells = events.values("day", "service", "site", "school_id").annotate(**_counts())
     user_rows = (
         events.filter(user_id__isnull=False)
-        .values_list("day", "service", "site", "school_id", "user_id")
+        .values_list("day", "service", "site", "user_id")
         .distinct()
     )
-    sets = _user_sets(user_rows, networks)
+    sets: dict[tuple, set[int]] = defaultdict(set)
+    for day, service, site, user_id in user_rows:
+        sets[(day, "all", "")].add(user_id)
+        sets[(day, "service", service)].add(user_id)
+        sets[(day, "site", site)].add(user_id)
     kind = PeriodKind.DAY
     with transaction.atomic():
         for model in (UsageCell, UserSet):
             model.objects.filter(kind=kind, start__gte=first, start__lte=last).delete()
-        UsageCell.objects.bulk_create(
-            [UsageCell(kind=kind, start=r.pop("day"), **_clean(r)) for r in cells], batch_size=2000
-        )
+        insert_select(UsageCell, {"kind": kind}, cells, {"start": "day", **CELL_COLUMNS})
         _write_sets(kind, sets)
+
+
+def _same(names) -> dict[str, str]:
+    return {name: name for name in names}
+
+
+CELL_COLUMNS = _same(("service", "site", "school_id", *COUNTS))
 
 
 def _events(first: dt.date, last: dt.date):
@@ -164,51 +161,53 @@ def _events(first: dt.date, last: dt.date):
     return UsageEvent.objects.filter(time__gte=start, time__lt=end).order_by()
 
 
-def rebuild_month(month: dt.date) -> None:
-    """Month rows: cells and user sets from day rows; objects and people from raw events.
+def rebuild_month(month: dt.date, networks: dict[int, int] | None = None) -> None:
+    """Month rows: cells and area/service/site users from day rows; the rest from raw events.
 
-    Objects and people are kept per month, not per day: per day they would be
-    nearly one row per event (thousands of items, thousands of people) and no
-    report reads them by day.
+    Objects, people and school users are kept per month, not per day: per day
+    they are nearly one row per event and no report reads them by day.
     """
-    rollup(PeriodKind.MONTH, month, (UsageCell,))
+    if networks is None:
+        networks = dict(School.objects.values_list("id", "network_id"))
     events = _events(month, next_month(month) - dt.timedelta(days=1))
-    objects = list(
-        events.exclude(object_id="")
-        .values("service", "object_type", "object_id")
-        .annotate(**_counts())
+    objects = events.exclude(object_id="").values("service", "object_type", "object_id")
+    people = events.filter(user_id__isnull=False).values(
+        "user_id", "school_id", "service", "action"
     )
-    people = list(
-        events.filter(user_id__isnull=False)
-        .values("user_id", "school_id", "service", "action")
-        .annotate(events=Count("id"), seconds=Sum("seconds"))
-    )
-    info = _resolve_objects({(o["object_type"], o["object_id"]) for o in objects})
-    dims = _dimension_totals(objects, info)
     kind = PeriodKind.MONTH
+    period = {"kind": kind, "start": month}
     with transaction.atomic():
+        rollup(kind, month, (UsageCell,))
         for model in (ObjectUsage, PersonUsage, DimensionUsage):
-            model.objects.filter(kind=kind, start=month).delete()
-        for model, rows in ((ObjectUsage, objects), (PersonUsage, people)):
-            model.objects.bulk_create(
-                [model(kind=kind, start=month, **_clean(r)) for r in rows], batch_size=2000
+            model.objects.filter(**period).delete()
+        object_columns = ("service", "object_type", "object_id", *COUNTS)
+        insert_select(ObjectUsage, period, objects.annotate(**_counts()), _same(object_columns))
+        people = people.annotate(events=Count("id"), seconds=Coalesce(Sum("seconds"), 0.0))
+        person_columns = ("user_id", "school_id", "service", "action", "events", "seconds")
+        insert_select(PersonUsage, period, people, _same(person_columns))
+        rows = list(
+            ObjectUsage.objects.filter(**period).values(
+                "service", "object_type", "object_id", "events", "views", "seconds"
             )
-        DimensionUsage.objects.bulk_create(
-            [
-                DimensionUsage(
-                    kind=kind,
-                    start=month,
-                    service=s,
-                    dimension=d,
-                    value=v,
-                    events=t[0],
-                    views=t[1],
-                    seconds=t[2],
-                )  # fmt: skip
-                for (s, d, v), t in dims.items()
-            ],
-            batch_size=2000,
         )
+        info = _resolve_objects({(o["object_type"], o["object_id"]) for o in rows})
+        dims = _dimension_totals(rows, info)
+        insert_rows(
+            DimensionUsage,
+            ["kind", "start", "service", "dimension", "value", "events", "views", "seconds"],
+            [(kind, month, *key, *totals) for key, totals in dims.items()],
+        )
+        sets: dict[tuple, set[int]] = defaultdict(set)
+        school_users = (
+            events.filter(user_id__isnull=False, school_id__isnull=False)
+            .values_list("school_id", "user_id")
+            .distinct()
+        )
+        for school_id, user_id in school_users:
+            sets[(month, "school", str(school_id))].add(user_id)
+            if school_id in networks:
+                sets[(month, "network", str(networks[school_id]))].add(user_id)
+        _write_sets(kind, sets)
 
 
 def _dimension_totals(objects: list[dict], info: dict) -> dict[tuple, list[float]]:
@@ -242,26 +241,16 @@ def day_runs(days: set[dt.date], max_span: int) -> list[tuple[dt.date, dt.date]]
     return runs
 
 
-def _clean(row: dict) -> dict:
-    if row.get("seconds") is None:
-        row["seconds"] = 0.0
-    return row
-
-
 def _write_sets(kind: str, sets: dict[tuple, set[int]]) -> None:
     """Store sets keyed by (period start, scope, key)."""
-    rows = [
-        UserSet(
-            kind=kind,
-            start=start,
-            scope=scope,
-            key=key,
-            users=len(members),
-            members=usersets.encode(members),
-        )  # fmt: skip
-        for (start, scope, key), members in sets.items()
-    ]
-    UserSet.objects.bulk_create(rows, batch_size=1000)
+    insert_rows(
+        UserSet,
+        ["kind", "start", "scope", "key", "users", "members"],
+        [
+            (kind, start, scope, key, len(m), usersets.encode(m))
+            for (start, scope, key), m in sets.items()
+        ],
+    )
 
 
 def _source(kind: str, start: dt.date) -> tuple[str, dt.date, dt.date]:
@@ -285,8 +274,8 @@ def rollup(kind: str, start: dt.date, models=tuple(ROLLUPS)) -> None:
                 .annotate(**{name: Sum(name) for name in sums})
                 .order_by()
             )
-            model.objects.bulk_create(
-                [model(kind=kind, start=start, **row) for row in rows], batch_size=2000
+            insert_select(
+                model, {"kind": kind, "start": start}, rows, {n: n for n in (*dims, *sums)}
             )
         UserSet.objects.filter(kind=kind, start=start).delete()
         merged: dict[tuple, set[int]] = defaultdict(set)
@@ -326,10 +315,10 @@ def aggregate_pending(now: dt.datetime | None = None) -> RunResult:
         days, newest = touched_days(since, now)
         networks = dict(School.objects.values_list("id", "network_id"))
         for first, last in day_runs(days, MAX_SPAN_DAYS):
-            aggregate_days(first, last, networks)
+            aggregate_days(first, last)
         months = sorted({month_start(d) for d in days})
         for month in months:
-            rebuild_month(month)
+            rebuild_month(month, networks)
         years = sorted({fiscal_year_start(d) for d in days})
         for year_start in years:
             rollup(PeriodKind.FISCAL_YEAR, year_start)
