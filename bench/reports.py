@@ -42,7 +42,9 @@ SELECT md5('bench' || g)::uuid,
        s.id,
        CASE WHEN g %% 5 = 0 THEN 'm-' || s.code ELSE 'central' END,
        (g %% 300)::float, NULL,
-       now() - interval '1 day'
+       -- received as they happen at the area office; a mirror's a day later
+       timestamptz '2023-10-01 00:00+07' + (g * %(span)s / %(n)s) * interval '1 second'
+         + CASE WHEN g %% 5 = 0 THEN interval '1 day' ELSE interval '2 seconds' END
 FROM generate_series(0::bigint, %(n)s - 1) AS g
 JOIN (SELECT id, code, (row_number() OVER (ORDER BY id)) - 1 AS idx FROM core_school) s
   ON s.idx = (g * 7919) %% %(schools)s

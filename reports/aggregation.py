@@ -82,42 +82,52 @@ def _counts():
     }
 
 
-def _resolve_objects(keys: set[tuple[str, str]]) -> dict[tuple[str, str], ReportObject]:
-    """ReportObject rows for ``keys``, asking the owning app about new or unresolved ones.
+@dataclass(frozen=True)
+class ObjectDims:
+    subject_group_id: int | None
+    grade_level_ids: tuple[int, ...]
 
-    Without a resolver for a type, new objects are stored unresolved (so pages
-    can still list them) and are not asked about again until one is registered.
+
+def _resolve_objects(keys: set[tuple[str, str]]) -> dict[tuple[str, str], ObjectDims]:
+    """Curriculum dimensions of ``keys``, asking the owning app about new or unresolved ones.
+
+    Results are kept in ReportObject (with the label and link pages show).
+    Without a resolver for a type, new objects are stored unresolved, so pages
+    can still list them, and are not asked about until one is registered.
     """
-    known: dict[tuple[str, str], ReportObject] = {}
+    known: dict[tuple[str, str], ObjectDims] = {}
     by_type: dict[str, list[str]] = defaultdict(list)
     for object_type, object_id in keys:
         by_type[object_type].append(object_id)
     for object_type, ids in by_type.items():
-        for row in ReportObject.objects.filter(object_type=object_type, object_id__in=ids):
-            known[(object_type, row.object_id)] = row
+        stored = ReportObject.objects.filter(object_type=object_type, object_id__in=ids)
+        unresolved = set(ids)
+        for object_id, resolved, subject, grades in stored.values_list(
+            "object_id", "resolved", "subject_group_id", "grade_level_ids"
+        ):
+            known[(object_type, object_id)] = ObjectDims(subject, tuple(grades or ()))
+            if resolved:
+                unresolved.discard(object_id)
+        missing = [i for i in ids if (object_type, i) not in known]
+        ReportObject.objects.bulk_create(
+            [ReportObject(object_type=object_type, object_id=i) for i in missing],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
         resolver = get_dimension_resolver(object_type)
-        wanted = [
-            i for i in ids if (object_type, i) not in known or not known[(object_type, i)].resolved
-        ]
-        infos = resolver(wanted) if resolver and wanted else {}
-        new, changed = [], []
-        for object_id in wanted:
-            row = known.get((object_type, object_id))
-            info = infos.get(object_id)
-            if row is None:
-                row = ReportObject(object_type=object_type, object_id=object_id)
-                new.append(row)
-            elif info is not None:
-                changed.append(row)
-            if info is not None:
-                row.label, row.url = info.label[:300], info.url[:500]
-                row.subject_group_id = info.subject_group_id
-                row.grade_level_ids = list(info.grade_level_ids)
-                row.resolved = True
-            known[(object_type, object_id)] = row
-        ReportObject.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-        fields = ["label", "url", "subject_group_id", "grade_level_ids", "resolved"]
-        ReportObject.objects.bulk_update(changed, fields, batch_size=1000)
+        if resolver is None or not unresolved:
+            continue
+        for object_id, info in resolver(sorted(unresolved)).items():
+            ReportObject.objects.filter(object_type=object_type, object_id=object_id).update(
+                label=info.label[:300],
+                url=info.url[:500],
+                subject_group_id=info.subject_group_id,
+                grade_level_ids=list(info.grade_level_ids),
+                resolved=True,
+            )
+            known[(object_type, object_id)] = ObjectDims(
+                info.subject_group_id, tuple(info.grade_level_ids)
+            )
     return known
 
 
