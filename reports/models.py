@@ -32,16 +32,24 @@ class PeriodRow(models.Model):
         abstract = True
 
 
-class UsageCell(PeriodRow):
+class CountedRow(PeriodRow):
+    """The figures every usage row carries (see reports.aggregation.VIEW_ACTIONS)."""
+
+    events = models.PositiveIntegerField(default=0)
+    views = models.PositiveIntegerField(default=0)
+    completions = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class UsageCell(CountedRow):
     """Events per service, site and school in one period."""
 
     service = models.CharField(max_length=16)
     site = models.CharField(max_length=64)
     school_id = models.BigIntegerField(null=True)
-    events = models.PositiveIntegerField(default=0)
-    views = models.PositiveIntegerField(default=0)
-    completions = models.PositiveIntegerField(default=0)
-    seconds = models.FloatField(default=0)
 
     class Meta:
         indexes = [
@@ -53,16 +61,12 @@ class UsageCell(PeriodRow):
         return f"{self.kind} {self.start} {self.service}/{self.site}/{self.school_id}: {self.views}"
 
 
-class ObjectUsage(PeriodRow):
+class ObjectUsage(CountedRow):
     """Views and watch time per object (media item, lesson, quiz…) in one period."""
 
     service = models.CharField(max_length=16)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
-    events = models.PositiveIntegerField(default=0)
-    views = models.PositiveIntegerField(default=0)
-    completions = models.PositiveIntegerField(default=0)
-    seconds = models.FloatField(default=0)
 
     class Meta:
         indexes = [
