@@ -185,3 +185,18 @@ def test_survey_attached_to_any_object(db, schools):
         object_id=str(school.pk),
     )
     assert survey.target == school
+
+
+def test_demo_opens_with_figures(client, demo_site):
+    from core.demo import DEMO_PASSWORD
+    from core.models import UsageEvent
+    from reports.demo import load_reports_demo
+    from reports.models import KpiSnapshot
+
+    assert KpiSnapshot.objects.get(code="visits_media").value > 0
+    assert client.login(username="supervisor", password=DEMO_PASSWORD)
+    assert client.get("/reports/").status_code == 200
+    events = UsageEvent.objects.count()
+    assert events > 0
+    load_reports_demo()  # deterministic keys: a second load adds nothing
+    assert UsageEvent.objects.count() == events
