@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from core.thaidate import BE_OFFSET, fiscal_year, fiscal_year_bounds
+from core.thaidate import fiscal_year, fiscal_year_bounds
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -32,10 +32,6 @@ def fiscal_year_start(day: dt.date) -> dt.date:
     return fiscal_year_bounds(fiscal_year(day))[0]
 
 
-def fiscal_year_of_start(start: dt.date) -> int:
-    return fiscal_year(start)
-
-
 def months_of_fiscal_year(fiscal_year_be: int) -> list[dt.date]:
     first, _ = fiscal_year_bounds(fiscal_year_be)
     months = [first]
@@ -48,8 +44,3 @@ def current_fiscal_year(now: dt.datetime | None = None) -> int:
     from django.utils import timezone
 
     return fiscal_year(local_day(now or timezone.now()))
-
-
-def fiscal_year_label(fiscal_year_be: int) -> str:
-    first, last = fiscal_year_bounds(fiscal_year_be)
-    return f"{fiscal_year_be} ({first.year + BE_OFFSET}-{first.month:02d}-01 – {last:%m-%d})"

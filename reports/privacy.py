@@ -1,7 +1,7 @@
 """Who may see whose activity (staff evaluations touch personal data).
 
 * area admins and supervisors: everyone;
-* school admins: the members of their school;
+* school admins (permission ``reports.view_school_reports``): their school;
 * teachers: themselves and their classes — students of their homeroom (same
   school, grade and room as set on the teacher) plus whoever the apps say they
   teach (reports.registry.register_class_members, e.g. course enrolments);
@@ -24,19 +24,13 @@ def can_view_area(user) -> bool:
     )
 
 
-def can_view_school(user) -> bool:
-    return can_view_area(user) or (
-        user.is_authenticated and user.has_perm("reports.view_school_reports") and user.school_id
-    )
-
-
 def visible_people(user) -> QuerySet:
     """The users whose activity ``user`` may read."""
     if not user.is_authenticated:
         return User.objects.none()
     if can_view_area(user):
         return User.objects.all()
-    if roles.user_has_role(user, roles.SCHOOL_ADMIN) and user.school_id:
+    if user.has_perm("reports.view_school_reports") and user.school_id:
         return User.objects.filter(Q(school_id=user.school_id) | Q(pk=user.pk))
     if roles.user_has_role(user, roles.TEACHER):
         mine = Q(pk=user.pk) | Q(pk__in=class_member_ids(user))
