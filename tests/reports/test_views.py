@@ -200,3 +200,19 @@ def test_demo_opens_with_figures(client, demo_site):
     assert events > 0
     load_reports_demo()  # deterministic keys: a second load adds nothing
     assert UsageEvent.objects.count() == events
+
+
+def test_area_admin_adds_a_survey_in_wagtail_admin(client, make_user):
+    admin = make_user("area", roles.AREA_ADMIN)
+    client.force_login(admin)
+    assert "/reports/" in client.get("/admin/").content.decode()
+    response = client.post(
+        "/admin/snippets/reports/survey/add/",
+        {"title": "พึงพอใจการอบรมครู", "question": "พึงพอใจระดับใด", "service": "training",
+         "site": "", "object_id": "", "content_type": "", "is_open": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Survey.objects.get().service == "training"
+    supervisor = make_user("sup", roles.SUPERVISOR)
+    client.force_login(supervisor)
+    assert client.get("/admin/snippets/reports/survey/add/").status_code in (302, 403)
