@@ -19,7 +19,7 @@ from .models import (
     UsageCell,
     UserSet,
 )
-from .periods import months_of_fiscal_year
+from .periods import months_of_fiscal_year, next_month
 from .tables import Table
 
 FY = PeriodKind.FISCAL_YEAR
@@ -112,6 +112,30 @@ def usage_tables(fiscal_year: int) -> list[Table]:
         ],
     )
     return [summary, by_service, by_month, by_site]
+
+
+def daily_table(month: dt.date) -> Table:
+    """Visits and exact unique users per day of one month."""
+    stop = next_month(month)
+    visits = dict(
+        UsageCell.objects.filter(kind=PeriodKind.DAY, start__gte=month, start__lt=stop)
+        .values("start")
+        .annotate(n=Sum("views"))
+        .order_by()
+        .values_list("start", "n")
+    )
+    users = dict(
+        UserSet.objects.filter(
+            kind=PeriodKind.DAY, start__gte=month, start__lt=stop, scope="all"
+        ).values_list("start", "users")
+    )
+    days = [month + dt.timedelta(days=i) for i in range((stop - month).days)]
+    return Table(
+        "daily",
+        f"การเข้าใช้รายวัน {month_label(month)} / Visits per day",
+        ["วันที่ / Day", "เข้าชม / Visits", "ผู้ใช้ไม่ซ้ำ / Unique users"],
+        [[f"{d.day} {month_label(d)}", visits.get(d, 0), users.get(d, 0)] for d in days],
+    )
 
 
 def school_tables(fiscal_year: int) -> list[Table]:

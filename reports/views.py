@@ -163,13 +163,23 @@ def usage_view(request):
     year = _fiscal_year(request)
     tables = queries.usage_tables(year)
     monthly = tables[2]
+    months = months_of_fiscal_year(year)
+    today = timezone.localdate().replace(day=1)
+    default = today if today in months else months[-1]
+    month = next((m for m in months if m.isoformat() == request.GET.get("month")), default)
+    tables.append(queries.daily_table(month))
     chart = bar_chart(
         [row[0] for row in monthly.rows],
         [("เข้าชม / Visits", [sum(row[1:-1]) for row in monthly.rows]),
          ("ผู้ใช้ไม่ซ้ำ / Unique users", [row[-1] for row in monthly.rows])],
     )  # fmt: skip
+    choices = [(m.isoformat(), queries.month_label(m)) for m in months]
     return _page(
-        request, "reports/usage.html", {"year": year, "chart": chart}, tables, f"usage-{year}"
+        request,
+        "reports/usage.html",
+        {"year": year, "chart": chart, "months": choices, "month": month.isoformat()},
+        tables,
+        f"usage-{year}",
     )
 
 

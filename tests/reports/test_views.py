@@ -216,3 +216,12 @@ def test_area_admin_adds_a_survey_in_wagtail_admin(client, make_user):
     supervisor = make_user("sup", roles.SUPERVISOR)
     client.force_login(supervisor)
     assert client.get("/admin/snippets/reports/survey/add/").status_code in (302, 403)
+
+
+def test_daily_visits_and_unique_users(client, figures, supervisor):
+    client.force_login(supervisor)
+    got = client.get("/reports/usage/?fy=2570&month=2026-10-01&export=csv&table=daily")
+    rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert rows[1] == ["1 ต.ค. 2569", "2", "3"]  # e2, e3 views; u1 u2 u3 (u3 completed a lesson)
+    assert rows[2] == ["2 ต.ค. 2569", "3", "2"]
+    assert len(rows) == 1 + 31
