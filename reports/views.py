@@ -77,13 +77,11 @@ def _page(request, template: str, context: dict, tables: list[Table], basename: 
 
 
 def _kpi_chart(statuses) -> str:
-    shown = [s for s in statuses if s.value is not None]
+    """Per cent of target, so a KPI counted in thousands and one counted in units compare."""
+    shown = [s for s in statuses if s.ratio is not None]
     return bar_chart(
         [s.kpi.label.split(" / ")[0] for s in shown],
-        [
-            ("ผลงาน / Actual", [s.value for s in shown]),
-            ("เป้าหมาย / Target", [s.target for s in shown]),
-        ],
+        [("ร้อยละของเป้าหมาย / % of target", [round(100 * s.ratio, 1) for s in shown])],
     )
 
 
@@ -142,7 +140,10 @@ def kpi_detail_view(request, code: str):
             [i.get("url", "") for i in items],
         ),
     ]
-    chart = bar_chart(list(breakdown), [(kpi.unit, [float(v) for v in breakdown.values()])])
+    status = next(s for s in dashboard(year) if s.kpi.code == code)
+    chart = bar_chart(
+        ["ผลงาน / Actual", "เป้าหมาย / Target"], [(kpi.unit, [status.value or 0, status.target])]
+    ) + bar_chart(list(breakdown), [(kpi.unit, [float(v) for v in breakdown.values()])])
     return _page(
         request,
         "reports/kpi_detail.html",

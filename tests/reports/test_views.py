@@ -46,7 +46,7 @@ def test_area_pages_need_a_supervisor_or_area_admin(client, make_user, db, url):
 def test_dashboard_shows_actual_against_target(client, figures, supervisor):
     client.force_login(supervisor)
     page = client.get("/reports/?fy=2570").content.decode()
-    assert "<svg" in page and "ผลงาน / Actual" in page
+    assert "<svg" in page and "% of target" in page
     assert "ปีงบประมาณ" in page or "fiscal year" in page
     assert "/reports/kpi/visits_media/?fy=2570" in page  # drill-down
     detail = client.get("/reports/kpi/schools_using_media/?fy=2570").content.decode()
