@@ -4,7 +4,7 @@
 
 On a fresh PostgreSQL database (KHLANG_BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/khlang_bench_reports, dropped afterwards):
-1. 120 schools in 11 networks; N view events (5,000,000; --quick 150,000) spread
+1. 120 schools in 11 networks; N view events (5,000,000; --quick 100,000) spread
    over fiscal years 2567–2569, made by generate_series inside PostgreSQL;
 2. the first aggregation of everything (full_build_s), then the KPI snapshots;
 3. incremental runs as the beat task does them: each run receives one day's
@@ -115,8 +115,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--events", type=int, default=None)
     args = parser.parse_args()
-    events = args.events or (150_000 if args.quick else 5_000_000)
-    runs, requests = (3, 60) if args.quick else (7, 300)
+    events = args.events or (100_000 if args.quick else 5_000_000)
+    runs, requests = (3, 40) if args.quick else (7, 300)
     url = os.environ.get("KHLANG_BENCH_DATABASE_URL", DEFAULT_URL)
 
     fresh_database(url)
