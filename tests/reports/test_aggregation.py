@@ -138,3 +138,16 @@ def test_touched_days_are_rebuilt_in_short_consecutive_spans():
     assert day_runs(days, 2) == [(d, d + dt.timedelta(1)), (d + dt.timedelta(2), d + dt.timedelta(2)),
                                  (d + dt.timedelta(5), d + dt.timedelta(5))]  # fmt: skip
     assert day_runs(set(), 31) == []
+
+
+def test_command_rebuilds_everything(week):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("aggregate_usage", stdout=out)
+    UsageCell.objects.all().delete()  # as if the tables were damaged
+    call_command("aggregate_usage", "--rebuild", stdout=out)
+    assert "aggregated 3 days" in out.getvalue()
+    assert views(PeriodKind.FISCAL_YEAR, FY2570, service="media") == 5
