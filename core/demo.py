@@ -133,6 +133,9 @@ def load_demo() -> bool:
     from lms.demo import load_demo_courses
 
     load_demo_courses()
+    from reports.demo import load_reports_demo
+
+    load_reports_demo()
     transaction.on_commit(lambda: marker_path().write_text("ok\n"))
     return True
 

@@ -45,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailmedia.delete_media",
         "core.view_school",
         "core.change_school",
+        "reports.view_school_reports",
     ],  # fmt: skip
     SUPERVISOR: [
         "wagtailadmin.access_admin",
@@ -52,6 +53,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_schoolnetwork",
         "core.view_areaoffice",
         "mirror.view_mirror",
+        "reports.view_area_reports",
+        "reports.view_survey",
+        "reports.view_surveyresponse",
     ],  # fmt: skip
     AREA_ADMIN: [
         "core.add_school",
@@ -72,6 +76,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_user",
         "mirror.view_mirror",
         "mirror.change_mirror",
+        "reports.view_kpitarget",
+        "reports.change_kpitarget",
+        "reports.add_kpitarget",
+        "reports.add_survey",
+        "reports.change_survey",
     ],  # fmt: skip
 }
 ROLE_INHERITS: dict[str, list[str]] = {

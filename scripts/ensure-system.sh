@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: Debian's Chromium and its driver (browser
-# tests), ffmpeg (transcoding tests), Thai fonts (screenshots that show Thai).
+# tests), ffmpeg (transcoding tests), Thai fonts (screenshots and PDFs that show Thai),
+# Pango (the reports' PDF).
 # Installs what is missing when run as root; otherwise says exactly what to install.
 set -euo pipefail
 
@@ -9,10 +10,13 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
-fc-list 2>/dev/null | grep -qi "tlwg\|sarabun\|noto sans thai" || need+=(fonts-thai-tlwg)
+fc-list 2>/dev/null | grep -i "tlwg\|sarabun\|noto sans thai" >/dev/null || need+=(fonts-thai-tlwg)
 # Certificates embed Laksaman; their tests read the PDF back with pdftotext.
 [ -f /usr/share/fonts/truetype/tlwg/Laksaman.ttf ] || need+=(fonts-tlwg-laksaman-ttf)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# Pango lays out the reports' PDF (WeasyPrint): Thai shaping and line breaks. grep reads all
+# of ldconfig's output (no -q), so pipefail never sees a SIGPIPE.
+ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so.0" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)

@@ -1,0 +1,33 @@
+"""Settings of the reports, read from settings.KHLANG with these defaults.
+
+from reports.conf import reports_settings
+reports_settings.REPORTS_PLAN_FIRST_FISCAL_YEAR
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.signals import setting_changed
+
+from core.conf import KhlangSettings
+
+DEFAULTS: dict[str, Any] = {
+    # The area plan's first fiscal year (B.E.): its first step of every default
+    # target applies to this year, the next step to the next year, and so on.
+    "REPORTS_PLAN_FIRST_FISCAL_YEAR": 2569,
+    # A school is "active" in a period with at least this many events there.
+    "REPORTS_ACTIVE_MIN_EVENTS": 1,
+    # Beat interval of the incremental aggregation, in seconds.
+    "REPORTS_AGGREGATE_EVERY": 300.0,
+}
+
+reports_settings = KhlangSettings(DEFAULTS)
+
+
+def _reload(*, setting: str, **kwargs) -> None:
+    if setting == "KHLANG":
+        reports_settings.reload()
+
+
+setting_changed.connect(_reload)
