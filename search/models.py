@@ -68,12 +68,18 @@ class CatalogFacet(models.Model):
             models.UniqueConstraint(fields=["entry", "facet", "value"], name="unique_entry_facet")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
+
 
 class CatalogTerm(models.Model):
     """A word seen in the catalog: candidates for correcting a misspelt query."""
 
     term = models.CharField(max_length=64, unique=True)
     length = models.PositiveSmallIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class ReindexRun(models.Model):
@@ -89,3 +95,6 @@ class ReindexRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"reindex {self.backend} {self.started_at:%Y-%m-%d %H:%M}"
