@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from django.db import transaction
+from django.utils import timezone
 
 from .documents import CatalogDocument
 from .models import CatalogEntry, CatalogFacet, CatalogTerm
@@ -83,6 +84,7 @@ def save_documents(items: Iterable[tuple[str, str, CatalogDocument]]) -> list[in
     prepared = [(s, k, *prepare_entry(s, k, d, names)) for s, k, d in items]
     if not prepared:
         return []
+    now = timezone.now()
     with transaction.atomic():
         existing = {
             (e.source, e.object_key): e
@@ -98,6 +100,7 @@ def save_documents(items: Iterable[tuple[str, str, CatalogDocument]]) -> list[in
             else:
                 for name, value in values.items():
                     setattr(entry, name, value)
+                entry.indexed_at = now  # bulk_update does not apply auto_now
                 to_update.append(entry)
         CatalogEntry.objects.bulk_create(to_create, batch_size=500)
         if to_update:
