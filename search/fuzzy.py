@@ -49,6 +49,18 @@ def nearest_term(word: str, candidates: list[str]) -> str | None:
     return best[2] if best else None
 
 
+def _candidates(word: str) -> list[str]:
+    limit = allowed_distance(word)
+    # A typo rarely hits both ends of a word: share the first or last letter.
+    return list(
+        CatalogTerm.objects.filter(
+            Q(term__startswith=word[0]) | Q(term__endswith=word[-1]),
+            length__gte=len(word) - limit,
+            length__lte=len(word) + limit,
+        ).values_list("term", flat=True)
+    )
+
+
 def correct_tokens(tokens: list[str]) -> list[str]:
     """Each token not in the catalog's vocabulary replaced by its nearest word."""
     known = set(CatalogTerm.objects.filter(term__in=tokens).values_list("term", flat=True))
@@ -56,15 +68,27 @@ def correct_tokens(tokens: list[str]) -> list[str]:
     for token in tokens:
         if token in known or len(token) < 3:
             out.append(token)
-            continue
-        limit = allowed_distance(token)
-        # A typo rarely hits both ends of a word: share the first or last letter.
-        candidates = list(
-            CatalogTerm.objects.filter(
-                Q(term__startswith=token[0]) | Q(term__endswith=token[-1]),
-                length__gte=len(token) - limit,
-                length__lte=len(token) + limit,
-            ).values_list("term", flat=True)
-        )
-        out.append(nearest_term(token, candidates) or token)
+        else:
+            out.append(nearest_term(token, _candidates(token)) or token)
     return out
+
+
+def correct_query(text: str, tokens: list[str]) -> list[str]:
+    """Query words with misspellings corrected against the catalog's vocabulary.
+
+    A misspelt Thai word is often cut into meaningless pieces ("พีทากอรัส" →
+    พี ทา กอ รัส), so each space-separated chunk is first matched whole.
+    """
+    from .thai import normalize, query_tokens
+
+    out: list[str] = []
+    for chunk in normalize(text).split():
+        chunk_tokens = query_tokens(chunk)
+        if len(chunk_tokens) > 1 and len(chunk) >= 4:
+            if not CatalogTerm.objects.filter(term=chunk).exists():
+                whole = nearest_term(chunk, _candidates(chunk))
+                if whole:
+                    out.append(whole)
+                    continue
+        out.extend(correct_tokens(chunk_tokens))
+    return list(dict.fromkeys(out)) or tokens

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from .backends import get_backend
-from .fuzzy import correct_tokens
+from .fuzzy import correct_query
 from .highlight import highlight
 from .models import CatalogEntry
 from .query import FACETS, SORTS, Audience, SearchQuery
@@ -102,18 +102,24 @@ def search(query: SearchQuery, backend=None) -> SearchResults:
     mode = "all" if query.tokens else "browse"
     result = backend.search(query)
     corrected = ""
-    if not result.total and len(query.tokens) > 1:
-        query.match, mode = "any", "any"
+    original = list(query.tokens)
+    fixed = correct_query(query.text, original) if query.tokens and not result.total else original
+    # Fallbacks, in order: corrected spelling (all words), any word, both.
+    steps = []
+    if fixed != original:
+        steps.append((fixed, "all", "corrected"))
+    if len(original) > 1:
+        steps.append((original, "any", "any"))
+    if fixed != original and len(fixed) > 1:
+        steps.append((fixed, "any", "corrected"))
+    for tokens, match, step_mode in steps:
+        if result.total:
+            break
+        query.tokens, query.match, mode = tokens, match, step_mode
+        corrected = " ".join(tokens) if step_mode == "corrected" else ""
         result = backend.search(query)
-    if not result.total and query.tokens:
-        fixed = correct_tokens(query.tokens)
-        if fixed != query.tokens:
-            query.tokens, query.match, mode = fixed, "all", "corrected"
-            corrected = " ".join(fixed)
-            result = backend.search(query)
-            if not result.total and len(fixed) > 1:
-                query.match = "any"
-                result = backend.search(query)
+    if not result.total:
+        query.tokens, query.match, mode, corrected = original, "all", "all", ""
     entries = CatalogEntry.objects.in_bulk(result.ids)
     hits = []
     for entry_id in result.ids:
