@@ -55,8 +55,12 @@ def test_query_words_filters_facets_sort_highlight_and_page():
     filters = body["query"]["bool"]["filter"][0]["bool"]["filter"]
     visibility = filters[0]["bool"]["should"]
     assert {"term": {"visibility": "public"}} in visibility
-    assert {"bool": {"filter": [{"term": {"visibility": "school"}}, {"term": {"school_id": 9}}]}} in visibility
-    assert {"bool": {"filter": [{"term": {"visibility": "private"}}, {"term": {"owner_id": 5}}]}} in visibility
+    assert {
+        "bool": {"filter": [{"term": {"visibility": "school"}}, {"term": {"school_id": 9}}]}
+    } in visibility
+    assert {
+        "bool": {"filter": [{"term": {"visibility": "private"}}, {"term": {"owner_id": 5}}]}
+    } in visibility
     assert {"term": {"visibility": "teachers"}} not in visibility
     assert {"terms": {"subjects": ["ว"]}} in filters
     assert {"terms": {"grades": ["ป.5", "ป.6"]}} in filters

@@ -73,7 +73,9 @@ def test_sort_by_relevance_date_and_popularity():
 def test_paging():
     put(*[doc(f"แบบฝึกหัดการหาร ชุดที่ {i}", popularity=i) for i in range(25)])
     first = search(build_query("การหาร", audience=EVERYONE, page_size=10, sort="popularity"))
-    third = search(build_query("การหาร", audience=EVERYONE, page_size=10, page=3, sort="popularity"))
+    third = search(
+        build_query("การหาร", audience=EVERYONE, page_size=10, page=3, sort="popularity")
+    )
     assert first.total == 25 and first.pages == 3
     assert len(first.hits) == 10 and len(third.hits) == 5
     assert titles(first)[0].endswith("24") and titles(third)[-1].endswith(" 0")
