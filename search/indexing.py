@@ -76,12 +76,19 @@ def prepare_entry(
 
 
 def save_documents(items: Iterable[tuple[str, str, CatalogDocument]]) -> list[int]:
-    """Upsert (source, key, document) triples; returns the entry ids written.
+    """Upsert (source, key, document) triples; returns the entry ids written."""
+    names = subject_names()
+    return write_prepared([(s, k, *prepare_entry(s, k, d, names)) for s, k, d in items])
+
+
+Prepared = tuple[str, str, dict, list[tuple[str, str]], set[str]]
+
+
+def write_prepared(prepared: list[Prepared]) -> list[int]:
+    """Upsert rows made by ``prepare_entry``; returns their entry ids.
 
     One transaction per call: a reader sees an entry with its facets or not at all.
     """
-    names = subject_names()
-    prepared = [(s, k, *prepare_entry(s, k, d, names)) for s, k, d in items]
     if not prepared:
         return []
     now = timezone.now()
