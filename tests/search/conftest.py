@@ -38,3 +38,10 @@ def reference_match(entries, tokens: list[str], any_word: bool = False) -> set[i
         if groups and (any(groups) if any_word else all(groups)):
             found.add(entry.id)
     return found
+
+
+@pytest.fixture(autouse=True)
+def database_backend(settings):
+    """These tests are about the database backend even where ELASTICSEARCH_URL is set
+    (the live Elasticsearch test builds its own backend)."""
+    settings.KHLANG_SEARCH = {**getattr(settings, "KHLANG_SEARCH", {}), "BACKEND": "database"}
