@@ -5,13 +5,12 @@ import pytest
 from django.db import connection
 
 from search import relevance
-from search.backends import get_backend
 from search.models import CatalogEntry
 from search.query import Audience
 from search.service import build_query, search
-from search.thai import index_tokens, query_tokens
+from search.thai import index_tokens
 
-from ..search.conftest import reference_match
+from ..search.conftest import assert_matches_reference
 from .conftest import wait_until
 
 pytestmark = pytest.mark.integration
@@ -44,14 +43,7 @@ def test_recall_and_ndcg_on_postgres(relevance_catalog):
 
 
 def test_same_matches_as_the_reference_and_so_as_sqlite(relevance_catalog):
-    entries = list(CatalogEntry.objects.all())
-    backend = get_backend("database")
-    for j in relevance.load_queries():
-        for any_word in (False, True):
-            query = build_query(j.query, audience=Audience(sees_all=True), page_size=100)
-            query.match = "any" if any_word else "all"
-            got = set(backend.search(query).ids)
-            assert got == reference_match(entries, query_tokens(j.query), any_word), j.query
+    assert_matches_reference()
 
 
 def test_facets_filters_and_autocomplete_on_postgres(relevance_catalog):

@@ -24,6 +24,26 @@ def eager_tasks(settings):
     app.conf.task_always_eager = False
 
 
+def assert_matches_reference() -> None:
+    """Every judged query, in all-words and any-word mode, matches exactly what
+    reference_match says: run on SQLite and on PostgreSQL, so both agree."""
+    from search import relevance
+    from search.backends import get_backend
+    from search.models import CatalogEntry
+    from search.query import Audience
+    from search.service import build_query
+    from search.thai import query_tokens
+
+    entries = list(CatalogEntry.objects.all())
+    backend = get_backend("database")
+    for j in relevance.load_queries():
+        for any_word in (False, True):
+            query = build_query(j.query, audience=Audience(sees_all=True), page_size=100)
+            query.match = "any" if any_word else "all"
+            got = set(backend.search(query).ids)
+            assert got == reference_match(entries, query_tokens(j.query), any_word), j.query
+
+
 def reference_match(entries, tokens: list[str], any_word: bool = False) -> set[int]:
     """What every backend must match, computed in Python: each query word is in
     the entry's words, or all of one of its compound-part alternatives are."""

@@ -6,10 +6,8 @@ tests/integration/test_search_postgres.py scores the same set on PostgreSQL.
 import pytest
 
 from search import relevance
-from search.models import CatalogEntry
-from search.thai import query_tokens
 
-from .conftest import reference_match
+from .conftest import assert_matches_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +38,4 @@ def test_recall_and_ndcg_on_sqlite(relevance_catalog):
 
 
 def test_matches_are_exactly_the_reference_words(relevance_catalog):
-    """The backend matches what the shared word rules say, no more, no less;
-    the PostgreSQL suite checks the same, so both give the same results."""
-    from search.backends import get_backend
-    from search.query import Audience
-    from search.service import build_query
-
-    entries = list(CatalogEntry.objects.all())
-    backend = get_backend("database")
-    for j in relevance.load_queries():
-        for any_word in (False, True):
-            query = build_query(j.query, audience=Audience(sees_all=True), page_size=100)
-            query.match = "any" if any_word else "all"
-            got = set(backend.search(query).ids)
-            assert got == reference_match(entries, query_tokens(j.query), any_word), j.query
+    assert_matches_reference()
