@@ -24,6 +24,7 @@ The last line is one JSON object; ratios are measured within this run.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import pickle
@@ -59,9 +60,10 @@ def generate(n: int, seed: int = 2567) -> tuple[list[dict], list[str], list[floa
     rng = random.Random(seed)
     vocab = vocabulary(rng)
     weights = [1.0 / (rank + 10) for rank in range(len(vocab))]
+    cumulative = list(itertools.accumulate(weights))
 
     def phrase(count: int) -> str:
-        picked = rng.choices(vocab, weights, k=count)
+        picked = rng.choices(vocab, cum_weights=cumulative, k=count)
         if rng.random() < 0.1:
             picked.insert(rng.randrange(len(picked) + 1), " " + rng.choice(ENGLISH) + " ")
         # Thai runs words together; a space ends a clause every few words.
@@ -98,10 +100,11 @@ def generate(n: int, seed: int = 2567) -> tuple[list[dict], list[str], list[floa
 def make_queries(count: int, vocab: list[str], weights: list[float], seed: int = 7) -> list[dict]:
     """1–2 words each, from all but the 30 commonest words, some with a filter."""
     rng = random.Random(seed)
-    pool, pool_weights = vocab[30:], weights[30:]
+    pool = vocab[30:]
+    cumulative = list(itertools.accumulate(weights[30:]))
     queries = []
     for _ in range(count):
-        words = rng.choices(pool, pool_weights, k=rng.choice([1, 1, 2]))
+        words = rng.choices(pool, cum_weights=cumulative, k=rng.choice([1, 1, 2]))
         filters = {}
         roll = rng.random()
         if roll < 0.15:
