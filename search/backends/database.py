@@ -162,10 +162,10 @@ class DatabaseBackend(SearchBackend):
                 all_params + [query.page_size, query.offset],
             )
             rows = cursor.fetchall()
-            cursor.execute(f"SELECT COUNT(*) {base}", all_params)
-            total = cursor.fetchone()[0]
             facets: dict[str, list[tuple[str, int]]] = {}
-            if query.with_facets and total:
+            if not rows and not query.offset:
+                total = 0  # nothing matched: no counts to make
+            elif query.with_facets:
                 cursor.execute(
                     f"SELECT f.facet, f.value, COUNT(*) FROM {FACET} f "
                     f"WHERE f.entry_id IN (SELECT e.id {base}) "
@@ -174,6 +174,11 @@ class DatabaseBackend(SearchBackend):
                 )
                 for facet, value, count in cursor.fetchall():
                     facets.setdefault(facet, []).append((value, count))
+                # Every entry has exactly one type, so the type counts add up to the total.
+                total = sum(count for _, count in facets.get("type", []))
+            else:
+                cursor.execute(f"SELECT COUNT(*) {base}", all_params)
+                total = cursor.fetchone()[0]
         return BackendResult(
             ids=[r[0] for r in rows],
             total=total,
