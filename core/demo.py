@@ -136,6 +136,9 @@ def load_demo() -> bool:
     from reports.demo import load_reports_demo
 
     load_reports_demo()
+    from search.demo import load_demo_catalog
+
+    load_demo_catalog()
     transaction.on_commit(lambda: marker_path().write_text("ok\n"))
     return True
 

@@ -264,6 +264,15 @@ KHLANG = {
     "TRUSTED_PROXY_COUNT": env.int("KHLANG_TRUSTED_PROXY_COUNT", default=0),
 }
 
+# --- Search (read through search.conf.search_settings) --------------------------
+# The catalog is searched on the database (SQLite FTS5 / PostgreSQL full text)
+# unless ELASTICSEARCH_URL is set; KHLANG_SEARCH_BACKEND forces one.
+KHLANG_SEARCH = {
+    "BACKEND": env.str("KHLANG_SEARCH_BACKEND", default="auto"),
+    "SEGMENTER": env.str("KHLANG_SEARCH_SEGMENTER", default="newmm"),
+    "ES_ALIAS": env.str("KHLANG_SEARCH_ES_ALIAS", default="khlang-catalog"),
+}
+
 # --- Security in production ---------------------------------------------------
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .actions import index_object
+
+
+@shared_task(name="search.tasks.index_object_task")
+def index_object_task(model_label: str, pk) -> str:
+    """Re-read one object and update (or remove) its catalog entry. Idempotent."""
+    return index_object(model_label, pk)

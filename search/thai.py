@@ -1,0 +1,208 @@
+"""Thai text for search: normalisation and word segmentation.
+
+Thai is written without spaces between words, so a full-text index only works
+if the text is cut into words first. Everything that reaches an index (SQLite
+FTS5, PostgreSQL, Elasticsearch) and every query goes through ``index_tokens`` /
+``query_tokens`` here, so all backends see exactly the same words.
+
+The functions are pure (apart from the cached dictionaries) and unit-tested.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+DICTIONARY_DIR = Path(__file__).parent / "dictionary"
+
+# Characters that carry no meaning but split or hide words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+NIKHAHIT = "\u0e4d"
+SARA_AA = "\u0e32"
+SARA_AM = "\u0e33"
+SARA_E = "\u0e40"
+SARA_AE = "\u0e41"
+# Marks written above or below a consonant (vowels first, then tone marks).
+_VOWEL_MARKS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47"
+_TONE_MARKS = "\u0e48\u0e49\u0e4a\u0e4b\u0e4c"
+_MARKS = _VOWEL_MARKS + _TONE_MARKS + NIKHAHIT + "\u0e4e"
+
+_TONE_BEFORE_VOWEL = re.compile(f"([{_TONE_MARKS}])([{_VOWEL_MARKS}])")
+_DOUBLED_MARK = re.compile(f"([{_MARKS}])\\1+")
+_NIKHAHIT_AA = re.compile(f"{NIKHAHIT}([{_TONE_MARKS}]?){SARA_AA}")
+_TONE_NIKHAHIT_AA = re.compile(f"([{_TONE_MARKS}]){NIKHAHIT}{SARA_AA}")
+_SPACE = re.compile(r"\s+")
+# A token is a run of Thai letters/marks, or a run of other letters and digits.
+_TOKEN_RUN = re.compile(r"[\u0e01-\u0e4e]+|[^\W_\u0e00-\u0e7f]+")
+_LEADING_MARKS = re.compile(f"^[{_MARKS}\u0e30-\u0e3a\u0e45]+")
+_MEANINGLESS = {"ๆ", "ฯ"}
+
+
+def normalize(text: str) -> str:
+    """Canonical form of Thai (and any) text, for indexing and querying alike.
+
+    - Unicode NFC, zero-width characters removed, whitespace collapsed;
+    - Thai digits to Arabic, so "ป.๓" and "ป.3" meet;
+    - ำ typed as nikhahit + sara aa (with or without a tone mark between);
+    - two sara e typed for sara ae ("เเ" → "แ");
+    - a tone mark typed before its vowel mark put after it; doubled marks once;
+    - case folded, so English matches in any case.
+    """
+    text = unicodedata.normalize("NFC", text or "").translate(_INVISIBLE)
+    text = text.translate(_THAI_DIGITS)
+    text = _NIKHAHIT_AA.sub(lambda m: m.group(1) + SARA_AM, text)
+    text = _TONE_NIKHAHIT_AA.sub(lambda m: m.group(1) + SARA_AM, text)
+    text = text.replace(SARA_E + SARA_E, SARA_AE)
+    text = _TONE_BEFORE_VOWEL.sub(r"\2\1", text)
+    text = _DOUBLED_MARK.sub(r"\1", text)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def curriculum_terms() -> frozenset[str]:
+    """Curriculum words the general dictionary lacks or would cut apart."""
+    terms = set()
+    for path in sorted(DICTIONARY_DIR.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                terms.add(normalize(line))
+    return frozenset(terms)
+
+
+@lru_cache(maxsize=1)
+def _base_trie():
+    from pythainlp.corpus import thai_words
+    from pythainlp.tokenize import Trie
+
+    return Trie(thai_words())
+
+
+@lru_cache(maxsize=1)
+def _full_trie():
+    from pythainlp.corpus import thai_words
+    from pythainlp.tokenize import Trie
+
+    return Trie(set(thai_words()) | curriculum_terms())
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from pythainlp.corpus import thai_stopwords
+
+    english = {"a", "an", "and", "the", "of", "to", "in", "on", "for", "with", "is", "are"}
+    return frozenset(thai_stopwords()) | english
+
+
+def default_engine() -> str:
+    from .conf import search_settings
+
+    return search_settings.SEGMENTER
+
+
+def _cut(text: str, engine: str, trie) -> list[str]:
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize(text, engine=engine, custom_dict=trie, keep_whitespace=False)
+
+
+def words(text: str, engine: str | None = None) -> list[str]:
+    """Normalised words of ``text`` in order, punctuation dropped, stop words kept."""
+    text = normalize(text)
+    if not text:
+        return []
+    out: list[str] = []
+    for piece in _cut(text, engine or default_engine(), _full_trie()):
+        for run in _TOKEN_RUN.findall(piece):
+            run = _LEADING_MARKS.sub("", run)
+            if run and run not in _MEANINGLESS:
+                out.append(run)
+    return out
+
+
+_THAI_WORD = re.compile(r"^[\u0e01-\u0e4e]+$")
+
+
+@lru_cache(maxsize=100_000)
+def compound_parts(token: str, engine: str | None = None) -> tuple[str, ...]:
+    """The dictionary words a compound is made of (empty if it is not one).
+
+    The segmenter keeps the longest dictionary word, so "การสังเคราะห์ด้วยแสง"
+    stays whole in one text while a query says "สังเคราะห์แสง". Indexing the
+    parts too, and letting a query word match through its parts, makes the two
+    meet. A split is a dictionary prefix followed by dictionary words, fewest
+    parts first; every part has at least two letters.
+    """
+    if len(token) < 4 or not _THAI_WORD.match(token):
+        return ()
+    trie = _full_trie()
+    best: list[str] | None = None
+    for prefix in sorted(trie.prefixes(token), key=len, reverse=True):
+        if len(prefix) < 2 or len(prefix) >= len(token):
+            continue
+        rest = [w for w in _cut(token[len(prefix) :], engine or default_engine(), trie)]
+        if all(len(w) >= 2 and w in trie for w in rest):
+            candidate = [prefix, *rest]
+            if best is None or len(candidate) < len(best):
+                best = candidate
+    return tuple(best) if best else ()
+
+
+def leaf_parts(token: str, depth: int = 3) -> tuple[str, ...]:
+    """Compound parts split again until they split no further ("การสังเคราะห์ด้วยแสง"
+    → การ, สังเคราะห์, ด้วย, แสง)."""
+    parts = compound_parts(token)
+    if not parts or depth == 0:
+        return (token,)
+    return tuple(leaf for part in parts for leaf in leaf_parts(part, depth - 1))
+
+
+def sub_words(token: str) -> list[str]:
+    """Every part at every level of a compound, without the compound itself."""
+    out: list[str] = []
+    for part in compound_parts(token):
+        out.append(part)
+        out.extend(sub_words(part))
+    return list(dict.fromkeys(out))
+
+
+def query_alternatives(token: str) -> list[tuple[str, ...]]:
+    """Ways a query word may match: itself, all of its parts, or all of its smallest parts."""
+    stop = stopwords()
+    options = [(token,)]
+    for parts in (compound_parts(token), leaf_parts(token)):
+        kept = tuple(dict.fromkeys(p for p in parts if p not in stop))
+        if kept and kept not in options:
+            options.append(kept)
+    return options
+
+
+def _drop_stopwords(tokens: Iterable[str]) -> list[str]:
+    stop = stopwords()
+    return [t for t in tokens if t not in stop]
+
+
+def index_tokens(text: str, engine: str | None = None) -> list[str]:
+    """Words to put in an index: stop words out, curriculum compounds plus their parts."""
+    out: list[str] = []
+    for token in _drop_stopwords(words(text, engine)):
+        out.append(token)
+        out.extend(p for p in sub_words(token) if p not in stopwords())
+    return out
+
+
+def query_tokens(text: str, engine: str | None = None) -> list[str]:
+    """Distinct words of a query, in order; stop words dropped unless nothing else is left."""
+    all_words = words(text, engine)
+    kept = _drop_stopwords(all_words) or all_words
+    return list(dict.fromkeys(kept))
+
+
+def segmented(text: str, engine: str | None = None) -> str:
+    """``index_tokens`` joined by spaces: what the database and ES indexes store."""
+    return " ".join(index_tokens(text, engine))

@@ -1,0 +1,74 @@
+"""Thai normalisation and segmentation: what every index and query goes through."""
+
+import pytest
+
+from search.thai import (
+    compound_parts,
+    index_tokens,
+    normalize,
+    query_alternatives,
+    query_tokens,
+    words,
+)
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("\u0e04\u0e4d\u0e32", "คำ"),  # ำ typed as nikhahit + sara aa
+        ("\u0e19\u0e49\u0e4d\u0e32", "น้ำ"),  # tone mark, nikhahit, sara aa
+        ("\u0e19\u0e4d\u0e49\u0e32", "น้ำ"),  # nikhahit, tone mark, sara aa
+        ("เเม่", "แม่"),  # two sara e for sara ae
+        ("ก\u0e48\u0e34", "ก\u0e34\u0e48"),  # tone mark typed before the vowel mark
+        ("ต้้น", "ต้น"),  # doubled tone mark
+        ("กิิน", "กิน"),  # doubled vowel mark
+        ("ระ\u200bบบ", "ระบบ"),  # zero-width space inside a word
+        ("\ufeffภาษา\u00adไทย", "ภาษาไทย"),  # BOM and soft hyphen
+        ("ป.๓ ปี ๒๕๖๗", "ป.3 ปี 2567"),  # Thai digits
+        ("  DNA   และ  RNA ", "dna และ rna"),  # spaces collapsed, English folded
+        ("e\u0301", "é"),  # Unicode NFC
+    ],
+)
+def test_normalize(typed, expected):
+    assert normalize(typed) == expected
+
+
+def test_normalize_is_idempotent():
+    text = "เเบบฝึกหัด \u0e04\u0e4d\u0e32ศัพท์ ๑๒ ต้้น"
+    assert normalize(normalize(text)) == normalize(text)
+
+
+def test_words_cut_thai_and_keep_english_and_numbers():
+    assert words("นักเรียนบวกเลขสองหลัก") == ["นักเรียน", "บวก", "เลข", "สอง", "หลัก"]
+    assert words("เรียน Python เบื้องต้น") == ["เรียน", "python", "เบื้องต้น"]
+    assert words("อาหารหลัก ๕ หมู่") == ["อาหาร", "หลัก", "5", "หมู่"]
+    # Punctuation never becomes a word; "ม.3" gives the grade letter and its number.
+    assert words("(ม.3) “สมการ”!") == ["ม", "3", "สมการ"]
+
+
+def test_curriculum_dictionary_keeps_terms_whole():
+    assert "ทฤษฎีบทพีทาโกรัส" in words("ทฤษฎีบทพีทาโกรัสเบื้องต้น")
+    assert "ห่วงโซ่อาหาร" in words("ห่วงโซ่อาหารในป่า")
+    assert "ไมโครบิต" in words("เขียนโปรแกรมไมโครบิต")
+
+
+def test_compounds_are_indexed_with_their_parts():
+    tokens = index_tokens("การสังเคราะห์ด้วยแสงของพืช")
+    assert "การสังเคราะห์ด้วยแสง" in tokens
+    assert {"สังเคราะห์", "แสง", "พืช"} <= set(tokens)
+    assert "ของ" not in tokens  # a stop word
+    assert compound_parts("ทฤษฎีบทพีทาโกรัส") == ("ทฤษฎีบท", "พีทาโกรัส")
+    assert compound_parts("แสง") == ()
+    assert compound_parts("python") == ()
+
+
+def test_query_word_may_match_through_its_parts():
+    assert query_alternatives("สังเคราะห์แสง")[:2] == [("สังเคราะห์แสง",), ("สังเคราะห์", "แสง")]
+    assert query_alternatives("แสง") == [("แสง",)]
+
+
+def test_query_tokens_drop_stop_words_unless_nothing_is_left():
+    assert query_tokens("เรื่องเกี่ยวกับระบบสุริยะ") == ["เรื่อง", "ระบบสุริยะ"]
+    assert query_tokens("และ") == ["และ"]
+    assert query_tokens("แสง แสง") == ["แสง"]
+    assert query_tokens("   ") == []
