@@ -150,12 +150,21 @@ class CoursePage(OwnerModeratedPage, Page):
         FieldRowPanel([FieldPanel("hours"), FieldPanel("completion_percent")]),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
+    # The site's Thai-aware catalog (search/pages.py) indexes courses by subject and grade.
+    search_catalog = True
+    catalog_doc_type = "course"
+    catalog_body_fields = ["summary"]
     parent_page_types = ["lms.CourseIndexPage"]
     subpage_types = ["lms.UnitPage"]
     template = "lms/course_page.html"
 
     class Meta:
         verbose_name = "หลักสูตร"
+
+    def catalog_document(self, doc):
+        from lms.catalog import describe_course
+
+        return describe_course(self, doc)
 
     @property
     def service(self) -> str:
@@ -248,12 +257,20 @@ class LessonPage(OwnerModeratedPage, Page):
         ),
     ]
     search_fields = Page.search_fields + [index.SearchField("body")]
+    search_catalog = True
+    catalog_doc_type = "lesson"
+    catalog_body_fields = ["body"]
     parent_page_types = ["lms.UnitPage"]
     subpage_types: list[str] = []
     template = "lms/lesson_page.html"
 
     class Meta:
         verbose_name = "บทเรียน"
+
+    def catalog_document(self, doc):
+        from lms.catalog import describe_lesson
+
+        return describe_lesson(self, doc)
 
     def quiz_refs(self) -> list[tuple[str, bool]]:
         """(reference, must pass) for each quiz block in the body."""
