@@ -118,10 +118,11 @@ def run(
             if key == "out_time_us" and on_progress and value.lstrip("-").isdigit():
                 on_progress(max(0, int(value)) / 1_000_000)
         process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as exc:
         kill(process.pid)
         process.wait()
-        raise FfmpegError("ffmpeg ใช้เวลานานเกินกำหนด / ffmpeg took too long", "\n".join(tail))
+        message = "ffmpeg ใช้เวลานานเกินกำหนด / ffmpeg took too long"
+        raise FfmpegError(message, "\n".join(tail)) from exc
     reader.join(timeout=5)
     log = "\n".join(tail)
     if process.returncode != 0:
