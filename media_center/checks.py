@@ -32,9 +32,7 @@ def check_document(path: str | Path) -> str:
                     return "epub"
         except (zipfile.BadZipFile, KeyError):
             pass
-    raise FileCheckError(
-        "ไฟล์นี้ไม่ใช่ PDF หรือ EPUB / this file is not a PDF or an EPUB e-book"
-    )
+    raise FileCheckError("ไฟล์นี้ไม่ใช่ PDF หรือ EPUB / this file is not a PDF or an EPUB e-book")
 
 
 def check_image(path: str | Path) -> tuple[int, int]:

@@ -8,27 +8,38 @@ finished encode lives in ``renditions/<item id>/<version>/`` and
 
 from __future__ import annotations
 
+import os
 import uuid
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 from wagtailmedia.models import AbstractMedia
 
 
-class ProtectedStorage(LazyObject):
-    """Files no web server serves directly (no base_url): see media_center.files."""
+class ProtectedStorage(FileSystemStorage):
+    """Files no web server serves directly (no base_url): see media_center.files.
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(
-            location=settings.MEDIA_CENTER["PROTECTED_ROOT"], base_url=None
-        )
+    The folder is read from settings on every use, so tests and a changed
+    KHLANG_PROTECTED_ROOT take effect without a restart.
+    """
+
+    @property
+    def base_location(self):
+        return settings.MEDIA_CENTER["PROTECTED_ROOT"]
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
 
-protected_storage = ProtectedStorage()
+protected_storage = ProtectedStorage(base_url=None)
+
+
+def get_protected_storage() -> ProtectedStorage:
+    return protected_storage
 
 
 class MediaKind(models.TextChoices):
@@ -78,7 +89,7 @@ def original_upload_to(instance: MediaItem, filename: str) -> str:
 class MediaItem(AbstractMedia):
     type = models.CharField(_("type"), max_length=16, choices=MediaKind.choices)
     file = models.FileField(
-        _("file"), upload_to=original_upload_to, storage=protected_storage,
+        _("file"), upload_to=original_upload_to, storage=get_protected_storage,
         blank=True, max_length=500,
     )  # fmt: skip
     description = models.TextField(_("description"), blank=True)

@@ -47,8 +47,7 @@ def transcode_media_task(self, job_id: int) -> str:
         info = ffmpeg.probe(source)
         if info.is_image:
             raise ProbeError(
-                "ไฟล์นี้เป็นภาพนิ่ง ไม่ใช่วิดีโอหรือเสียง / "
-                "this file is a still picture, not video or audio"
+                "ไฟล์นี้เป็นภาพนิ่ง ไม่ใช่วิดีโอหรือเสียง / this file is a still picture, not video or audio"
             )
         if not ffmpeg.decodes_cleanly(source):
             raise ProbeError(
