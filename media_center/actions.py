@@ -70,7 +70,7 @@ def create_from_upload(upload: TusUpload, **fields) -> MediaItem:
 
 
 def record_probe(item: MediaItem, info) -> None:
-    """Measured duration and size; the kind follows the content (a video with no picture is audio)."""
+    """Measured duration and size; the kind follows the content (no picture: audio)."""
     kind = item.type
     if info.video is None and kind == MediaKind.VIDEO:
         kind = MediaKind.AUDIO

@@ -183,6 +183,9 @@ class WatchProgress(models.Model):
             models.UniqueConstraint(fields=["user", "item"], name="one_progress_per_user_item")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.item_id} {self.seconds_watched:.0f}s"
+
 
 class TusUpload(models.Model):
     """A resumable upload in progress (tus 1.0): bytes land in ``tus/<id>.part``."""
@@ -195,6 +198,9 @@ class TusUpload(models.Model):
     metadata = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed = models.BooleanField(default=False)  # turned into a MediaItem
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.offset}/{self.length}"
 
     @property
     def path(self) -> str:
