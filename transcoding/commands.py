@@ -15,6 +15,8 @@ from pathlib import Path
 from .ladder import Ladder, Rung
 
 DEFAULT_PRESET = "faster"  # measured in bench/transcode.py against "medium"
+SMALL_RUNG_PRESET = "medium"
+SMALL_RUNG_SHORT_SIDE = 360
 SPRITE_COLUMNS = 10
 SPRITE_ROWS = 10
 SPRITE_WIDTH = 160
@@ -59,8 +61,12 @@ def _video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
     return ";".join(parts)
 
 
-def _rung_video_args(i: int, rung: Rung) -> list[str]:
+def _rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
+    # Small rungs cost little to encode, and the satellite rung needs every bit
+    # to count: they get the thorough preset; big rungs the configured one.
+    small = min(rung.width, rung.height) <= SMALL_RUNG_SHORT_SIDE
     return [
+        f"-preset:v:{i}", SMALL_RUNG_PRESET if small else preset,
         f"-b:v:{i}", f"{rung.video_kbps}k",
         f"-maxrate:v:{i}", f"{rung.maxrate_kbps}k",
         f"-bufsize:v:{i}", f"{rung.bufsize_kbits}k",
@@ -106,7 +112,7 @@ def hls_command(
     codec: list[str] = []
     variants: list[str] = []
     if ladder.rungs:
-        codec += ["-c:v", "libx264", "-preset", preset, "-profile:v", "main"]
+        codec += ["-c:v", "libx264", "-profile:v", "main"]
         codec += ["-sc_threshold", "0", "-g", str(ladder.gop_frames)]
         codec += ["-keyint_min", str(ladder.gop_frames)]
         codec += ["-force_key_frames", f"expr:gte(t,n_forced*{ladder.segment_seconds})"]
@@ -115,7 +121,7 @@ def hls_command(
         audio_index = 0
         for i, rung in enumerate(ladder.rungs):
             maps += ["-map", f"[v{i}]"]
-            codec += _rung_video_args(i, rung)
+            codec += _rung_video_args(i, rung, preset)
             variant = f"v:{i}"
             if rung.audio:
                 maps += ["-map", "0:a:0"]

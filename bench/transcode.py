@@ -1,0 +1,193 @@
+"""Transcoding speed and quality: `python -m bench.transcode [--quick]`.
+
+In one run, on generated clips (720p, and 1080p unless --quick):
+  (a) this project's pipeline (one ffmpeg decode, split to every rung, plus
+      poster, sprite, download MP4 and measuring the playlists);
+  (b) a naive baseline: one ffmpeg process per rung at preset medium, each
+      decoding the source again (how MediaCMS encodes);
+  (c) the raw limit: the same ladder as one bare ffmpeg command, nothing else.
+Quality of every rung against the source is PSNR (this ffmpeg has no libvmaf),
+so ``worst_vmaf_delta`` is in dB and ``quality_metric`` says "psnr".
+Chunked encoding: a long clip cut at segment boundaries, chunks encoded by two
+processes at once against one process for the whole clip.
+The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from transcoding import commands, ffmpeg, pipeline, samples
+from transcoding.hls import variant_stats
+from transcoding.ladder import Ladder, plan_ladder
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return time.perf_counter() - start, value
+
+
+def naive(source: Path, out: Path, ladder: Ladder) -> None:
+    """One process per rung, preset medium, each with its own decode and scale."""
+    binary = ffmpeg.ffmpeg_binary()
+    for rung in ladder.rungs:
+        folder = out / rung.name
+        folder.mkdir(parents=True)
+        args = [binary, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", str(source)]
+        args += ["-vf", f"scale={rung.width}:{rung.height},setsar=1", "-c:v", "libx264"]
+        args += ["-preset", "medium", "-profile:v", "main", "-b:v", f"{rung.video_kbps}k"]
+        args += ["-maxrate", f"{rung.maxrate_kbps}k", "-bufsize", f"{rung.bufsize_kbits}k"]
+        args += ["-g", str(ladder.gop_frames), "-sc_threshold", "0", "-r", f"{ladder.fps:g}"]
+        if rung.audio:
+            a = rung.audio
+            args += ["-c:a", "aac", "-ac", str(a.channels), "-ar", str(a.sample_rate)]
+            args += ["-b:a", f"{a.bitrate_kbps}k"]
+        args += ["-f", "hls", "-hls_time", str(ladder.segment_seconds), "-hls_playlist_type"]
+        args += ["vod", str(folder / "index.m3u8")]
+        subprocess.run(args, check=True)
+
+
+def raw(source: Path, out: Path, ladder: Ladder, preset: str) -> None:
+    out.mkdir(parents=True)
+    for name in ladder.variant_names:
+        (out / name).mkdir()
+    args = commands.hls_command(ffmpeg.ffmpeg_binary(), source, out, ladder, preset=preset)
+    subprocess.run([a for a in args if a not in ("-progress", "pipe:1")], check=True)
+
+
+def psnr(rendition: Path, source: Path, width: int, height: int) -> float:
+    graph = f"[1:v]scale={width}:{height},setsar=1[ref];[0:v]setsar=1[out];[out][ref]psnr"
+    result = subprocess.run(
+        [ffmpeg.ffmpeg_binary(), "-hide_banner", "-nostdin", "-i", str(rendition)]
+        + ["-i", str(source), "-lavfi", graph, "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"average:([0-9.]+|inf)", result.stderr)
+    return float(found.group(1)) if found and found.group(1) != "inf" else 99.0
+
+
+def compare(source: Path, ours: Path, theirs: Path, ladder: Ladder) -> list[dict]:
+    rows = []
+    for rung in ladder.rungs:
+        a = psnr(ours / rung.name / "index.m3u8", source, rung.width, rung.height)
+        b = psnr(theirs / rung.name / "index.m3u8", source, rung.width, rung.height)
+        rows.append({"rung": rung.name, "psnr_pipeline": a, "psnr_naive": b, "drop_db": b - a})
+    return rows
+
+
+def chunked(source: Path, out: Path, duration: float, workers: int, preset: str) -> float:
+    """Encode the clip in chunks (whole segments each) with ``workers`` processes."""
+    info = ffmpeg.probe(source)
+    ladder = plan_ladder(info)
+    step = ladder.segment_seconds * max(1, int(duration / ladder.segment_seconds / 4))
+    starts = [float(s) for s in range(0, int(duration), step)]
+    binary = ffmpeg.ffmpeg_binary()
+
+    def encode(index_start):
+        index, start = index_start
+        folder = out / f"w{workers}" / f"chunk{index:03d}"
+        folder.mkdir(parents=True)
+        for name in ladder.variant_names:
+            (folder / name).mkdir()
+        args = commands.hls_command(
+            binary, source, folder, ladder, preset=preset, start=start, length=step
+        )
+        ffmpeg.run(args)
+
+    begin = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(encode, enumerate(starts)))
+    return time.perf_counter() - begin
+
+
+def run_clip(label: str, source: Path, work: Path, include_1080: bool, preset: str) -> dict:
+    info = ffmpeg.probe(source)
+    ladder = plan_ladder(info, include_1080=include_1080)
+    t_a, result = timed(
+        pipeline.transcode, source, work / f"{label}-a", probe=info, include_1080=include_1080,
+        preset=preset,
+    )  # fmt: skip
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    t_b, _ = timed(naive, source, work / f"{label}-b", ladder)
+    t_c, _ = timed(raw, source, work / f"{label}-c", ladder, preset)
+    quality = compare(source, work / f"{label}-a", work / f"{label}-b", ladder)
+    lowest = variant_stats(work / f"{label}-a" / ladder.rungs[0].name / "index.m3u8", "low")
+    return {
+        "clip": label,
+        "duration_s": info.duration,
+        "rungs": [r.name for r in ladder.rungs],
+        "pipeline_s": round(t_a, 2),
+        "naive_s": round(t_b, 2),
+        "raw_s": round(t_c, 2),
+        "realtime_factor": round(info.duration / t_a, 2),
+        "speedup_vs_naive": round(t_b / t_a, 2),
+        "ratio_vs_raw": round(t_a / t_c, 3),
+        "lowest_rung_peak_kbps": lowest.peak_kbps,
+        "pipeline_peak_rss_mb": round(peak_rss_mb, 1),
+        "quality": quality,
+        "measured_lowest_from_pipeline": result.lowest_peak_kbps,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small clips, under two minutes")
+    parser.add_argument("--preset", default=commands.DEFAULT_PRESET)
+    options = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="khlang-bench-transcode-"))
+    seconds = 6 if options.quick else 60
+    clips = [("720p", 1280, 720, seconds, False)]
+    if not options.quick:
+        clips.append(("1080p", 1920, 1080, 30, True))
+    runs = []
+    for label, width, height, length, with_1080 in clips:
+        source = samples.make_clip(
+            work / f"{label}.mp4", width=width, height=height, seconds=length, fps=30,
+            pattern="testsrc2", preset="veryfast",
+        )  # fmt: skip
+        runs.append(run_clip(label, source, work, with_1080, options.preset))
+        print(json.dumps(runs[-1]), file=sys.stderr)
+    long_seconds = 24 if options.quick else 300
+    long_clip = samples.make_clip(
+        work / "long.mp4", width=640, height=360, seconds=long_seconds, fps=25, preset="ultrafast"
+    )
+    one = chunked(long_clip, work / "chunks", long_seconds, 1, options.preset)
+    two = chunked(long_clip, work / "chunks", long_seconds, 2, options.preset)
+    drops = [row["drop_db"] for run in runs for row in run["quality"]]
+    main_run = runs[0]
+    summary = {
+        "bench": "transcode",
+        "quick": options.quick,
+        "realtime_factor": main_run["realtime_factor"],
+        "speedup_vs_naive": min(r["speedup_vs_naive"] for r in runs),
+        "ratio_vs_raw": max(r["ratio_vs_raw"] for r in runs),
+        "lowest_rung_peak_kbps": max(r["lowest_rung_peak_kbps"] for r in runs),
+        "worst_vmaf_delta": round(max(drops), 3),
+        "quality_metric": "psnr",
+        "worst_delta_unit": "dB",
+        "chunked_speedup_2_workers": round(one / two, 2),
+        "chunked_clip_s": long_seconds,
+        "peak_rss_mb": max(r["pipeline_peak_rss_mb"] for r in runs),
+        "preset": options.preset,
+        "clips": [
+            {k: r[k] for k in ("clip", "pipeline_s", "naive_s", "raw_s", "realtime_factor")}
+            for r in runs
+        ],
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

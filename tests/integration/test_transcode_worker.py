@@ -1,0 +1,49 @@
+"""The real Celery worker transcodes an uploaded clip (PostgreSQL + Redis)."""
+
+import m3u8
+import pytest
+from django.urls import reverse
+
+from media_center.models import MediaItem, Status
+from tests.media_center.conftest import tus_upload
+from transcoding import samples
+from transcoding.models import JobStatus
+
+from .conftest import wait_until
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_transcodes_an_upload(celery_worker_process, client, make_user, tmp_path, settings):
+    from wagtail.models import Collection
+
+    from tests.conftest import ensure_base_data
+
+    ensure_base_data()
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    teacher = make_user("kru-int", role="teacher")
+    client.force_login(teacher)
+    clip = samples.make_clip(
+        tmp_path / "int.mp4", width=320, height=240, seconds=2, audio_channels=6
+    )
+    upload_id = tus_upload(client, clip.read_bytes())
+    form = {
+        "title": "ทดสอบ", "type": "video", "language": "th", "licence": "cc-by",
+        "copyright_holder": "สพป.", "visibility": "public", "upload_id": upload_id,
+    }  # fmt: skip
+    assert client.post(reverse("media_center:upload"), form).status_code == 302
+    item = MediaItem.objects.get()
+
+    def finished():
+        item.refresh_from_db()
+        return item.status in (Status.READY, Status.FAILED)
+
+    wait_until(finished, timeout=180, what="the worker to transcode the clip")
+    assert item.status == Status.READY, item.error_message
+    job = item.transcode_jobs.get()
+    assert job.status == JobStatus.SUCCEEDED and job.worker.startswith("khlang-test@")
+    assert job.run_seconds > 0 and job.progress == 100
+    hls = client.get(reverse("media_center:detail", args=[item.pk])).context["sources"]["hls"]
+    master = m3u8.loads(b"".join(client.get(hls).streaming_content).decode())
+    assert [p.stream_info.resolution for p in master.playlists] == [(192, 144), (320, 240)]
+    assert master.playlists[0].stream_info.bandwidth <= 200_000
