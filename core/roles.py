@@ -30,6 +30,7 @@ _AUTHORING = [
     "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
     "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
     "wagtailmedia.add_media", "wagtailmedia.change_media",
+    "media_center.add_mediaitem", "media_center.change_mediaitem",
 ]  # fmt: skip
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     STUDENT: [],
@@ -38,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailimages.delete_image",
         "wagtaildocs.delete_document",
         "wagtailmedia.delete_media",
+        "media_center.delete_mediaitem",
         "core.view_school",
         "core.change_school",
     ],  # fmt: skip
@@ -61,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_learningstandard",
         "core.change_learningstandard",
         "core.view_accesslog",
+        "transcoding.view_transcodejob",
+        "transcoding.change_transcodejob",
         "core.add_user",
         "core.change_user",
         "core.view_user",

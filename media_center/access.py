@@ -45,4 +45,4 @@ def visible_items(user) -> QuerySet[MediaItem]:
 
 
 def can_upload(user) -> bool:
-    return user.is_authenticated and user.has_perm("wagtailmedia.add_media")
+    return user.is_authenticated and user.has_perm("media_center.add_mediaitem")

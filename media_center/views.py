@@ -229,7 +229,7 @@ def item_stats(request, pk: int):
     item = get_object_or_404(MediaItem, pk=pk)
     if not (
         item.uploaded_by_user_id == request.user.pk
-        or request.user.has_perm("wagtailmedia.change_media")
+        or request.user.has_perm("media_center.change_mediaitem")
     ):
         raise PermissionDenied
     return JsonResponse({"item": item.pk, "days": stats.item_by_day(item)})

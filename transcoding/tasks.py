@@ -15,6 +15,7 @@ from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from . import actions, ffmpeg, pipeline
@@ -79,10 +80,13 @@ def transcode_media_task(self, job_id: int) -> str:
         media_actions.mark_failed(item, str(exc))
         return "failed"
     partial.rename(final)
-    if not media_actions.switch_rendition(item.pk, job.version, result):
+    with transaction.atomic():  # the item turns ready and the job succeeds together
+        switched = media_actions.switch_rendition(item.pk, job.version, result)
+        if switched:
+            actions.finish_job(job, JobStatus.SUCCEEDED, log_tail=result.log_tail)
+    if not switched:
         shutil.rmtree(final, ignore_errors=True)  # the item was deleted meanwhile
         return "orphaned"
-    actions.finish_job(job, JobStatus.SUCCEEDED, log_tail=result.log_tail)
     return "done"
 
 
