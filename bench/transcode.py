@@ -160,9 +160,11 @@ def main() -> None:
         runs.append(run_clip(label, source, work, with_1080, options.preset))
         print(json.dumps(runs[-1]), file=sys.stderr)
     long_seconds = 24 if options.quick else 300
+    long_w, long_h = (426, 240) if options.quick else (640, 360)
     long_clip = samples.make_clip(
-        work / "long.mp4", width=640, height=360, seconds=long_seconds, fps=25, preset="ultrafast"
-    )
+        work / "long.mp4", width=long_w, height=long_h, seconds=long_seconds, fps=25,
+        preset="ultrafast",
+    )  # fmt: skip
     one = chunked(long_clip, work / "chunks", long_seconds, 1, options.preset)
     two = chunked(long_clip, work / "chunks", long_seconds, 2, options.preset)
     drops = [row["drop_db"] for run in runs for row in run["quality"]]

@@ -67,6 +67,7 @@ def _rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
     small = min(rung.width, rung.height) <= SMALL_RUNG_SHORT_SIDE
     return [
         f"-preset:v:{i}", SMALL_RUNG_PRESET if small else preset,
+        f"-level:v:{i}", f"{rung.level / 10:.1f}",
         f"-b:v:{i}", f"{rung.video_kbps}k",
         f"-maxrate:v:{i}", f"{rung.maxrate_kbps}k",
         f"-bufsize:v:{i}", f"{rung.bufsize_kbits}k",

@@ -77,7 +77,7 @@ def variant_stats(
 
 
 def codecs_string(video_level: int | None, has_video: bool, has_audio: bool) -> str:
-    """RFC 6381 codecs: H.264 Main at the measured level, AAC-LC."""
+    """RFC 6381 codecs: H.264 Main at the rung's level, AAC-LC."""
     parts = [f"avc1.4d40{(video_level or 30):02x}"] if has_video else []
     if has_audio:
         parts.append("mp4a.40.2")

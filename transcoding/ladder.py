@@ -34,6 +34,12 @@ class Rung:
     bufsize_kbits: int
     audio: AudioRendition | None
 
+    fps: float = 30.0
+
+    @property
+    def level(self) -> int:
+        return h264_level(self.width, self.height, self.fps, self.maxrate_kbps)
+
     @property
     def peak_kbps(self) -> int:
         """Declared peak (BANDWIDTH) before measurement: video cap plus audio."""
@@ -75,6 +81,29 @@ RUNG_TABLE: dict[int, tuple[int, int, int]] = {
     720: (1800, 2200, 3600),
     1080: (3500, 4200, 7000),
 }
+# H.264 levels (Table A-1): level_idc, max macroblocks/s, max frame size (MBs),
+# max bitrate (kbit/s, Main profile).
+H264_LEVELS = [
+    (10, 1485, 99, 64), (11, 3000, 396, 192), (12, 6000, 396, 384), (13, 11880, 396, 768),
+    (20, 11880, 396, 2000), (21, 19800, 792, 4000), (22, 20250, 1620, 4000),
+    (30, 40500, 1620, 10000), (31, 108000, 3600, 14000), (32, 216000, 5120, 20000),
+    (40, 245760, 8192, 20000), (41, 245760, 8192, 50000), (42, 522240, 8704, 50000),
+]  # fmt: skip
+
+
+def h264_level(width: int, height: int, fps: float, maxrate_kbps: int) -> int:
+    """The lowest level_idc that holds this frame size, frame rate and peak rate.
+
+    Set on the encoder and written into the master playlist's CODECS, so players
+    know before downloading whether they can decode a rung.
+    """
+    frame_mbs = ((width + 15) // 16) * ((height + 15) // 16)
+    for level, max_mbps, max_fs, max_br in H264_LEVELS:
+        if frame_mbs <= max_fs and frame_mbs * fps <= max_mbps and maxrate_kbps <= max_br:
+            return level
+    return H264_LEVELS[-1][0]
+
+
 LOW_AUDIO = AudioRendition(channels=1, sample_rate=24000, bitrate_kbps=32)
 
 
@@ -130,6 +159,7 @@ def plan_ladder(probe: ProbeResult, include_1080: bool = False) -> Ladder:
     src_short = min(display_w, display_h)
     heights = [h for h in RUNG_TABLE if h != 1080 or include_1080]
     chosen = [h for h in heights if h <= src_short] or [heights[0]]
+    fps = output_fps(probe.video.fps)
     rungs = []
     for index, short in enumerate(chosen):
         width, height = frame_size(display_w, display_h, short)
@@ -149,11 +179,12 @@ def plan_ladder(probe: ProbeResult, include_1080: bool = False) -> Ladder:
                 maxrate_kbps=round(maxrate * scale),
                 bufsize_kbits=round(bufsize * scale),
                 audio=audio,
+                fps=fps,
             )
         )
     return Ladder(
         rungs=tuple(rungs),
         audio_only=(),
-        fps=output_fps(probe.video.fps),
+        fps=fps,
         deinterlace=probe.video.interlaced,
     )

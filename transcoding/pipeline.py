@@ -62,22 +62,12 @@ def sprite_vtt(plan: commands.SpritePlan, duration: float, sheet_pattern: str) -
     return "\n".join(lines)
 
 
-def _segment_level(playlist: Path) -> int | None:
-    first = next(iter(sorted(playlist.parent.glob("seg_*.ts"))), None)
-    if first is None:
-        return None
-    for stream in ffmpeg.probe_json(first).get("streams", []):
-        if stream.get("codec_type") == "video" and stream.get("level"):
-            return int(stream["level"])
-    return None
-
-
 def measure(out_dir: Path, ladder: Ladder) -> list[hls.VariantStats]:
     stats = []
     if ladder.rungs:
         for rung in ladder.rungs:
             playlist = out_dir / rung.name / "index.m3u8"
-            codecs = hls.codecs_string(_segment_level(playlist), True, rung.audio is not None)
+            codecs = hls.codecs_string(rung.level, True, rung.audio is not None)
             stats.append(hls.variant_stats(playlist, rung.name, rung.width, rung.height, codecs))
     else:
         for name in ladder.variant_names:

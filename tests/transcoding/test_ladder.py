@@ -87,3 +87,14 @@ def test_frame_size_and_table():
     assert frame_size(1920, 1080, 360) == (640, 360)
     assert frame_size(1080, 1920, 360) == (360, 640)
     assert sorted(RUNG_TABLE) == [144, 240, 360, 480, 720, 1080]
+
+
+def test_h264_levels_follow_size_rate_and_bitrate():
+    from transcoding.ladder import h264_level
+
+    assert h264_level(256, 144, 30, 100) == 12
+    assert h264_level(256, 144, 15, 100) == 11
+    assert h264_level(640, 360, 30, 600) == 30
+    assert h264_level(1280, 720, 30, 2200) == 31
+    assert h264_level(1920, 1080, 30, 4200) == 40
+    assert [r.level for r in plan_ladder(source(1280, 720)).rungs] == [12, 21, 30, 30, 31]
