@@ -127,6 +127,8 @@ class MediaItem(AbstractMedia):
     rendition_version = models.CharField(max_length=64, blank=True, editable=False)
     rendition_info = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by the bulk import (path in the library folder and size): a re-run skips it.
+    import_key = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
 
     search_fields = AbstractMedia.search_fields + [
         index.SearchField("description"),
