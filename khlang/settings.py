@@ -292,6 +292,8 @@ TRANSCODING = {
     "TIME_LIMIT_FACTOR": env.float("KHLANG_TRANSCODE_TIME_FACTOR", default=6.0),
     "STUCK_AFTER_SECONDS": env.int("KHLANG_TRANSCODE_STUCK_AFTER", default=600),
     "OLD_VERSION_GRACE_SECONDS": env.int("KHLANG_RENDITION_GRACE", default=3600),
+    # Media longer than twice this is cut into chunks encoded by several workers.
+    "CHUNK_SECONDS": env.int("KHLANG_TRANSCODE_CHUNK_SECONDS", default=300),
 }
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=0) or None
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import ffmpeg
-from .models import ACTIVE, JobStatus, TranscodeJob
+from .models import ACTIVE, JobStatus, TranscodeChunk, TranscodeJob
 
 
 def renditions_root(item_id: int) -> Path:
@@ -34,7 +34,9 @@ def queue_transcode(item) -> TranscodeJob:
     existing = TranscodeJob.objects.filter(media_item=item, status__in=ACTIVE).first()
     if existing:
         return existing
-    job = TranscodeJob.objects.create(media_item=item)
+    job = TranscodeJob.objects.create(
+        media_item=item, chunk_seconds=settings.TRANSCODING["CHUNK_SECONDS"]
+    )
     limit = time_limit_for(item.duration or 0) if item.duration else None
     options = {"time_limit": limit + 60, "soft_time_limit": limit} if limit else {}
     transaction.on_commit(lambda: transcode_media_task.apply_async((job.pk,), **options))
@@ -105,10 +107,65 @@ def cancel_jobs(item_id: int) -> int:
         status=JobStatus.CANCELLED, finished_at=timezone.now()
     )
     host = this_worker()
-    for job in jobs:
-        if job.pid and job.worker.split("@")[-1] == host and ffmpeg.kill(job.pid):
+    running = [(j.pid, j.worker) for j in jobs]
+    running += TranscodeChunk.objects.filter(job__in=jobs, status=JobStatus.RUNNING).values_list(
+        "pid", "worker"
+    )
+    for pid, worker in running:
+        if pid and pid > 0 and worker.split("@")[-1] == host and ffmpeg.kill(pid):
             killed += 1
     return killed
+
+
+def start_chunks(job: TranscodeJob, pieces: list[tuple[float, float]]) -> list[int]:
+    """Replace the job's chunk rows with fresh ones and queue each on commit."""
+    from .tasks import encode_chunk_task
+
+    with transaction.atomic():
+        TranscodeChunk.objects.filter(job=job).delete()
+        chunks = TranscodeChunk.objects.bulk_create(
+            TranscodeChunk(job=job, index=i, start=start, length=length)
+            for i, (start, length) in enumerate(pieces)
+        )
+        ids = [c.pk for c in chunks]
+        transaction.on_commit(lambda: [encode_chunk_task.delay(pk) for pk in ids])
+    return ids
+
+
+def claim_chunk(chunk_id: int, worker: str) -> TranscodeChunk | None:
+    """Take a chunk; None when it is done or its job no longer runs."""
+    with transaction.atomic():
+        chunk = (
+            TranscodeChunk.objects.select_for_update().select_related("job").filter(pk=chunk_id)
+        ).first()
+        if chunk is None or chunk.status == JobStatus.SUCCEEDED:
+            return None
+        if chunk.job.status != JobStatus.RUNNING:
+            return None
+        chunk.status = JobStatus.RUNNING
+        chunk.attempts += 1
+        chunk.worker = worker
+        chunk.save()
+    return chunk
+
+
+def finish_chunk(chunk: TranscodeChunk) -> bool:
+    """Mark a chunk done; True for exactly one caller once every chunk is done."""
+    with transaction.atomic():
+        TranscodeChunk.objects.filter(pk=chunk.pk).update(status=JobStatus.SUCCEEDED, pid=None)
+        job = TranscodeJob.objects.select_for_update().get(pk=chunk.job_id)
+        total = job.chunks.count()
+        done = job.chunks.filter(status=JobStatus.SUCCEEDED).count()
+        TranscodeJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            progress=round(99 * done / max(total, 1), 1), heartbeat_at=timezone.now()
+        )
+        if done < total or job.status != JobStatus.RUNNING or job.pid == JOINING:
+            return False
+        TranscodeJob.objects.filter(pk=job.pk).update(pid=JOINING)
+        return True
+
+
+JOINING = -1  # job.pid while its chunks are being joined (one joiner only)
 
 
 def remove_renditions(item_id: int) -> None:

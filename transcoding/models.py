@@ -36,6 +36,9 @@ class TranscodeJob(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     run_seconds = models.FloatField(_("run time (s)"), default=0)
+    # Long media is cut into chunks of about this many seconds, encoded by any
+    # free workers in parallel and joined; 0 encodes in one piece.
+    chunk_seconds = models.FloatField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -49,3 +52,24 @@ class TranscodeJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+
+class TranscodeChunk(models.Model):
+    """One time range of a chunked job; retried on its own when it fails."""
+
+    job = models.ForeignKey(TranscodeJob, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    start = models.FloatField()
+    length = models.FloatField()
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    worker = models.CharField(max_length=255, blank=True)
+    pid = models.IntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["job", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="one_chunk_per_index")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.index} {self.status}"

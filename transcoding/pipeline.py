@@ -9,9 +9,13 @@ models or Celery, so the benchmark runs exactly what the worker runs.
 from __future__ import annotations
 
 import json
+import math
+import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import m3u8
 
 from . import commands, ffmpeg, hls
 from .ladder import Ladder, plan_ladder
@@ -104,7 +108,6 @@ def transcode(
     info = probe or ffmpeg.probe(source)
     out.mkdir(parents=True, exist_ok=False)
     ladder = plan_ladder(info, include_1080=include_1080)
-    binary = ffmpeg.ffmpeg_binary()
     sprite = None
     if with_extras and info.video is not None and not info.is_image:
         sprite = commands.plan_sprite(info.duration, info.width or 16, info.height or 9)
@@ -116,9 +119,17 @@ def transcode(
             on_progress(min(1.0, seconds / info.duration))
 
     args = commands.hls_command(
-        binary, source, out, ladder, preset=preset, threads=threads, sprite=sprite
+        ffmpeg.ffmpeg_binary(), source, out, ladder, preset=preset, threads=threads, sprite=sprite
     )
     log = ffmpeg.run(args, on_progress=progress, on_start=on_start, timeout=timeout)
+    return finish(source, out, info, ladder, sprite, with_extras, log, on_start, timeout)
+
+
+def finish(
+    source, out: Path, info: ProbeResult, ladder: Ladder, sprite, with_extras: bool,
+    log: str = "", on_start=None, timeout=None,
+) -> Rendition:  # fmt: skip
+    """Measure the variants, write the master playlist, then poster and download."""
     variants = measure(out, ladder)
     write_text_atomic(out / MASTER, hls.master_playlist(variants))
     result = Rendition(
@@ -129,9 +140,66 @@ def transcode(
         log_tail=log,
     )
     if with_extras:
+        binary = ffmpeg.ffmpeg_binary()
         _extras(binary, source, out, info, ladder, sprite, result, on_start, timeout)
     write_text_atomic(out / MANIFEST, json.dumps(asdict(result), ensure_ascii=False, indent=1))
     return result
+
+
+def plan_chunks(duration: float, segment_seconds: int, chunk_seconds: float) -> list[tuple]:
+    """(start, length) pieces of whole segments, so chunk joins fall on keyframes."""
+    step = max(1, int(chunk_seconds // segment_seconds)) * segment_seconds
+    chunks = []
+    start = 0
+    while start < duration - 0.05:
+        chunks.append((float(start), float(min(step, duration - start))))
+        start += step
+    if len(chunks) > 1 and chunks[-1][1] < segment_seconds / 2:
+        last_start, last_len = chunks.pop()  # a sliver joins the chunk before it
+        start, length = chunks.pop()
+        chunks.append((start, length + last_len))
+    return chunks
+
+
+def encode_chunk(
+    source, chunk_dir: Path, ladder: Ladder, start: float, length: float, *,
+    preset: str = commands.DEFAULT_PRESET, threads: int = 0, on_start=None, timeout=None,
+    last: bool = False,
+) -> str:  # fmt: skip
+    """Encode one time range of every rung into ``chunk_dir`` (times kept absolute)."""
+    shutil.rmtree(chunk_dir, ignore_errors=True)
+    chunk_dir.mkdir(parents=True)
+    for name in ladder.variant_names:
+        (chunk_dir / name).mkdir()
+    args = commands.hls_command(
+        ffmpeg.ffmpeg_binary(), source, chunk_dir, ladder, preset=preset, threads=threads,
+        start=start, length=None if last else length,
+    )  # fmt: skip
+    return ffmpeg.run(args, on_start=on_start, timeout=timeout)
+
+
+def join_chunks(chunk_dirs: list[Path], out: Path, variant_names: list[str]) -> None:
+    """One playlist per variant from the chunks' segments, moved (not copied) in order."""
+    for name in variant_names:
+        (out / name).mkdir(parents=True, exist_ok=True)
+        entries: list[tuple[float, str]] = []
+        for chunk in chunk_dirs:
+            playlist = m3u8.load(str(chunk / name / "index.m3u8"))
+            for segment in playlist.segments:
+                target = f"seg_{len(entries):05d}.ts"
+                (chunk / name / segment.uri).replace(out / name / target)
+                entries.append((float(segment.duration), target))
+        target_duration = max((math.ceil(d) for d, _ in entries), default=1)
+        lines = [
+            "#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{target_duration}",
+            "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-INDEPENDENT-SEGMENTS",
+        ]  # fmt: skip
+        for duration, uri in entries:
+            lines += [f"#EXTINF:{duration:.6f},", uri]
+        lines.append("#EXT-X-ENDLIST")
+        write_text_atomic(out / name / "index.m3u8", "\n".join(lines) + "\n")
+    for chunk in chunk_dirs:
+        shutil.rmtree(chunk, ignore_errors=True)
 
 
 def _extras(binary, source, out, info, ladder, sprite, result, on_start, timeout) -> None:

@@ -19,7 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import actions, ffmpeg, pipeline
-from .models import JobStatus, TranscodeJob
+from .ladder import plan_ladder
+from .models import JobStatus, TranscodeChunk, TranscodeJob
+from .pipeline import encode_chunk
 from .probe import ProbeError
 
 PROGRESS_EVERY_SECONDS = 1.0
@@ -29,39 +31,87 @@ class Cancelled(Exception):
     pass
 
 
+def _source_path(item) -> Path:
+    from media_center.models import protected_storage
+
+    return Path(protected_storage.path(item.file.name))
+
+
+def _partial_dir(job: TranscodeJob) -> Path:
+    return actions.renditions_root(job.media_item_id) / f".{job.version}.partial"
+
+
+def _checked_probe(source: Path):
+    """Probe and trial-decode: a broken file fails here, before any encoding."""
+    info = ffmpeg.probe(source)
+    if info.is_image:
+        raise ProbeError(
+            "ไฟล์นี้เป็นภาพนิ่ง ไม่ใช่วิดีโอหรือเสียง / this file is a still picture, not video or audio"
+        )
+    if not ffmpeg.decodes_cleanly(source):
+        raise ProbeError(
+            "ถอดรหัสไฟล์ไม่ได้ ไฟล์อาจเสียหาย / the file cannot be decoded; it may be damaged"
+        )
+    return info
+
+
+def _fail(job: TranscodeJob, item, exc: Exception) -> str:
+    from media_center import actions as media_actions
+
+    shutil.rmtree(_partial_dir(job), ignore_errors=True)
+    job.refresh_from_db()
+    if job.status == JobStatus.CANCELLED:
+        return "cancelled"
+    actions.finish_job(job, JobStatus.FAILED, error=str(exc), log_tail=exc_log(exc))
+    media_actions.mark_failed(item, str(exc))
+    return "failed"
+
+
+def _publish(job: TranscodeJob, result: pipeline.Rendition) -> str:
+    """Rename the finished folder into place and switch the item to it."""
+    from media_center import actions as media_actions
+
+    final = actions.renditions_root(job.media_item_id) / job.version
+    _partial_dir(job).rename(final)
+    with transaction.atomic():  # the item turns ready and the job succeeds together
+        switched = media_actions.switch_rendition(job.media_item_id, job.version, result)
+        if switched:
+            actions.finish_job(job, JobStatus.SUCCEEDED, log_tail=result.log_tail)
+    if not switched:
+        shutil.rmtree(final, ignore_errors=True)  # the item was deleted meanwhile
+        return "orphaned"
+    return "done"
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)
 def transcode_media_task(self, job_id: int) -> str:
     from media_center import actions as media_actions
-    from media_center.models import protected_storage
 
     job = actions.claim_job(job_id, worker=self.request.hostname or actions.this_worker())
     if job is None:
         return "skipped"
     item = job.media_item
-    root = actions.renditions_root(item.pk)
-    final = root / job.version
-    partial = root / f".{job.version}.partial"
+    partial = _partial_dir(job)
     shutil.rmtree(partial, ignore_errors=True)
-    root.mkdir(parents=True, exist_ok=True)
-    source = Path(protected_storage.path(item.file.name))
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    source = _source_path(item)
+    conf = settings.TRANSCODING
     try:
-        info = ffmpeg.probe(source)
-        if info.is_image:
-            raise ProbeError(
-                "ไฟล์นี้เป็นภาพนิ่ง ไม่ใช่วิดีโอหรือเสียง / this file is a still picture, not video or audio"
-            )
-        if not ffmpeg.decodes_cleanly(source):
-            raise ProbeError(
-                "ถอดรหัสไฟล์ไม่ได้ ไฟล์อาจเสียหาย / the file cannot be decoded; it may be damaged"
-            )
+        info = _checked_probe(source)
         media_actions.record_probe(item, info)
+        ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
+        if ladder.rungs and job.chunk_seconds and info.duration > 2 * job.chunk_seconds:
+            pieces = pipeline.plan_chunks(info.duration, ladder.segment_seconds, job.chunk_seconds)
+            partial.mkdir()
+            actions.start_chunks(job, pieces)
+            return "chunked"
         result = pipeline.transcode(
             source,
             partial,
             probe=info,
-            include_1080=settings.TRANSCODING["INCLUDE_1080P"],
-            preset=settings.TRANSCODING["PRESET"],
-            threads=settings.TRANSCODING["FFMPEG_THREADS"],
+            include_1080=conf["INCLUDE_1080P"],
+            preset=conf["PRESET"],
+            threads=conf["FFMPEG_THREADS"],
             on_progress=_progress_reporter(job),
             on_start=lambda pid: actions.record_pid(job, pid),
             timeout=actions.time_limit_for(info.duration),
@@ -72,22 +122,63 @@ def transcode_media_task(self, job_id: int) -> str:
         media_actions.mark_failed(item, str(exc))
         return "invalid"
     except (ffmpeg.FfmpegError, Cancelled) as exc:
-        shutil.rmtree(partial, ignore_errors=True)
-        job.refresh_from_db()
-        if job.status == JobStatus.CANCELLED:
-            return "cancelled"
-        actions.finish_job(job, JobStatus.FAILED, error=str(exc), log_tail=exc_log(exc))
-        media_actions.mark_failed(item, str(exc))
-        return "failed"
-    partial.rename(final)
-    with transaction.atomic():  # the item turns ready and the job succeeds together
-        switched = media_actions.switch_rendition(item.pk, job.version, result)
-        if switched:
-            actions.finish_job(job, JobStatus.SUCCEEDED, log_tail=result.log_tail)
-    if not switched:
-        shutil.rmtree(final, ignore_errors=True)  # the item was deleted meanwhile
-        return "orphaned"
-    return "done"
+        return _fail(job, item, exc)
+    return _publish(job, result)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, bind=True, max_retries=2)
+def encode_chunk_task(self, chunk_id: int) -> str:
+    """Encode one chunk; a failure retries this chunk only, after removing its files."""
+    chunk = actions.claim_chunk(chunk_id, worker=self.request.hostname or actions.this_worker())
+    if chunk is None:
+        return "skipped"
+    job = chunk.job
+    conf = settings.TRANSCODING
+    source = _source_path(job.media_item)
+    info = ffmpeg.probe(source)
+    ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
+    chunk_dir = _partial_dir(job) / "chunks" / f"{chunk.index:04d}"
+    is_last = not TranscodeChunk.objects.filter(job=job, index__gt=chunk.index).exists()
+    try:
+        encode_chunk(
+            source, chunk_dir, ladder, chunk.start, chunk.length, last=is_last,
+            preset=conf["PRESET"], threads=conf["FFMPEG_THREADS"],
+            on_start=lambda pid: TranscodeChunk.objects.filter(pk=chunk.pk).update(pid=pid),
+            timeout=actions.time_limit_for(chunk.length),
+        )  # fmt: skip
+    except ffmpeg.FfmpegError as exc:
+        shutil.rmtree(chunk_dir, ignore_errors=True)
+        if self.request.retries >= self.max_retries:
+            TranscodeChunk.objects.filter(pk=chunk.pk).update(
+                status=JobStatus.FAILED, error=str(exc)
+            )
+            return _fail(job, job.media_item, exc)
+        TranscodeChunk.objects.filter(pk=chunk.pk).update(status=JobStatus.QUEUED, error=str(exc))
+        raise self.retry(exc=exc, countdown=2) from exc
+    if actions.finish_chunk(chunk):
+        join_chunks_task.delay(job.pk)
+    return "encoded"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def join_chunks_task(job_id: int) -> str:
+    """Join the encoded chunks into one rendition, measure it, publish it."""
+    job = TranscodeJob.objects.select_related("media_item").filter(pk=job_id).first()
+    if job is None or job.status != JobStatus.RUNNING:
+        return "skipped"
+    conf = settings.TRANSCODING
+    partial = _partial_dir(job)
+    source = _source_path(job.media_item)
+    try:
+        info = ffmpeg.probe(source)
+        ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
+        chunk_dirs = [partial / "chunks" / f"{c.index:04d}" for c in job.chunks.order_by("index")]
+        pipeline.join_chunks(chunk_dirs, partial, ladder.variant_names)
+        shutil.rmtree(partial / "chunks", ignore_errors=True)
+        result = pipeline.finish(source, partial, info, ladder, None, with_extras=True)
+    except (ffmpeg.FfmpegError, OSError, ProbeError) as exc:
+        return _fail(job, job.media_item, exc)
+    return _publish(job, result)
 
 
 def exc_log(exc: Exception) -> str:

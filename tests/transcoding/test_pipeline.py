@@ -116,3 +116,27 @@ def test_corrupt_file_is_refused_before_encoding(clips, tmp_path):
     text.write_text("not a video at all")
     with pytest.raises(ProbeError):
         ffmpeg.probe(text)
+
+
+def test_chunks_encoded_apart_join_into_one_seamless_rendition(tmp_path):
+    from transcoding.ladder import plan_ladder
+    from transcoding.pipeline import encode_chunk, finish, join_chunks, plan_chunks
+
+    source = samples.make_clip(tmp_path / "long.mp4", width=320, height=180, seconds=10)
+    info = ffmpeg.probe(source)
+    ladder = plan_ladder(info)
+    pieces = plan_chunks(info.duration, ladder.segment_seconds, 4)
+    assert pieces == [(0.0, 4.0), (4.0, 4.0), (8.0, 2.0)]
+    out = tmp_path / "joined"
+    chunk_dirs = [out / "chunks" / str(i) for i in range(len(pieces))]
+    for i, (start, length) in reversed(list(enumerate(pieces))):  # any order, as workers finish
+        encode_chunk(source, chunk_dirs[i], ladder, start, length, last=i == len(pieces) - 1)
+    join_chunks(chunk_dirs, out, ladder.variant_names)
+    result = finish(source, out, info, ladder, None, with_extras=True)
+    playlist = m3u8.load(str(out / "144p/index.m3u8"))
+    assert [round(s.duration) for s in playlist.segments] == [4, 4, 2]
+    assert sum(s.duration for s in playlist.segments) == pytest.approx(10.0, abs=0.2)
+    whole = ffmpeg.probe(out / result.download)
+    assert whole.duration == pytest.approx(10.0, abs=0.2)  # continuous timestamps across joins
+    assert result.lowest_peak_kbps <= 200
+    assert not (out / "chunks" / "0").exists()
