@@ -150,6 +150,27 @@ class MediaItem(AbstractMedia):
         indexes = [models.Index(fields=["status", "visibility", "type"])]
 
     @property
+    def url(self) -> str:
+        """The item's page: files have no public URL (see media_center.files)."""
+        from django.urls import reverse
+
+        return reverse("media_center:detail", args=[self.pk]) if self.pk else ""
+
+    @property
+    def sources(self) -> list[dict]:
+        """Signed HLS and MP4 sources for embedding (wagtailmedia's API)."""
+        from .files import file_url
+
+        if not self.is_playable:
+            return []
+        found = [{"src": file_url(self, "master.m3u8"), "type": "application/x-mpegURL"}]
+        if self.rendition_info.get("download"):
+            download = self.rendition_info["download"]
+            kind = "video/mp4" if download.endswith(".mp4") else "audio/mp4"
+            found.append({"src": file_url(self, download), "type": kind})
+        return found
+
+    @property
     def is_playable(self) -> bool:
         return bool(self.rendition_version) and self.type in {MediaKind.VIDEO, MediaKind.AUDIO}
 

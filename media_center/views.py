@@ -158,8 +158,8 @@ class UploadForm(forms.ModelForm):
     class Meta:
         model = MediaItem
         fields = [
-            "title", "type", "description", "subject_groups", "grade_levels", "language",
-            "licence", "copyright_holder", "visibility", "external_url",
+            "title", "type", "description", "subject_groups", "grade_levels", "indicators",
+            "tags", "language", "licence", "copyright_holder", "visibility", "external_url",
         ]  # fmt: skip
         widgets = {
             "subject_groups": forms.CheckboxSelectMultiple,
@@ -185,7 +185,7 @@ def upload(request):
         fields = {
             k: v
             for k, v in form.cleaned_data.items()
-            if k not in {"upload_id", "subject_groups", "grade_levels"}
+            if k not in {"upload_id", "subject_groups", "grade_levels", "indicators", "tags"}
         }
         fields.update(
             uploaded_by_user=request.user,
@@ -205,6 +205,8 @@ def upload(request):
             item = actions.create_from_upload(tus, **fields)
         item.subject_groups.set(form.cleaned_data["subject_groups"])
         item.grade_levels.set(form.cleaned_data["grade_levels"])
+        item.indicators.set(form.cleaned_data["indicators"])
+        item.tags.set(form.cleaned_data["tags"])
         return redirect("media_center:detail", pk=item.pk)
     return render(request, "media_center/upload.html", {"form": form})
 
