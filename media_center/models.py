@@ -194,6 +194,9 @@ class MediaItem(AbstractMedia):
 class WatchProgress(models.Model):
     """Where a signed-in user is in an item, and which parts they have seen."""
 
+    # Bookkeeping rows: nothing for Wagtail's "used by" reference index.
+    wagtail_reference_index_ignore = True
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     item = models.ForeignKey(MediaItem, on_delete=models.CASCADE, related_name="progress")
     position = models.FloatField(default=0)
@@ -212,6 +215,9 @@ class WatchProgress(models.Model):
 
 class TusUpload(models.Model):
     """A resumable upload in progress (tus 1.0): bytes land in ``tus/<id>.part``."""
+
+    # Bookkeeping rows: nothing for Wagtail's "used by" reference index.
+    wagtail_reference_index_ignore = True
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)

@@ -28,3 +28,23 @@ def check_file_task(item_id: int) -> str:
         return "invalid"
     mark_ready(item_id)
     return "ready"
+
+
+STALE_UPLOAD_HOURS = 48
+
+
+@shared_task
+def purge_stale_uploads_task(hours: int = STALE_UPLOAD_HOURS) -> int:
+    """Remove resumable uploads nobody finished or used within ``hours``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import TusUpload, protected_storage
+
+    cutoff = timezone.now() - timedelta(hours=hours)
+    stale = list(TusUpload.objects.filter(created_at__lt=cutoff, claimed=False))
+    for upload in stale:
+        protected_storage.delete(upload.path)
+        upload.delete()
+    return len(stale)

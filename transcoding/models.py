@@ -18,6 +18,9 @@ ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class TranscodeJob(models.Model):
+    # Bookkeeping rows: nothing for Wagtail's "used by" reference index.
+    wagtail_reference_index_ignore = True
+
     media_item = models.ForeignKey(
         "media_center.MediaItem", on_delete=models.CASCADE, related_name="transcode_jobs"
     )
@@ -56,6 +59,9 @@ class TranscodeJob(models.Model):
 
 class TranscodeChunk(models.Model):
     """One time range of a chunked job; retried on its own when it fails."""
+
+    # Bookkeeping rows: nothing for Wagtail's "used by" reference index.
+    wagtail_reference_index_ignore = True
 
     job = models.ForeignKey(TranscodeJob, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()

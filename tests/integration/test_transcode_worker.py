@@ -47,3 +47,43 @@ def test_worker_transcodes_an_upload(celery_worker_process, client, make_user, t
     master = m3u8.loads(b"".join(client.get(hls).streaming_content).decode())
     assert [p.stream_info.resolution for p in master.playlists] == [(192, 144), (320, 240)]
     assert master.playlists[0].stream_info.bandwidth <= 200_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_long_clip_chunks_are_shared_by_the_worker_processes(
+    celery_worker_process, client, make_user, tmp_path, settings
+):
+    from wagtail.models import Collection
+
+    from tests.conftest import ensure_base_data
+
+    ensure_base_data()
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    # The job carries its chunk length, so the worker follows this test's setting.
+    settings.TRANSCODING = {**settings.TRANSCODING, "CHUNK_SECONDS": 4}
+    teacher = make_user("kru-chunk", role="teacher")
+    client.force_login(teacher)
+    clip = samples.make_clip(tmp_path / "long.mp4", width=256, height=144, seconds=12)
+    upload_id = tus_upload(client, clip.read_bytes())
+    form = {
+        "title": "ยาว", "type": "video", "language": "th", "licence": "cc-by",
+        "copyright_holder": "สพป.", "visibility": "public", "upload_id": upload_id,
+    }  # fmt: skip
+    client.post(reverse("media_center:upload"), form)
+    item = MediaItem.objects.get()
+
+    def finished():
+        item.refresh_from_db()
+        return item.status in (Status.READY, Status.FAILED)
+
+    wait_until(finished, timeout=180, what="the chunked job to finish")
+    assert item.status == Status.READY, item.error_message
+    job = item.transcode_jobs.get()
+    assert job.status == JobStatus.SUCCEEDED
+    assert [c.status for c in job.chunks.all()] == ["succeeded"] * 3
+    assert all(c.worker.startswith("khlang-test@") for c in job.chunks.all())
+    hls = client.get(reverse("media_center:detail", args=[item.pk])).context["sources"]["hls"]
+    rung = client.get(hls.replace("master.m3u8", "144p/index.m3u8"))
+    playlist = m3u8.loads(b"".join(rung.streaming_content).decode())
+    assert sum(s.duration for s in playlist.segments) == pytest.approx(12, abs=0.2)

@@ -159,3 +159,20 @@ def test_upload_form_requires_licence_and_holder(client, teacher, protected):
         "licence" in response.context["form"].errors
         and "copyright_holder" in response.context["form"].errors
     )
+
+
+def test_stale_unfinished_uploads_are_purged(client, teacher, protected):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from media_center.tasks import purge_stale_uploads_task
+
+    client.force_login(teacher)
+    client.post("/media-center/tus/", HTTP_UPLOAD_LENGTH="100")
+    fresh = client.post("/media-center/tus/", HTTP_UPLOAD_LENGTH="100")
+    old = TusUpload.objects.exclude(pk=fresh["Location"].rstrip("/").split("/")[-1]).get()
+    TusUpload.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
+    assert purge_stale_uploads_task() == 1
+    assert not (protected / old.path).exists()
+    assert TusUpload.objects.count() == 1
