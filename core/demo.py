@@ -127,6 +127,9 @@ def load_demo() -> bool:
             user.save()
         roles.assign_role(user, role)
     build_page_tree()
+    from media_center.demo import load_demo_media
+
+    load_demo_media()
     transaction.on_commit(lambda: marker_path().write_text("ok\n"))
     return True
 

@@ -12,7 +12,7 @@ from .models import MediaItem, MediaKind, Status, TusUpload, protected_storage
 
 def area_collection(area) -> Collection:
     """The area's collection (under the root), created on first use."""
-    root = Collection.get_first_root_node()
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     name = f"{area.name} ({area.code})"
     found = root.get_children().filter(name=name).first()
     return found or root.add_child(name=name)
