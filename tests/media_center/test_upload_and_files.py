@@ -176,3 +176,50 @@ def test_stale_unfinished_uploads_are_purged(client, teacher, protected):
     assert purge_stale_uploads_task() == 1
     assert not (protected / old.path).exists()
     assert TusUpload.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_connection_keeps_the_bytes_that_arrived(live_server, teacher, protected):
+    """A PATCH cut off mid-body: the offset says how far it got; the rest resumes there."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    client = Client()
+    client.force_login(teacher)
+    client.get(reverse("media_center:upload"))  # sets the CSRF cookie, as the page does
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    data = bytes(range(256)) * 400  # 100 KiB
+    created = client.post("/media-center/tus/", HTTP_UPLOAD_LENGTH=str(len(data)))
+    path = urlsplit(created["Location"]).path
+    host, port = urlsplit(live_server.url).hostname, urlsplit(live_server.url).port
+    token = client.cookies.get("csrftoken")
+    head = (
+        f"PATCH {path} HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookie}; csrftoken={token.value if token else ''}\r\n"
+        f"X-CSRFToken: {token.value if token else ''}\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+        f"Content-Type: application/offset+octet-stream\r\nContent-Length: {len(data)}\r\n\r\n"
+    )
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(head.encode() + data[:30_000])
+        sock.shutdown(socket.SHUT_WR)  # the satellite link drops here
+        answer = b""
+        for _ in range(50):  # the answer may come in pieces; bounded
+            piece = sock.recv(4096)
+            answer += piece
+            if not piece or b"\r\n\r\n" in answer:
+                break
+        answer = answer.decode(errors="replace")
+    assert answer.startswith("HTTP/1.1 204"), answer
+    assert "Upload-Offset: 30000" in answer
+    upload = TusUpload.objects.get()
+    assert upload.offset == 30_000
+    rest = client.generic(
+        "PATCH",
+        path,
+        data[30_000:],
+        content_type="application/offset+octet-stream",
+        HTTP_UPLOAD_OFFSET="30000",
+    )
+    assert rest["Upload-Offset"] == str(len(data))
+    assert (protected / upload.path).read_bytes() == data

@@ -8,7 +8,7 @@
     var poll = setInterval(function () {
       fetch(waiting.dataset.statusUrl).then(function (r) { return r.json(); }).then(function (s) {
         if (s.status === "ready" || s.status === "failed") { clearInterval(poll); location.reload(); }
-        else if (s.progress !== null) { waiting.dataset.progress = s.progress; }
+        else if (s.progress !== null) { document.getElementById("media-progress").value = s.progress; }
       });
     }, 3000);
   }
