@@ -139,6 +139,9 @@ def load_demo() -> bool:
     from search.demo import load_demo_catalog
 
     load_demo_catalog()
+    from media_center.demo import load_demo_media
+
+    load_demo_media()
     transaction.on_commit(lambda: marker_path().write_text("ok\n"))
     return True
 

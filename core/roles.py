@@ -35,6 +35,7 @@ _AUTHORING = [
     "exambank.add_category", "exambank.change_category", "exambank.view_category",
     "exambank.add_quiz", "exambank.change_quiz", "exambank.view_quiz",
     "exambank.view_attempt",
+    "media_center.add_mediaitem", "media_center.change_mediaitem",
 ]  # fmt: skip
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     STUDENT: [],
@@ -43,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailimages.delete_image",
         "wagtaildocs.delete_document",
         "wagtailmedia.delete_media",
+        "media_center.delete_mediaitem",
         "core.view_school",
         "core.change_school",
         "reports.view_school_reports",
@@ -71,6 +73,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_learningstandard",
         "core.change_learningstandard",
         "core.view_accesslog",
+        "transcoding.view_transcodejob",
+        "transcoding.change_transcodejob",
         "core.add_user",
         "core.change_user",
         "core.view_user",

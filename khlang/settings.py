@@ -199,7 +199,7 @@ STATICFILES_DIRS = [BASE_DIR / "khlang" / "static"]
 _NODE = BASE_DIR / "node_modules"
 STATICFILES_DIRS += [
     (f"vendor/{name}", _NODE / name / sub)
-    for name, sub in [("hls.js", "dist"), ("chart.js", "dist")]
+    for name, sub in [("hls.js", "dist"), ("chart.js", "dist"), ("tus-js-client", "dist")]
     if (_NODE / name / sub).is_dir()
 ]
 MEDIA_URL = "/media/"
@@ -272,6 +272,38 @@ KHLANG_SEARCH = {
     "SEGMENTER": env.str("KHLANG_SEARCH_SEGMENTER", default="newmm"),
     "ES_ALIAS": env.str("KHLANG_SEARCH_ES_ALIAS", default="khlang-catalog"),
 }
+# --- Media center and transcoding ----------------------------------------------
+# Media items are wagtailmedia's model extended (media_center.MediaItem). Files are
+# checked by content (ffprobe, PDF/image signatures), never by extension, so
+# wagtailmedia's extension lists are emptied.
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "media_center.MediaItem",
+    "AUDIO_EXTENSIONS": [],
+    "VIDEO_EXTENSIONS": [],
+}
+# Originals and renditions live outside MEDIA_ROOT: they are served only through
+# signed, expiring URLs (media_center.files), never by a guessable path.
+MEDIA_CENTER = {
+    "PROTECTED_ROOT": env.str("KHLANG_PROTECTED_ROOT", default=str(VAR_DIR / "protected")),
+    "URL_TTL_SECONDS": env.int("KHLANG_MEDIA_URL_TTL", default=6 * 3600),
+    "MAX_UPLOAD_BYTES": env.int("KHLANG_MAX_UPLOAD_BYTES", default=8 * 1024**3),
+    # nginx: set to the internal location prefix to hand file sending to it.
+    "ACCEL_REDIRECT_PREFIX": env.str("KHLANG_ACCEL_REDIRECT_PREFIX", default=""),
+    "PAGE_SIZE": 24,
+}
+TRANSCODING = {
+    "INCLUDE_1080P": env.bool("KHLANG_TRANSCODE_1080P", default=False),
+    "FFMPEG_THREADS": env.int("KHLANG_FFMPEG_THREADS", default=0),  # 0: ffmpeg decides
+    "PRESET": env.str("KHLANG_X264_PRESET", default="faster"),
+    # Time limit = BASE + duration × FACTOR seconds (a slow box gets a bigger factor).
+    "TIME_LIMIT_BASE": env.int("KHLANG_TRANSCODE_TIME_BASE", default=300),
+    "TIME_LIMIT_FACTOR": env.float("KHLANG_TRANSCODE_TIME_FACTOR", default=6.0),
+    "STUCK_AFTER_SECONDS": env.int("KHLANG_TRANSCODE_STUCK_AFTER", default=600),
+    "OLD_VERSION_GRACE_SECONDS": env.int("KHLANG_RENDITION_GRACE", default=3600),
+    # Media longer than twice this is cut into chunks encoded by several workers.
+    "CHUNK_SECONDS": env.int("KHLANG_TRANSCODE_CHUNK_SECONDS", default=300),
+}
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=0) or None
 
 # --- Security in production ---------------------------------------------------
 if PRODUCTION:

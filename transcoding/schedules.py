@@ -1,7 +1,8 @@
-"""Celery beat entries of this app, merged by khlang/celery.py.
+"""Celery beat entries of this app, merged by khlang/settings.py (plain data)."""
 
-Plain data only (this module is imported before Django is set up):
-    BEAT_SCHEDULE = {"name": {"task": "app.tasks.something_task", "schedule": 60.0}}
-"""
-
-BEAT_SCHEDULE: dict = {}
+BEAT_SCHEDULE: dict = {
+    "transcoding-find-stuck-jobs": {
+        "task": "transcoding.tasks.find_stuck_jobs_task",
+        "schedule": 300.0,
+    },
+}

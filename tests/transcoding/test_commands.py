@@ -1,0 +1,66 @@
+from fractions import Fraction
+
+from transcoding.commands import hls_command, plan_sprite, poster_command, poster_time
+from transcoding.ladder import plan_ladder
+from transcoding.pipeline import sprite_vtt
+from transcoding.probe import AudioStream, ProbeResult, VideoStream
+
+
+def probe(width=1280, height=720, channels=2, video=True):
+    v = VideoStream("h264", width, height, Fraction(1), 25.0, 0, False) if video else None
+    a = AudioStream("aac", channels, 48000) if channels else None
+    return ProbeResult("mp4", 20.0, 1, v, a)
+
+
+def value(args, flag):
+    return args[args.index(flag) + 1]
+
+
+def test_one_process_splits_once_for_every_rung():
+    ladder = plan_ladder(probe())
+    args = hls_command("ffmpeg", "in.mp4", "/out", ladder)
+    assert args.count("-i") == 1
+    graph = value(args, "-filter_complex")
+    assert "split=5" in graph and graph.count("scale=") == 5
+    assert value(args, "-var_stream_map") == (
+        "v:0,a:0,name:144p v:1,a:1,name:240p v:2,a:2,name:360p v:3,a:3,name:480p v:4,a:4,name:720p"
+    )
+    # Keyframes at every segment boundary on every rung, no scene-cut keyframes.
+    assert value(args, "-force_key_frames") == "expr:gte(t,n_forced*4)"
+    assert value(args, "-sc_threshold") == "0"
+    assert value(args, "-g") == "100"
+    assert value(args, "-preset:v:0") == "medium" and value(args, "-preset:v:4") == "faster"
+    assert value(args, "-maxrate:v:0") == "100k" and value(args, "-bufsize:v:0") == "100k"
+    assert value(args, "-ac:a:0") == "1" and value(args, "-b:a:0") == "32k"
+    assert value(args, "-hls_time") == "4"
+
+
+def test_sprite_branch_and_chunk_offsets():
+    ladder = plan_ladder(probe(640, 360))
+    sprite = plan_sprite(20.0, 640, 360)
+    args = hls_command("ffmpeg", "in.mp4", "/out", ladder, sprite=sprite, start=8.0, length=8.0)
+    assert "split=4" in value(args, "-filter_complex")
+    assert "tile=10x10[sprite]" in value(args, "-filter_complex")
+    assert args[-1] == "/out/sprite_%03d.jpg"
+    assert value(args, "-ss") == "8.000" and value(args, "-output_ts_offset") == "8.000"
+
+
+def test_no_audio_and_audio_only():
+    silent = hls_command("ffmpeg", "in.mp4", "/o", plan_ladder(probe(channels=0)))
+    assert "0:a:0" not in silent and "a:0" not in value(silent, "-var_stream_map")
+    audio = hls_command("ffmpeg", "in.m4a", "/o", plan_ladder(probe(video=False)))
+    assert "-filter_complex" not in audio and "-vn" in audio
+    assert value(audio, "-var_stream_map") == "a:0,name:audio32k a:1,name:audio128k"
+
+
+def test_poster_and_sprite_track():
+    assert poster_time(2.0) == 0.2 and poster_time(600) == 10.0
+    args = poster_command("ffmpeg", "in.mp4", "/o", 1.0, 1080, 1920)
+    assert "scale=720:1280" in value(args, "-filter_complex")
+    sprite = plan_sprite(5.0, 1280, 720)
+    assert (sprite.interval, sprite.width, sprite.height) == (2.0, 160, 90)
+    vtt = sprite_vtt(sprite, 5.0, "sprite_%03d.jpg")
+    assert vtt.startswith("WEBVTT")
+    assert "00:00:04.000 --> 00:00:05.000\nsprite_001.jpg#xywh=320,0,160,90" in vtt
+    long = plan_sprite(3600, 1280, 720)
+    assert long.interval * long.per_sheet >= 3600

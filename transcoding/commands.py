@@ -1,0 +1,192 @@
+"""ffmpeg argument lists for a planned ladder. Pure: lists of strings, no I/O.
+
+The HLS command decodes the source once and feeds every rung through a ``split``
+filter, so a six-rung ladder costs one decode, not six. Every rung gets the same
+forced keyframe times (a multiple of the segment length), so segment N of every
+rung starts at the same instant and players switch rungs cleanly. A preview
+sprite is one more branch of the same graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ladder import Ladder, Rung
+
+DEFAULT_PRESET = "faster"  # measured in bench/transcode.py against "medium"
+SMALL_RUNG_PRESET = "medium"
+SMALL_RUNG_SHORT_SIDE = 360
+SPRITE_COLUMNS = 10
+SPRITE_ROWS = 10
+SPRITE_WIDTH = 160
+
+
+@dataclass(frozen=True)
+class SpritePlan:
+    interval: float  # seconds between thumbnails
+    width: int
+    height: int
+    columns: int = SPRITE_COLUMNS
+    rows: int = SPRITE_ROWS
+
+    @property
+    def per_sheet(self) -> int:
+        return self.columns * self.rows
+
+
+def plan_sprite(duration: float, display_w: int, display_h: int) -> SpritePlan:
+    """At most 100 thumbnails in one sheet, one every ≥ 2 s."""
+    interval = max(2.0, float(int(duration / (SPRITE_COLUMNS * SPRITE_ROWS)) + 1))
+    height = max(2, round(SPRITE_WIDTH * display_h / display_w / 2) * 2)
+    return SpritePlan(interval=interval, width=SPRITE_WIDTH, height=height)
+
+
+def _video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
+    branches = len(ladder.rungs) + (1 if sprite else 0)
+    head = ["yadif"] if ladder.deinterlace else []
+    head.append(f"fps={ladder.fps:g}")
+    head.append(f"split={branches}" + "".join(f"[s{i}]" for i in range(branches)))
+    parts = ["[0:v:0]" + ",".join(head)]
+    for i, rung in enumerate(ladder.rungs):
+        parts.append(
+            f"[s{i}]scale={rung.width}:{rung.height}:flags=bicubic,setsar=1,format=yuv420p[v{i}]"
+        )
+    if sprite:
+        parts.append(
+            f"[s{len(ladder.rungs)}]fps=1/{sprite.interval:g},"
+            f"scale={sprite.width}:{sprite.height},setsar=1,"
+            f"tile={sprite.columns}x{sprite.rows}[sprite]"
+        )
+    return ";".join(parts)
+
+
+def _rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
+    # Small rungs cost little to encode, and the satellite rung needs every bit
+    # to count: they get the thorough preset; big rungs the configured one.
+    small = min(rung.width, rung.height) <= SMALL_RUNG_SHORT_SIDE
+    return [
+        f"-preset:v:{i}", SMALL_RUNG_PRESET if small else preset,
+        f"-level:v:{i}", f"{rung.level / 10:.1f}",
+        f"-b:v:{i}", f"{rung.video_kbps}k",
+        f"-maxrate:v:{i}", f"{rung.maxrate_kbps}k",
+        f"-bufsize:v:{i}", f"{rung.bufsize_kbits}k",
+    ]  # fmt: skip
+
+
+def _audio_args(i: int, channels: int, sample_rate: int, kbps: int) -> list[str]:
+    return [f"-ac:a:{i}", str(channels), f"-ar:a:{i}", str(sample_rate), f"-b:a:{i}", f"{kbps}k"]
+
+
+def hls_command(
+    ffmpeg: str,
+    source: str | Path,
+    out_dir: str | Path,
+    ladder: Ladder,
+    *,
+    preset: str = DEFAULT_PRESET,
+    threads: int = 0,
+    sprite: SpritePlan | None = None,
+    start: float | None = None,
+    length: float | None = None,
+) -> list[str]:
+    """One ffmpeg run writing ``out_dir/<rung>/index.m3u8`` for every variant.
+
+    ``start``/``length`` encode one chunk of a long video (times are kept, so the
+    chunks' segments join into one playlist). ffmpeg's own master playlist is
+    written as ``ffmpeg-master.m3u8``; the published one is rewritten with
+    measured bandwidths by transcoding.hls.
+    """
+    out = Path(out_dir)
+    args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
+    args += ["-progress", "pipe:1", "-nostats"]
+    if threads:
+        args += ["-threads", str(threads)]
+    if start is not None:
+        args += ["-ss", f"{start:.3f}"]
+    if length is not None:
+        args += ["-t", f"{length:.3f}"]
+    args += ["-i", str(source)]
+    if ladder.rungs:
+        args += ["-filter_complex", _video_filters(ladder, sprite)]
+    maps: list[str] = []
+    codec: list[str] = []
+    variants: list[str] = []
+    if ladder.rungs:
+        codec += ["-c:v", "libx264", "-profile:v", "main"]
+        codec += ["-sc_threshold", "0", "-g", str(ladder.gop_frames)]
+        codec += ["-keyint_min", str(ladder.gop_frames)]
+        codec += ["-force_key_frames", f"expr:gte(t,n_forced*{ladder.segment_seconds})"]
+        if threads:
+            codec += ["-threads:v", str(threads)]
+        audio_index = 0
+        for i, rung in enumerate(ladder.rungs):
+            maps += ["-map", f"[v{i}]"]
+            codec += _rung_video_args(i, rung, preset)
+            variant = f"v:{i}"
+            if rung.audio:
+                maps += ["-map", "0:a:0"]
+                a = rung.audio
+                codec += _audio_args(audio_index, a.channels, a.sample_rate, a.bitrate_kbps)
+                variant += f",a:{audio_index}"
+                audio_index += 1
+            variants.append(f"{variant},name:{rung.name}")
+        if audio_index:
+            codec += ["-c:a", "aac"]
+    else:
+        codec += ["-vn", "-c:a", "aac"]
+        for i, (a, name) in enumerate(zip(ladder.audio_only, ladder.variant_names, strict=True)):
+            maps += ["-map", "0:a:0"]
+            codec += _audio_args(i, a.channels, a.sample_rate, a.bitrate_kbps)
+            variants.append(f"a:{i},name:{name}")
+    if start is not None:
+        codec += ["-output_ts_offset", f"{start:.3f}"]
+    args += maps + codec
+    args += [
+        "-f", "hls",
+        "-hls_time", str(ladder.segment_seconds),
+        "-hls_playlist_type", "vod",
+        "-hls_flags", "independent_segments",
+        "-hls_segment_type", "mpegts",
+        "-hls_segment_filename", str(out / "%v" / "seg_%05d.ts"),
+        "-master_pl_name", "ffmpeg-master.m3u8",
+        "-var_stream_map", " ".join(variants),
+        str(out / "%v" / "index.m3u8"),
+    ]  # fmt: skip
+    if sprite:
+        args += ["-map", "[sprite]", "-q:v", "5", "-f", "image2", str(out / "sprite_%03d.jpg")]
+    return args
+
+
+def poster_command(
+    ffmpeg: str, source: str | Path, out_dir: str | Path, at: float, width: int, height: int
+) -> list[str]:
+    """A poster (≤ 720p) and a 320-wide thumbnail from one frame, seeking on the input."""
+    out = Path(out_dir)
+    scale = min(1.0, 720 / max(1, min(width, height)))
+    pw, ph = (max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2))
+    th = max(2, round(320 * height / width / 2) * 2)
+    graph = (
+        f"[0:v:0]split=2[a][b];[a]scale={pw}:{ph},setsar=1[poster];"
+        f"[b]scale=320:{th},setsar=1[thumb]"
+    )
+    return [
+        ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+        "-ss", f"{at:.3f}", "-i", str(source), "-filter_complex", graph,
+        "-map", "[poster]", "-frames:v", "1", "-q:v", "3", str(out / "poster.jpg"),
+        "-map", "[thumb]", "-frames:v", "1", "-q:v", "4", str(out / "thumbnail.jpg"),
+    ]  # fmt: skip
+
+
+def download_command(ffmpeg: str, playlist: str | Path, target: str | Path) -> list[str]:
+    """The download/offline MP4: the ~360p rung copied (no re-encode), moov first."""
+    return [
+        ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+        "-i", str(playlist), "-map", "0", "-c", "copy",
+        "-movflags", "+faststart", "-f", "mp4", str(target),
+    ]  # fmt: skip
+
+
+def poster_time(duration: float) -> float:
+    """A frame a little way in: the first frame is often black or a title card."""
+    return round(min(max(duration * 0.1, 0.0), 10.0, max(duration - 0.1, 0.0)), 3)

@@ -1,0 +1,55 @@
+"""Generated clips (ffmpeg's test pattern and sine tones) for tests, demo and bench.
+
+Nothing is downloaded: every clip is made on the spot with lavfi sources.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .ffmpeg import ffmpeg_binary
+
+
+def make_clip(
+    path: str | Path,
+    *,
+    width: int = 320,
+    height: int = 180,
+    seconds: float = 2.0,
+    fps: int = 25,
+    audio_channels: int = 2,
+    video: bool = True,
+    sar: str = "1:1",
+    pattern: str = "testsrc2",
+    preset: str = "ultrafast",
+) -> Path:
+    """Write an H.264/AAC MP4 (or an M4A when ``video`` is False) and return its path."""
+    path = Path(path)
+    args = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
+    if video:
+        args += ["-f", "lavfi", "-i", f"{pattern}=size={width}x{height}:rate={fps}"]
+    if audio_channels:
+        layout = {1: "mono", 2: "stereo", 6: "5.1"}[audio_channels]
+        tones = "|".join(f"sin({440 + 110 * c}*2*PI*t)*0.2" for c in range(audio_channels))
+        args += ["-f", "lavfi", "-i", f"aevalsrc={tones}:s=48000:c={layout}"]
+    args += ["-t", f"{seconds}"]
+    if video:
+        args += ["-vf", f"setsar={sar.replace(':', '/')}", "-c:v", "libx264", "-preset", preset]
+        args += ["-pix_fmt", "yuv420p"]
+    if audio_channels:
+        args += ["-c:a", "aac", "-b:a", "128k" if audio_channels <= 2 else "256k"]
+    args += ["-movflags", "+faststart", str(path)]
+    subprocess.run(args, check=True, capture_output=True, timeout=600)
+    return path
+
+
+def make_corrupt(path: str | Path, source: str | Path) -> Path:
+    """A media file cut in the middle and scribbled over: what a broken upload looks like."""
+    data = bytearray(Path(source).read_bytes())
+    keep = data[: len(data) // 3]
+    for i in range(64, len(keep), 97):
+        keep[i] ^= 0x5A
+    path = Path(path)
+    path.write_bytes(bytes(keep))
+    return path
