@@ -28,11 +28,17 @@ def hls_url(item) -> str:
 
 
 def file_url(item) -> str:
-    """Where the browser fetches the file: a model's own play URL, else the file's."""
-    value = getattr(item, "play_url", None)
+    """Where the browser fetches the file: a model's own play URL, else the file's.
+
+    A model that has ``play_url`` but no value yet (still being encoded) gets no
+    source at all, never its page address.
+    """
+    if not hasattr(item, "play_url"):
+        return item.url
+    value = item.play_url
     if callable(value):
         value = value()
-    return value or item.url
+    return value or ""
 
 
 class LessonMediaBlock(AbstractMediaChooserBlock):

@@ -171,6 +171,21 @@ class MediaItem(AbstractMedia):
         return found
 
     @property
+    def hls_url(self) -> str:
+        """Signed master playlist, for players outside the media page (lessons)."""
+        from .files import file_url
+
+        return file_url(self, "master.m3u8") if self.is_playable else ""
+
+    @property
+    def play_url(self) -> str:
+        """Signed progressive file for players without HLS: the small MP4 or M4A."""
+        from .files import file_url
+
+        download = self.rendition_info.get("download") if self.is_playable else None
+        return file_url(self, download) if download else ""
+
+    @property
     def is_playable(self) -> bool:
         return bool(self.rendition_version) and self.type in {MediaKind.VIDEO, MediaKind.AUDIO}
 

@@ -42,6 +42,20 @@ def tiny_mp4(path) -> float:
     return float(json.loads(probe.stdout)["format"]["duration"])
 
 
+def encode_now(media) -> None:
+    """Run the real transcode task in this process, as the worker would."""
+    from media_center.actions import start_processing
+    from transcoding.models import TranscodeJob
+    from transcoding.tasks import transcode_media_task
+
+    start_processing(media)  # creates the job (its message goes to the broker)
+    for job in TranscodeJob.objects.filter(media_item=media):
+        transcode_media_task.apply(args=(job.pk,)).get()
+    media.refresh_from_db()
+    jobs = list(TranscodeJob.objects.values("status", "error"))
+    assert media.is_playable, (media.status, media.error_message, jobs)
+
+
 @pytest.fixture
 def video_course(tmp_path, settings, make_user, school):
     from wagtailmedia import get_media_model
@@ -52,9 +66,14 @@ def video_course(tmp_path, settings, make_user, school):
     ensure_collection_root()
     clip = tmp_path / "clip.mp4"
     duration = tiny_mp4(clip)
-    media = get_media_model()(title="เศษส่วนในชีวิตจริง", type="video", duration=duration)
+    settings.MEDIA_CENTER = {**settings.MEDIA_CENTER, "PROTECTED_ROOT": str(tmp_path / "protected")}
+    media = get_media_model()(
+        title="เศษส่วนในชีวิตจริง", type="video", duration=duration,
+        licence="cc-by", copyright_holder="สพป.ทดสอบ", owner_school=school,
+    )  # fmt: skip
     with clip.open("rb") as handle:
         media.file.save("clip.mp4", File(handle), save=True)
+    encode_now(media)
     body = [
         {"type": "text", "value": "<p>ดูวิดีโอให้จบ</p>"},
         {"type": "video", "value": {"media": media.pk, "caption": ""}},
