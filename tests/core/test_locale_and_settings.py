@@ -13,8 +13,21 @@ MO = PO.with_suffix(".mo")
 
 
 def _po_entries() -> dict[str, str]:
-    text = PO.read_text()
-    return dict(re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', text, re.M))
+    """msgid -> msgstr, joining wrapped lines ("" continuations), without the header."""
+    entries: dict[str, str] = {}
+    key, parts = None, {"msgid": [], "msgstr": []}
+    for line in PO.read_text().splitlines() + [""]:
+        match = re.match(r'^(msgid|msgstr) "(.*)"$', line)
+        if match:
+            key = match[1]
+            parts[key] = [match[2]]
+        elif line.startswith('"') and key:
+            parts[key].append(line[1:-1])
+        else:
+            if key == "msgstr" and "".join(parts["msgid"]):
+                entries["".join(parts["msgid"])] = "".join(parts["msgstr"])
+            key, parts = None, {"msgid": [], "msgstr": []}
+    return entries
 
 
 def test_thai_catalogue_is_complete_and_compiled():

@@ -119,3 +119,11 @@ def test_page_forms_accept_thai_slugs():
     assert field.clean("สื่อภาษาไทย") == "สื่อภาษาไทย"
     with pytest.raises(forms.ValidationError):
         field.clean("มี ช่องว่าง")
+
+
+@pytest.mark.django_db
+def test_sections_lead_to_their_services(client, demo_site):
+    media = client.get(SectionPage.objects.get(section="media").get_url()).content.decode()
+    exams = client.get(SectionPage.objects.get(section="exams").get_url()).content.decode()
+    assert 'href="/media-center/"' in media and 'href="/search/"' in media
+    assert 'href="/exams/quizzes/"' in exams
