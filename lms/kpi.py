@@ -14,9 +14,16 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from reports.registry import CounterItem, CounterResult, Period, register_counter
+from reports.registry import (
+    CounterItem,
+    CounterResult,
+    ObjectInfo,
+    Period,
+    register_counter,
+    register_dimensions,
+)
 
-from .models import CourseKind, CoursePage
+from .models import CourseKind, CoursePage, LessonPage
 
 
 def _count(period: Period, kind: str, core_only: bool = False) -> CounterResult:
@@ -48,3 +55,37 @@ def count_training(period: Period) -> CounterResult:
 @register_counter("tutor_subjects")
 def count_tutor(period: Period) -> CounterResult:
     return _count(period, CourseKind.TUTOR)
+
+
+def _course_info(course: CoursePage, label: str, url: str) -> ObjectInfo:
+    return ObjectInfo(
+        label=label,
+        url=url,
+        subject_group_id=course.subject_group_id,
+        grade_level_ids=tuple(grade.pk for grade in course.grade_levels.all()),
+    )
+
+
+def describe_courses(object_ids: list[str]) -> dict[str, ObjectInfo]:
+    ids = [int(pk) for pk in object_ids if str(pk).isdigit()]
+    courses = CoursePage.objects.filter(pk__in=ids).prefetch_related("grade_levels")
+    return {str(c.pk): _course_info(c, c.title, c.url or "") for c in courses}
+
+
+def describe_lessons(object_ids: list[str]) -> dict[str, ObjectInfo]:
+    """A lesson's usage counts under its course's subject group and grades."""
+    ids = [int(pk) for pk in object_ids if str(pk).isdigit()]
+    lessons = list(LessonPage.objects.filter(pk__in=ids))
+    # Tree paths: a lesson's course is the course whose path begins the lesson's.
+    courses = {c.path: c for c in CoursePage.objects.prefetch_related("grade_levels")}
+    depth = CoursePage.steplen * (CoursePage.objects.values_list("depth", flat=True).first() or 0)
+    info = {}
+    for lesson in lessons:
+        course = courses.get(lesson.path[:depth])
+        if course is not None:
+            info[str(lesson.pk)] = _course_info(course, lesson.title, lesson.url or "")
+    return info
+
+
+register_dimensions("lms.coursepage", describe_courses)
+register_dimensions("lms.lessonpage", describe_lessons)

@@ -42,3 +42,23 @@ def test_courses_count_by_kind(area):
     CoursePage.objects.update(first_published_at="2027-01-15T00:00:00Z")  # FY 2570
     assert get_counter("training_courses")(Period.for_fiscal_year(2569)).value == 0
     assert get_counter("training_courses")(Period.for_fiscal_year(2570)).value == 1
+
+
+def test_lesson_and_course_usage_splits_by_the_course_subject_and_grades(area):
+    from reports.registry import get_dimension_resolver
+
+    course = build_course(
+        courses_index(), units=[("always", [("การบวกเศษส่วน", "viewed", {})])],
+        title="คณิต ป.5", slug="m5", subject_group=SubjectGroup.objects.get(code="ค"),
+    )  # fmt: skip
+    course.grade_levels.set([GradeLevel.objects.get(code="ป.5")])
+    course.save()
+    from tests.lms.builders import lessons_of
+
+    lesson = lessons_of(course)[0]
+    lessons = get_dimension_resolver("lms.lessonpage")([str(lesson.pk)])
+    courses = get_dimension_resolver("lms.coursepage")([str(course.pk)])
+    math = SubjectGroup.objects.get(code="ค").pk
+    assert lessons[str(lesson.pk)].subject_group_id == math
+    assert lessons[str(lesson.pk)].label == "การบวกเศษส่วน"
+    assert courses[str(course.pk)].grade_level_ids == (GradeLevel.objects.get(code="ป.5").pk,)
