@@ -43,7 +43,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._link import ThrottledLink  # noqa: E402
-from mirror.devsites import SitePair, cached_template, wait_for  # noqa: E402
+from core.waiting import wait_for  # noqa: E402
+from mirror.devsites import SitePair, cached_template  # noqa: E402
 
 CHUNK = 64 * 1024
 SCHOOL = "1058100001"

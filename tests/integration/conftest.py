@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from core.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,14 +43,11 @@ def real_services_required(request):
 
 
 def wait_until(condition, timeout: float = 60.0, interval: float = 0.2, what: str = "condition"):
-    """Poll ``condition`` until it returns a truthy value, or fail after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
+    """Poll ``condition`` until it returns a truthy value, or fail the test after ``timeout`` s."""
+    try:
+        return wait_for(condition, timeout, what, interval)
+    except TimeoutError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

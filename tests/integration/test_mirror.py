@@ -20,7 +20,8 @@ import urllib.request
 
 import pytest
 
-from mirror.devsites import SitePair, migrated_template, wait_for
+from core.waiting import wait_for
+from mirror.devsites import SitePair, migrated_template
 
 SCHOOL = "1058100001"  # the demo's school
 
