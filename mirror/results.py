@@ -22,6 +22,8 @@ central and a mirror; objects (pages, media) keep central's ids on mirrors.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -46,6 +48,66 @@ class ResultKind:
     def accept(self, rows: list[dict[str, Any]], mirror) -> dict[str, Any]:
         """Store a batch idempotently; returns counts (and ``errors`` if refused)."""
         raise NotImplementedError
+
+    def acknowledge(self, rows: list[dict[str, Any]]) -> None:
+        """Mirror: central has answered for ``rows`` (kinds with a cursor need nothing)."""
+
+
+class SnapshotResultKind(ResultKind):
+    """A kind whose records are found by comparing, not by a cursor.
+
+    ``records()`` yields every row that may need to go up; a row goes when
+    central has not yet acknowledged its key, or (unless ``append_only``) has
+    acknowledged a different state of it (by digest). After central answers,
+    ``acknowledge`` stores key and digest (``mirror.models.AcknowledgedResult``,
+    one row per record). So a row changed in any way, or submitted after later
+    ones, is still sent, a lost answer only sends the batch again, and the
+    memo stays as large as the records themselves.
+    """
+
+    append_only = False
+
+    def records(self) -> Iterable[dict[str, Any]]:
+        raise NotImplementedError
+
+    def row_key(self, row: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def _unsent(self) -> Iterable[dict[str, Any]]:
+        from .models import AcknowledgedResult
+
+        acknowledged = dict(
+            AcknowledgedResult.objects.filter(kind=self.name).values_list("key", "digest")
+        )
+        for row in self.records():
+            known = acknowledged.get(self.row_key(row))
+            if known is None or (not self.append_only and known != row_digest(row)):
+                yield row
+
+    def pending(self, after: int) -> int:
+        return sum(1 for _ in self._unsent())
+
+    def collect(self, after: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        rows = []
+        for row in self._unsent():
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+        return rows, after
+
+    def acknowledge(self, rows: list[dict[str, Any]]) -> None:
+        from .models import AcknowledgedResult
+
+        for row in rows:
+            AcknowledgedResult.objects.update_or_create(
+                kind=self.name, key=self.row_key(row), defaults={"digest": row_digest(row)}
+            )
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """A stable digest of a row's JSON (keys sorted), to tell a changed state."""
+    text = json.dumps(row, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 _KINDS: dict[str, ResultKind] = {}

@@ -2,11 +2,16 @@
 
 A page travels as Wagtail's own ``serializable_data`` (the form revisions use,
 child relations included) plus its parent's ``translation_key``, which is the
-page's identity on both sides; tree positions and page ids are the mirror's own
-(Wagtail numbers new pages itself). So a reference to another *page* by id does
-not survive the trip; references to images, documents and media do (those keep
-central's ids), and page types that point at pages should carry translation
-keys (see mirror/README.md). Pages are
+page's identity on both sides. A page new to the mirror also takes central's
+page id when that id is free there (the mirror authors no pages, so it nearly
+always is): lesson URLs by id, a lesson's link to its course, bookmarks and
+progress then name the same page on both sides. Where the id is taken by a
+page of the mirror's own, Wagtail numbers the page and the translation key
+still matches it, which is why results going up name pages by
+``translation_key``, never by id. Tree positions are the mirror's own.
+References to images, documents and media keep central's ids too; page types
+that point at pages should still carry translation keys (see
+mirror/README.md). Pages are
 applied parents first and deleted children first, inside the sync transaction,
 so a mirror shows a changed subtree whole or not at all. A page type may define
 ``mirror_scope()`` returning a scope (see sources/base.py), e.g. a lesson's
@@ -24,7 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from wagtail.models import Locale, Page, Site
 
-from .base import Record, SyncSource
+from .base import Record, SyncSource, reset_sequences
 
 # Fields that describe the central copy's place, owner or editing state; the
 # mirror sets its own.
@@ -89,6 +94,7 @@ class PageSource(SyncSource):
     def apply_batch(self, upserts: list[dict], store) -> None:
         for entry in sorted(upserts, key=lambda e: e["payload"]["depth"]):
             self.apply(entry["key"], entry["payload"], entry["files"], store)
+        reset_sequences(Page)
 
     def delete_batch(self, keys: list[str]) -> None:
         pages = Page.objects.filter(translation_key__in=keys).order_by("-depth")
@@ -113,7 +119,10 @@ class PageSource(SyncSource):
         page.live = True
         page.has_unpublished_changes = False
         if existing is None:
-            _set_pk(page, None)  # Wagtail numbers new pages itself
+            central_id = payload["data"].get("pk")
+            if central_id is None or Page.objects.filter(pk=central_id).exists():
+                central_id = None  # taken here: Wagtail numbers the page itself
+            _set_pk(page, central_id)
             page.path, page.depth, page.numchild = "", None, 0  # treebeard places it
             page._state.adding = True
             parent.add_child(instance=page)
