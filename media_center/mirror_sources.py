@@ -35,6 +35,7 @@ from mirror.sources.base import reset_sequences
 from mirror.sources.files import central_file_sha, link_or_copy
 from mirror.sources.folders import (
     folder_manifest,
+    kept_manifest,
     kept_shas,
     manifest_refs,
     materialize_folder,
@@ -120,6 +121,7 @@ class MediaItemSource(SyncSource):
                     if name not in SKIPPED_NAMES
                 }
                 payload["renditions"] = manifest
+                payload["rungs"] = heights
                 refs += manifest_refs(manifest, store, heights)
         if item.file and item.file.name:
             path = protected_root() / item.file.name
@@ -162,9 +164,8 @@ class MediaItemSource(SyncSource):
         version = fields.get("rendition_version") or ""
         if version and payload.get("renditions"):
             target = renditions_root(key) / safe_relative(version)
-            materialize_folder(
-                payload["renditions"], target, store, kept=kept, finish=prune_master_playlist
-            )
+            manifest = kept_manifest(payload["renditions"], payload.get("rungs") or {}, store)
+            materialize_folder(manifest, target, store, finish=prune_master_playlist)
         item.save()
         item.subject_groups.set(SubjectGroup.objects.filter(code__in=payload["subjects"]))
         item.grade_levels.set(GradeLevel.objects.filter(code__in=payload["grades"]))

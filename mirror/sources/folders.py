@@ -79,10 +79,44 @@ def manifest_refs(
     rendition's folder, e.g. "360p/") to its height for selective sync."""
     refs: dict[str, FileRef] = {}
     for name, sha in manifest.items():
-        height = next((h for prefix, h in (heights or {}).items() if name.startswith(prefix)), None)
+        height = name_height(name, heights)
+        known = refs.get(sha)
+        if known is not None:
+            # The same bytes under two rungs (rung playlists often match): the
+            # file is needed as soon as the lower rung is kept; no height at all
+            # (shared with a file every mirror keeps) wins.
+            if known.height is not None and (height is None or height < known.height):
+                refs[sha] = FileRef(sha=sha, size=known.size, role=name, height=height)
+            continue
         size = store.path_for(sha).stat().st_size
-        refs.setdefault(sha, FileRef(sha=sha, size=size, role=name, height=height))
+        refs[sha] = FileRef(sha=sha, size=size, role=name, height=height)
     return list(refs.values())
+
+
+def name_height(name: str, heights: dict[str, int] | None) -> int | None:
+    """The height of the rendition a manifest name belongs to, by its folder prefix."""
+    return next((h for prefix, h in (heights or {}).items() if name.startswith(prefix)), None)
+
+
+def kept_manifest(
+    manifest: dict[str, str], heights: dict[str, int], store: FileStore
+) -> dict[str, str]:
+    """Mirror: the part of a manifest this mirror keeps, chosen *by name*: a taller
+    rung's playlist is left out even when a kept rung has the same bytes, so a
+    rewritten master never lists a rung whose segments are not here."""
+    from ..models import SyncState
+
+    ceiling = int((SyncState.load().policy or {}).get("max_rendition_height") or 0)
+    if ceiling and heights:
+        ceiling = max(ceiling, min(heights.values()))  # the smallest rung always stays
+    kept = {}
+    for name, sha in manifest.items():
+        height = name_height(name, heights)
+        if ceiling and height is not None and height > ceiling:
+            continue
+        if store.has(sha):
+            kept[name] = sha
+    return kept
 
 
 def kept_shas(files: list[dict], store: FileStore) -> set[str]:
