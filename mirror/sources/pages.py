@@ -27,6 +27,8 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F
 from wagtail.models import Locale, Page, Site
 
 from .base import Record, SyncSource, reset_sequences
@@ -120,12 +122,13 @@ class PageSource(SyncSource):
         page.has_unpublished_changes = False
         if existing is None:
             central_id = payload["data"].get("pk")
-            if central_id is None or Page.objects.filter(pk=central_id).exists():
-                central_id = None  # taken here: Wagtail numbers the page itself
-            _set_pk(page, central_id)
-            page.path, page.depth, page.numchild = "", None, 0  # treebeard places it
-            page._state.adding = True
-            parent.add_child(instance=page)
+            if central_id is not None and not Page.objects.filter(pk=central_id).exists():
+                _insert_with_id(parent, page, central_id)
+            else:  # taken here: Wagtail numbers the page itself
+                _set_pk(page, None)
+                page.path, page.depth, page.numchild = "", None, 0  # treebeard places it
+                page._state.adding = True
+                parent.add_child(instance=page)
         else:
             if existing.get_parent().pk != parent.pk:
                 existing.move(parent, pos="last-child")
@@ -139,6 +142,24 @@ class PageSource(SyncSource):
 
     def delete(self, key: str) -> None:
         self.delete_batch([key])
+
+
+def _insert_with_id(parent: Page, page: Page, pk: int) -> None:
+    """Add ``page`` as ``parent``'s last child under central's id.
+
+    What treebeard's add_child does (next path, the parent's child count), then a
+    plain INSERT: Wagtail's Page.save takes a page that has an id for one that
+    is already stored.
+    """
+    _set_pk(page, pk)
+    page.depth = parent.depth + 1
+    last = parent.get_last_child()
+    page.path = last._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
+    page.numchild = 0
+    Page.objects.filter(path=parent.path).update(numchild=F("numchild") + 1)
+    page.set_url_path(parent)
+    page._state.adding = True
+    models.Model.save(page, force_insert=True)
 
 
 def _set_pk(page: Page, pk: int | None) -> None:
