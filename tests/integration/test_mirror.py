@@ -402,13 +402,15 @@ def test_a_quiz_taken_offline_and_lesson_progress_go_up_counted_once(sites):
         "mark_done(student, lesson)\n"
     )
     central.start_server()
-    first = mirror.manage("mirror_push")
-    assert "2 new" in first.stdout  # one attempt and one lesson's progress
+    mirror.manage("mirror_push")  # the attempt, the progress and the usage they made
+    before_again = one(central, "SELECT COUNT(*) FROM core_usageevent WHERE site = 'school-1'")
     with sqlite3.connect(mirror.database) as db:  # as if central's answers were lost
         db.execute("DELETE FROM mirror_acknowledgedresult")
         db.execute("UPDATE mirror_pushcursor SET position = 0")
     again = mirror.manage("mirror_push")
     assert "0 new" in again.stdout
+    after_again = one(central, "SELECT COUNT(*) FROM core_usageevent WHERE site = 'school-1'")
+    assert after_again == before_again
     attempts = rows(
         central,
         "SELECT a.state, a.number, COUNT(s.id) FROM exambank_attempt a "
