@@ -8,12 +8,18 @@ must make a repeat harmless, and each kind writes down how:
                 usage). Append-only, idempotent by ``event_id`` (deterministic
                 from the recording key where there is one, else a UUID fixed
                 when the mirror stored the row): a repeat is ignored.
-  progress      (for lms) one row per learner and lesson: merged by maximum,
-                field by field (percent, seconds, completed flag, latest time),
-                so order and repeats do not matter: ``merge_by_maximum``.
-  attempt       (for exambank) quiz attempts and their answers: append-only,
-                keyed by a deterministic attempt id (mirror id + local id);
-                a repeat is ignored, an attempt is never changed after arrival.
+  progress      (lms/mirror_sources.py) one row per learner and lesson, named
+                by username and the lesson's translation key: merged by
+                maximum, field by field (``merge_progress``), so order and
+                repeats do not matter and nothing goes backwards.
+  attempt       (exambank/mirror_sources.py) quiz attempts and their answers:
+                append-only, keyed by a deterministic attempt id (uuid5 of the
+                mirror id and the local id); a repeat is ignored, an attempt is
+                never changed after arrival.
+
+Kinds whose rows change or become ready out of order derive from
+``SnapshotResultKind`` (sent by comparing with what central acknowledged,
+not by an id cursor).
 
 Users travel by username and schools by code, because ids differ between
 central and a mirror; objects (pages, media) keep central's ids on mirrors.

@@ -445,7 +445,7 @@ def test_the_mirror_serves_pages_and_logins_with_central_stopped(sites):
     master_url = mirror.shell(
         "from media_center.models import MediaItem\n"
         f"print(MediaItem.objects.get(pk={item_id}).hls_url)\n"
-    ).strip()
+    ).splitlines()[-1]  # after the shell's own "objects imported" line
     with urllib.request.urlopen(mirror.url + master_url, timeout=10) as response:
         master = response.read().decode()
     rungs = [line for line in master.splitlines() if line.endswith(".m3u8")]

@@ -157,6 +157,7 @@ def test_the_mirror_keeps_rungs_up_to_its_ceiling_and_a_master_listing_only_them
     source.apply(record.key, record.payload, [ref.as_dict() for ref in record.files], store)
     item = MediaItem.objects.get(pk=video.pk)  # central's id
     assert item.status == "ready" and item.rendition_version == "v1"
+    assert item.hls_url.endswith("/master.m3u8")
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["240p", "360p"]
     master = (folder / "master.m3u8").read_text()
     assert "240p/index.m3u8" in master and "360p/index.m3u8" in master
