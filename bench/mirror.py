@@ -124,7 +124,7 @@ def build_library(root: Path, count: int, quick: bool, rng: random.Random) -> li
     from bench._mirror_library import make_item
 
     items = []
-    scale = 0.25 if quick else 1.0  # --quick: items of 0.4–1.2 MB instead of 1.7–4.7 MB
+    scale = 0.15 if quick else 1.0  # --quick: items of 0.25–0.7 MB instead of 1.7–4.7 MB
     for index in range(count):
         item_id = FIRST_ITEM_ID + index
         key = "v1"
