@@ -1,29 +1,18 @@
-"""A media-like library for bench.mirror: items with HLS-like rendition folders.
+"""A media library for bench.mirror: HLS-like rendition folders of random bytes.
 
-Loaded on both benchmark sites through KHLANG_MIRROR_EXTRA_SOURCES; it is the
-shape the media app's own source takes (see mirror/README.md): each item is a
-folder ``<key>/<height>p/…`` sent as a manifest of sha256 names, rebuilt and
-swapped in atomically on the mirror.
+Each folder is written where a media item's finished encode lives
+(``renditions/<item id>/<version>/``: ``master.m3u8`` and ``<height>p/`` rungs),
+so the items travel through the media center's own mirror source
+(media_center/mirror_sources.py) exactly as encoded videos do.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
-from django.conf import settings
-
-from mirror.sources.base import Record, SyncSource
-from mirror.sources.folders import folder_manifest, manifest_refs, materialize_folder
-from mirror.store import FileStore
-
 HEIGHTS = [240, 360, 480]
-
-
-def catalogue_path() -> Path:
-    return Path(settings.VAR_DIR) / "bench-library.json"
 
 
 def make_item(root: Path, key: str, sizes: dict[int, int], seed: int) -> None:
@@ -47,30 +36,3 @@ def make_item(root: Path, key: str, sizes: dict[int, int], seed: int) -> None:
         for h in sizes
     ]
     (folder / "master.m3u8").write_text("\n".join(master) + "\n")
-
-
-class LibrarySource(SyncSource):
-    name = "bench.media_item"
-    order = 50
-
-    def records(self):
-        path = catalogue_path()
-        items = json.loads(path.read_text()) if path.exists() else []
-        store = FileStore()
-        for item in items:
-            manifest = folder_manifest(Path(item["folder"]))
-            heights = {f"{h}p/": h for h in HEIGHTS}
-            yield Record(
-                item["key"],
-                {"title": item["title"], "manifest": manifest},
-                manifest_refs(manifest, store, heights),
-                scope={"subjects": [item["subject"]], "grades": [item["grade"]]},
-            )
-
-    def apply(self, key, payload, files, store) -> None:
-        kept = {ref["sha"] for ref in files if store.has(ref["sha"])}
-        target = Path(settings.MEDIA_ROOT) / "library" / key
-        materialize_folder(payload["manifest"], target, store, kept=kept)
-
-    def delete(self, key: str) -> None:
-        shutil.rmtree(Path(settings.MEDIA_ROOT) / "library" / key, ignore_errors=True)

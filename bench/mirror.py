@@ -4,9 +4,9 @@
 
 Runs a central and a mirror as two real processes (own SQLite databases and
 media folders) with a throttling TCP proxy between them (bench/_link.py), and a
-library of media-like items, each an HLS-like folder with 240p/360p/480p
-renditions, sent through the mirror's folder source. The mirror keeps up to
-360p, so 480p renditions never cross the link.
+library of media items (MediaItem rows, ready, each with an HLS folder of
+240p/360p/480p renditions), sent through the media center's own mirror source.
+The mirror keeps up to 360p, so 480p renditions never cross the link.
 
 Measured in this run:
   first sync      bytes over the link, time with the link unthrottled, and the
@@ -101,24 +101,45 @@ def result_of(output: str) -> dict:
     return json.loads(line[len("RESULT ") :])
 
 
+FIRST_ITEM_ID = 1001  # the library's media items take ids from here (the demo's are below)
+
+LIBRARY_ROWS = """
+import json
+from core.models import GradeLevel, SubjectGroup
+from media_center.models import MediaItem
+info = {{"variants": [{{"name": f"{{h}}p", "height": h}} for h in (240, 360, 480)]}}
+for item in json.loads(open({path!r}, encoding="utf-8").read()):
+    row = MediaItem.objects.create(
+        pk=item["id"], title=item["title"], type="video", licence="cc-by",
+        copyright_holder="bench", status="ready", rendition_version="v1", height=480,
+        rendition_info=info,
+    )
+    row.subject_groups.set(SubjectGroup.objects.filter(code=item["subject"]))
+    row.grade_levels.set(GradeLevel.objects.filter(code=item["grade"]))
+"""
+
+
 def build_library(root: Path, count: int, quick: bool, rng: random.Random) -> list[dict]:
+    """Rendition folders under central's ``protected/renditions/<id>/``."""
     from bench._mirror_library import make_item
 
     items = []
-    scale = 0.25 if quick else 1.0  # --quick: items of 0.4–1.2 MB instead of 1.7–4.7 MB
+    scale = 0.15 if quick else 1.0  # --quick: items of 0.25–0.7 MB instead of 1.7–4.7 MB
     for index in range(count):
-        key = f"item-{index:03d}"
+        item_id = FIRST_ITEM_ID + index
+        key = "v1"
         sizes = {
             240: int(rng.randint(200_000, 500_000) * scale),
             360: int(rng.randint(500_000, 1_200_000) * scale),
             480: int(rng.randint(1_000_000, 3_000_000) * scale),
         }
-        make_item(root, key, sizes, seed=index)
+        make_item(root / str(item_id), key, sizes, seed=index)
         items.append(
             {
+                "id": item_id,
                 "key": key,
                 "title": f"สื่อการเรียนรู้ {index + 1}",
-                "folder": str(root / key),
+                "folder": str(root / str(item_id) / key),
                 "subject": rng.choice(SUBJECTS),
                 "grade": rng.choice(GRADES),
                 "sizes": sizes,
@@ -192,17 +213,17 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="khlang-bench-mirror-"))
     # The migrated template is cached between runs (keyed by the migrations).
     pair = SitePair.create(folder, template=cached_template())
-    extra = {"KHLANG_MIRROR_EXTRA_SOURCES": "bench._mirror_library.LibrarySource"}
-    pair.central.extra.update(extra)
-    pair.mirror.extra.update(extra)
     link = None
     try:
         central, mirror = pair.central, pair.mirror
-        items = build_library(central.folder / "library-src", count, args.quick, rng)
-        (central.folder / "bench-library.json").write_text(json.dumps(items, ensure_ascii=False))
+        renditions = central.folder / "protected" / "renditions"
+        items = build_library(renditions, count, args.quick, rng)
+        catalogue = central.folder / "bench-library.json"
+        catalogue.write_text(json.dumps(items, ensure_ascii=False))
         library_bytes = sum(sum(item["sizes"].values()) for item in items)
         central.shell(
-            "from django.core.management import call_command\n"
+            LIBRARY_ROWS.format(path=str(catalogue))
+            + "from django.core.management import call_command\n"
             "from mirror.feed import refresh_feed\n"
             "call_command('load_demo')\n"
             f"call_command('mirror_register', 'school-1', '--school', '{SCHOOL}', "

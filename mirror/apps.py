@@ -21,4 +21,11 @@ class MirrorConfig(AppConfig):
         for dotted in mirror_settings.EXTRA_SOURCES:
             extra = import_string(dotted)
             register_source(extra() if isinstance(extra, type) else extra)
+        # Each app's own sources and result kinds live in its ``mirror_sources``
+        # module, which registers them on import (like wagtail_hooks): the app
+        # needs no code in its AppConfig and the mirror imports no app by name.
+        from django.utils.module_loading import autodiscover_modules
+
         from . import results  # noqa: F401  (registers the usage_event kind)
+
+        autodiscover_modules("mirror_sources")

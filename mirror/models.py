@@ -192,6 +192,26 @@ class PushCursor(models.Model):
         return f"{self.kind} @ {self.position}"
 
 
+class AcknowledgedResult(models.Model):
+    """A mirror's memo of a result record central has acknowledged, with the
+    digest of the state it acknowledged: for kinds whose rows change (progress)
+    or become ready late (an attempt submitted after later ones), a cursor on ids
+    cannot say what is left to send; comparing digests can. One row per record."""
+
+    kind = models.CharField(max_length=32)
+    key = models.CharField(max_length=255)
+    digest = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="mirror_one_ack_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
 class CentralFile(models.Model):
     """Central's memo of a media file's sha256, so a feed refresh hashes only
     files whose size or modification time changed."""

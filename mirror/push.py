@@ -52,6 +52,7 @@ class PushManager:
                     if not rows:
                         break
                     answer = self.client.push(kind.name, rows)
+                    kind.acknowledge(rows)
                     cursor.position = position
                     cursor.save(update_fields=["position", "updated_at"])
                     result.sent += len(rows)

@@ -8,12 +8,18 @@ must make a repeat harmless, and each kind writes down how:
                 usage). Append-only, idempotent by ``event_id`` (deterministic
                 from the recording key where there is one, else a UUID fixed
                 when the mirror stored the row): a repeat is ignored.
-  progress      (for lms) one row per learner and lesson: merged by maximum,
-                field by field (percent, seconds, completed flag, latest time),
-                so order and repeats do not matter: ``merge_by_maximum``.
-  attempt       (for exambank) quiz attempts and their answers: append-only,
-                keyed by a deterministic attempt id (mirror id + local id);
-                a repeat is ignored, an attempt is never changed after arrival.
+  progress      (lms/mirror_sources.py) one row per learner and lesson, named
+                by username and the lesson's translation key: merged by
+                maximum, field by field (``merge_progress``), so order and
+                repeats do not matter and nothing goes backwards.
+  attempt       (exambank/mirror_sources.py) quiz attempts and their answers:
+                append-only, keyed by a deterministic attempt id (uuid5 of the
+                mirror id and the local id); a repeat is ignored, an attempt is
+                never changed after arrival.
+
+Kinds whose rows change or become ready out of order derive from
+``SnapshotResultKind`` (sent by comparing with what central acknowledged,
+not by an id cursor).
 
 Users travel by username and schools by code, because ids differ between
 central and a mirror; objects (pages, media) keep central's ids on mirrors.
@@ -22,6 +28,8 @@ central and a mirror; objects (pages, media) keep central's ids on mirrors.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -46,6 +54,66 @@ class ResultKind:
     def accept(self, rows: list[dict[str, Any]], mirror) -> dict[str, Any]:
         """Store a batch idempotently; returns counts (and ``errors`` if refused)."""
         raise NotImplementedError
+
+    def acknowledge(self, rows: list[dict[str, Any]]) -> None:
+        """Mirror: central has answered for ``rows`` (kinds with a cursor need nothing)."""
+
+
+class SnapshotResultKind(ResultKind):
+    """A kind whose records are found by comparing, not by a cursor.
+
+    ``records()`` yields every row that may need to go up; a row goes when
+    central has not yet acknowledged its key, or (unless ``append_only``) has
+    acknowledged a different state of it (by digest). After central answers,
+    ``acknowledge`` stores key and digest (``mirror.models.AcknowledgedResult``,
+    one row per record). So a row changed in any way, or submitted after later
+    ones, is still sent, a lost answer only sends the batch again, and the
+    memo stays as large as the records themselves.
+    """
+
+    append_only = False
+
+    def records(self) -> Iterable[dict[str, Any]]:
+        raise NotImplementedError
+
+    def row_key(self, row: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def _unsent(self) -> Iterable[dict[str, Any]]:
+        from .models import AcknowledgedResult
+
+        acknowledged = dict(
+            AcknowledgedResult.objects.filter(kind=self.name).values_list("key", "digest")
+        )
+        for row in self.records():
+            known = acknowledged.get(self.row_key(row))
+            if known is None or (not self.append_only and known != row_digest(row)):
+                yield row
+
+    def pending(self, after: int) -> int:
+        return sum(1 for _ in self._unsent())
+
+    def collect(self, after: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        rows = []
+        for row in self._unsent():
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+        return rows, after
+
+    def acknowledge(self, rows: list[dict[str, Any]]) -> None:
+        from .models import AcknowledgedResult
+
+        for row in rows:
+            AcknowledgedResult.objects.update_or_create(
+                kind=self.name, key=self.row_key(row), defaults={"digest": row_digest(row)}
+            )
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """A stable digest of a row's JSON (keys sorted), to tell a changed state."""
+    text = json.dumps(row, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 _KINDS: dict[str, ResultKind] = {}

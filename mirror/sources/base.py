@@ -131,3 +131,18 @@ def wanted_files(files: list[dict], max_height: int) -> list[dict]:
     return [
         ref for ref in files if not ref.get("height") or ref["height"] <= max(max_height, floor)
     ]
+
+
+def reset_sequences(*models) -> None:
+    """After rows were inserted with central's ids: move PostgreSQL's id sequences
+    past them, so a row the mirror creates itself never collides (SQLite needs
+    nothing: it numbers after the largest id)."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

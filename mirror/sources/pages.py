@@ -2,11 +2,16 @@
 
 A page travels as Wagtail's own ``serializable_data`` (the form revisions use,
 child relations included) plus its parent's ``translation_key``, which is the
-page's identity on both sides; tree positions and page ids are the mirror's own
-(Wagtail numbers new pages itself). So a reference to another *page* by id does
-not survive the trip; references to images, documents and media do (those keep
-central's ids), and page types that point at pages should carry translation
-keys (see mirror/README.md). Pages are
+page's identity on both sides. A page new to the mirror also takes central's
+page id when that id is free there (the mirror authors no pages, so it nearly
+always is): lesson URLs by id, a lesson's link to its course, bookmarks and
+progress then name the same page on both sides. Where the id is taken by a
+page of the mirror's own, Wagtail numbers the page and the translation key
+still matches it, which is why results going up name pages by
+``translation_key``, never by id. Tree positions are the mirror's own.
+References to images, documents and media keep central's ids too; page types
+that point at pages should still carry translation keys (see
+mirror/README.md). Pages are
 applied parents first and deleted children first, inside the sync transaction,
 so a mirror shows a changed subtree whole or not at all. A page type may define
 ``mirror_scope()`` returning a scope (see sources/base.py), e.g. a lesson's
@@ -22,9 +27,11 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F
 from wagtail.models import Locale, Page, Site
 
-from .base import Record, SyncSource
+from .base import Record, SyncSource, reset_sequences
 
 # Fields that describe the central copy's place, owner or editing state; the
 # mirror sets its own.
@@ -89,6 +96,7 @@ class PageSource(SyncSource):
     def apply_batch(self, upserts: list[dict], store) -> None:
         for entry in sorted(upserts, key=lambda e: e["payload"]["depth"]):
             self.apply(entry["key"], entry["payload"], entry["files"], store)
+        reset_sequences(Page)
 
     def delete_batch(self, keys: list[str]) -> None:
         pages = Page.objects.filter(translation_key__in=keys).order_by("-depth")
@@ -113,10 +121,14 @@ class PageSource(SyncSource):
         page.live = True
         page.has_unpublished_changes = False
         if existing is None:
-            _set_pk(page, None)  # Wagtail numbers new pages itself
-            page.path, page.depth, page.numchild = "", None, 0  # treebeard places it
-            page._state.adding = True
-            parent.add_child(instance=page)
+            central_id = payload["data"].get("pk")
+            if central_id is not None and not Page.objects.filter(pk=central_id).exists():
+                _insert_with_id(parent, page, central_id)
+            else:  # taken here: Wagtail numbers the page itself
+                _set_pk(page, None)
+                page.path, page.depth, page.numchild = "", None, 0  # treebeard places it
+                page._state.adding = True
+                parent.add_child(instance=page)
         else:
             if existing.get_parent().pk != parent.pk:
                 existing.move(parent, pos="last-child")
@@ -130,6 +142,24 @@ class PageSource(SyncSource):
 
     def delete(self, key: str) -> None:
         self.delete_batch([key])
+
+
+def _insert_with_id(parent: Page, page: Page, pk: int) -> None:
+    """Add ``page`` as ``parent``'s last child under central's id.
+
+    What treebeard's add_child does (next path, the parent's child count), then a
+    plain INSERT: Wagtail's Page.save takes a page that has an id for one that
+    is already stored.
+    """
+    _set_pk(page, pk)
+    page.depth = parent.depth + 1
+    last = parent.get_last_child()
+    page.path = last._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
+    page.numchild = 0
+    Page.objects.filter(path=parent.path).update(numchild=F("numchild") + 1)
+    page.set_url_path(parent)
+    page._state.adding = True
+    models.Model.save(page, force_insert=True)
 
 
 def _set_pk(page: Page, pk: int | None) -> None:

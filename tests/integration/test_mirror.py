@@ -103,7 +103,7 @@ def sites(tmp_path_factory, template):
         "call_command('load_demo')\n"
         + SETUP_CENTRAL
         + f"call_command('mirror_register', 'school-1', '--school', '{SCHOOL}', "
-        f"'--public-key', '{pair.mirror_public_key}')\n"
+        f"'--public-key', '{pair.mirror_public_key}', '--max-height', '240')\n"
     )
     central.start_server()
     pair.point_mirror_at(central.url)
@@ -277,6 +277,160 @@ def test_results_pushed_twice_are_counted_once(sites):
     assert {r[0] for r in pushed} == {student_id}  # the demo's own usage is central's
 
 
+ADD_VIDEO = """
+import tempfile
+from pathlib import Path
+from django.core.files import File
+from core.models import GradeLevel, SubjectGroup
+from media_center.actions import start_processing
+from media_center.models import MediaItem
+from transcoding.samples import make_clip
+with tempfile.TemporaryDirectory() as folder:
+    clip = make_clip(Path(folder) / "fractions.mp4", width=640, height=360, seconds=4)
+    item = MediaItem(title="เศษส่วนน่ารู้", type="video", licence="cc-by",
+                     copyright_holder="สพท.", status="processing")
+    with clip.open("rb") as handle:
+        item.file.save("fractions.mp4", File(handle), save=False)
+    item.save()
+item.subject_groups.set(SubjectGroup.objects.filter(code="ค"))
+item.grade_levels.set(GradeLevel.objects.filter(code="ป.3"))
+start_processing(item)  # the task runs eagerly here: ffmpeg encodes the ladder now
+item.refresh_from_db()
+print(item.pk, item.status, item.rendition_version)
+"""
+
+
+def browser(base_url: str, username: str, password: str):
+    """A logged-in opener and a function that posts a form with the CSRF token."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(f"{base_url}/accounts/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    body = {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    opener.open(f"{base_url}/accounts/login/", urllib.parse.urlencode(body).encode()).read()
+
+    def post(path: str, **fields):
+        csrf = next(c.value for c in jar if c.name == "csrftoken")
+        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": csrf}).encode()
+        request = urllib.request.Request(base_url + path, data=data)
+        request.add_header("Referer", base_url + path)
+        return opener.open(request, timeout=30)
+
+    return opener, post
+
+
+def test_a_video_syncs_with_only_the_renditions_the_school_keeps(sites):
+    central, mirror = sites.central, sites.mirror
+    printed = central.shell(ADD_VIDEO, CELERY_TASK_ALWAYS_EAGER="true").split()
+    item_id, status, version = printed[-3:]
+    assert status == "ready"
+    package = central.folder / "protected" / "renditions" / item_id / version
+    assert sorted(p.name for p in package.iterdir() if p.is_dir()) == ["144p", "240p", "360p"]
+    before = last_transfer_id(central)
+    mirror.manage("mirror_sync", "--force")
+    local = mirror.folder / "protected" / "renditions" / item_id / version
+    assert sorted(p.name for p in local.iterdir() if p.is_dir()) == ["144p", "240p"]
+    master = (local / "master.m3u8").read_text()
+    assert "144p/index.m3u8" in master and "240p/index.m3u8" in master and "360p" not in master
+    assert "360p/index.m3u8" in (package / "master.m3u8").read_text()
+    for name in ("poster.jpg", "download.mp4"):
+        assert (local / name).read_bytes() == (package / name).read_bytes()
+    # Nothing only the 360p rung needs (nor the original) crossed the link.
+    lower = {
+        hashlib.sha256(p.read_bytes()).hexdigest()
+        for rung in ("144p", "240p")
+        for p in (package / rung).iterdir()
+    }
+    tall = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (package / "360p").iterdir()}
+    moved = {sha for sha, _, _ in transfers(central, before)}
+    assert moved and not moved & (tall - lower)
+    original = one(central, "SELECT file FROM media_center_mediaitem WHERE id = ?", int(item_id))
+    original_sha = hashlib.sha256((central.folder / "protected" / original).read_bytes())
+    assert original_sha.hexdigest() not in moved
+    row = rows(
+        mirror,
+        "SELECT status, rendition_version, file FROM media_center_mediaitem WHERE id = ?",
+        int(item_id),
+    )
+    assert row == [("ready", version, "")]  # central's id; no original kept at 240p
+
+
+def test_a_quiz_taken_offline_and_lesson_progress_go_up_counted_once(sites):
+    central, mirror = sites.central, sites.mirror
+    quiz_id = one(central, "SELECT id FROM exambank_quiz WHERE title = 'แบบทดสอบตัวอย่าง ป.3'")
+    assert one(mirror, "SELECT title FROM exambank_quiz WHERE id = ?", quiz_id)
+    versions = one(central, "SELECT COUNT(*) FROM exambank_questionversion")
+    assert one(mirror, "SELECT COUNT(*) FROM exambank_questionversion") == versions
+    # Lessons keep central's page ids (and translation keys) on the mirror.
+    lesson_sql = (
+        "SELECT p.id, p.translation_key, p.url_path FROM lms_lessonpage l "
+        "JOIN wagtailcore_page p ON p.id = l.page_ptr_id ORDER BY p.id"
+    )
+    lessons = rows(central, lesson_sql)
+    assert lessons and rows(mirror, lesson_sql) == lessons
+    lesson_id = lessons[0][0]
+    # Central already knows more watching of this lesson than the mirror will.
+    central.shell(
+        "from core.models import User\n"
+        "from lms.actions import enrol, open_lesson\n"
+        "from lms.models import LessonPage, LessonProgress\n"
+        f"lesson = LessonPage.objects.get(pk={lesson_id})\n"
+        "student = User.objects.get(username='student')\n"
+        "progress = open_lesson(student, lesson, enrol(student, lesson.course))\n"
+        "LessonProgress.objects.filter(pk=progress.pk).update(watched_seconds=500.0)\n"
+    )
+    central.stop_server()
+    mirror.start_server()
+    try:
+        opener, post = browser(mirror.url, "student", "khlang-demo")
+        page = opener.open(f"{mirror.url}/exams/quiz/{quiz_id}/", timeout=10).read().decode()
+        assert "แบบทดสอบตัวอย่าง ป.3" in page
+        started = post(f"/exams/quiz/{quiz_id}/start/", start_key="offline-1")
+        attempt_id = int(re.search(r"/exams/attempt/(\d+)/", started.url).group(1))
+        post(f"/exams/attempt/{attempt_id}/submit/")
+    finally:
+        mirror.stop_server()
+    assert one(mirror, "SELECT state FROM exambank_attempt WHERE id = ?", attempt_id) == "finished"
+    mirror.shell(
+        "from core.models import User\n"
+        "from lms.actions import enrol, mark_done, open_lesson\n"
+        "from lms.models import LessonPage, LessonProgress\n"
+        f"lesson = LessonPage.objects.get(pk={lesson_id})\n"
+        "student = User.objects.get(username='student')\n"
+        "progress = open_lesson(student, lesson, enrol(student, lesson.course))\n"
+        "LessonProgress.objects.filter(pk=progress.pk).update(watched_seconds=30.0)\n"
+        "mark_done(student, lesson)\n"
+    )
+    central.start_server()
+    mirror.manage("mirror_push")  # the attempt, the progress and the usage they made
+    before_again = one(central, "SELECT COUNT(*) FROM core_usageevent WHERE site = 'school-1'")
+    with sqlite3.connect(mirror.database) as db:  # as if central's answers were lost
+        db.execute("DELETE FROM mirror_acknowledgedresult")
+        db.execute("UPDATE mirror_pushcursor SET position = 0")
+    again = mirror.manage("mirror_push")
+    assert "0 new" in again.stdout
+    after_again = one(central, "SELECT COUNT(*) FROM core_usageevent WHERE site = 'school-1'")
+    assert after_again == before_again
+    attempts = rows(
+        central,
+        "SELECT a.state, a.number, COUNT(s.id) FROM exambank_attempt a "
+        "JOIN exambank_attemptslot s ON s.attempt_id = a.id "
+        "WHERE a.start_key LIKE 'mirror:%' GROUP BY a.id",
+    )
+    slots = one(
+        mirror, "SELECT COUNT(*) FROM exambank_attemptslot WHERE attempt_id = ?", attempt_id
+    )
+    assert attempts == [("finished", 1, slots)]
+    progress = rows(
+        central,
+        "SELECT p.watched_seconds, p.marked_done, p.completed_at IS NOT NULL "
+        "FROM lms_lessonprogress p JOIN core_user u ON u.id = p.user_id "
+        "WHERE u.username = 'student' AND p.lesson_id = ?",
+        lesson_id,
+    )
+    assert progress == [(500.0, 1, 1)]  # the larger watch time stays; done and complete
+
+
 def test_the_mirror_serves_pages_and_logins_with_central_stopped(sites):
     central, mirror = sites.central, sites.mirror
     central.stop_server()
@@ -286,5 +440,27 @@ def test_the_mirror_serves_pages_and_logins_with_central_stopped(sites):
     assert response.status == 200 and "คลังสื่อ ฉบับปรับปรุง" in html
     assert log_in(mirror.url, "student", "khlang-demo")  # the synced password hash works
     assert not log_in(mirror.url, "student", "wrong-password")
+    # The player's HLS comes from the mirror's own disk: master, rung, segment.
+    item_id = one(mirror, "SELECT id FROM media_center_mediaitem WHERE title = 'เศษส่วนน่ารู้'")
+    master_url = mirror.shell(
+        "from media_center.models import MediaItem\n"
+        f"print(MediaItem.objects.get(pk={item_id}).hls_url)\n"
+    ).splitlines()[-1]  # after the shell's own "objects imported" line
+    with urllib.request.urlopen(mirror.url + master_url, timeout=10) as response:
+        master = response.read().decode()
+    rungs = [line for line in master.splitlines() if line.endswith(".m3u8")]
+    assert rungs == ["144p/index.m3u8", "240p/index.m3u8"]
+    base = mirror.url + master_url.rsplit("/", 1)[0]
+    with urllib.request.urlopen(f"{base}/240p/index.m3u8", timeout=10) as response:
+        playlist = response.read().decode()
+    segment = next(line for line in playlist.splitlines() if line.endswith(".ts"))
+    with urllib.request.urlopen(f"{base}/240p/{segment}", timeout=10) as response:
+        data = response.read()
+        assert response.headers["Content-Type"] == "video/mp2t"
+    version = one(
+        mirror, "SELECT rendition_version FROM media_center_mediaitem WHERE id = ?", item_id
+    )
+    on_disk = mirror.folder / "protected" / "renditions" / str(item_id) / version / "240p" / segment
+    assert data == on_disk.read_bytes() and len(data) > 1000
     failed = mirror.manage("mirror_sync", "--force", check=False)
     assert failed.returncode != 0 and "cannot reach central" in failed.stderr
