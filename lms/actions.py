@@ -149,28 +149,49 @@ def active_enrolment(user, course_id: int) -> Enrolment | None:
 # --- progress ------------------------------------------------------------------------
 
 
-def open_lesson(user, lesson: LessonPage, enrolment: Enrolment, now=None) -> LessonProgress:
-    """A learner opened a lesson: count the view, move the resume point."""
+def open_lesson(
+    user,
+    lesson: LessonPage,
+    enrolment: Enrolment,
+    now=None,
+    *,
+    progress: LessonProgress | None = None,
+    facts: LessonFacts | None = None,
+) -> LessonProgress:
+    """A learner opened a lesson: count the view, move the resume point.
+
+    ``progress`` is the learner's row for this lesson when the caller has
+    already read it (None: read or create it here); ``facts`` likewise. The
+    writes share one transaction, so one commit.
+    """
     now = now or timezone.now()
-    facts = lesson_facts(lesson.pk)
-    progress, created = LessonProgress.objects.get_or_create(
-        user=user,
-        lesson=lesson,
-        defaults={"course_id": enrolment.course_id, "first_viewed_at": now, "last_seen_at": now},
-    )
-    if not created:
-        LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=now)
-        progress.last_seen_at = now
-    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
-    record_event(
-        service=facts.service if facts else "elearning",
-        action="view",
-        obj=lesson,
-        user=user,
-        time=now,
-    )
-    if facts:
-        _save(progress, facts, user, now, fields=[])
+    facts = facts or lesson_facts(lesson.pk)
+    with transaction.atomic():
+        if progress is None:
+            progress, created = LessonProgress.objects.get_or_create(
+                user=user,
+                lesson=lesson,
+                defaults={
+                    "course_id": enrolment.course_id,
+                    "first_viewed_at": now,
+                    "last_seen_at": now,
+                },
+            )
+        else:
+            created = False
+        if not created:
+            LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=now)
+            progress.last_seen_at = now
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
+        record_event(
+            service=facts.service if facts else "elearning",
+            action="view",
+            obj=lesson,
+            user=user,
+            time=now,
+        )
+        if facts:
+            _save(progress, facts, user, now, fields=[])
     return progress
 
 

@@ -290,6 +290,7 @@ class LessonPage(OwnerModeratedPage, Page):
         return ids
 
     def save(self, *args, **kwargs):
+        from ..body import forget_body
         from ..facts import forget_course, forget_lesson
         from .learning import LessonQuiz
 
@@ -305,6 +306,7 @@ class LessonPage(OwnerModeratedPage, Page):
             LessonQuiz.sync(self)
 
         forget_lesson(self.pk)
+        forget_body(self.pk, self.live_revision_id)
         forget_course(self.course_id)
         return result
 
@@ -312,6 +314,15 @@ class LessonPage(OwnerModeratedPage, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(getattr(request, "lms_context", {}))
         return context
+
+    def get_view_restrictions(self):
+        # Set by lms.routing when it served this lesson from the route cache (the
+        # same restrictions, read when the entry was made); everywhere else,
+        # Wagtail's query.
+        cached = getattr(self, "_lms_view_restrictions", None)
+        if cached is not None:
+            return cached
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         from ..views.lesson import serve_lesson
