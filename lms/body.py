@@ -10,6 +10,10 @@ An entry is dropped when the lesson is saved or published (lms.facts
 forget_lesson), and the key holds the content epoch, which moves when a media
 item, document or image changes (a video that finishes encoding must stop
 saying "still being prepared"), and the page's live revision.
+
+Media URLs in the HTML are signed and expire (MEDIA_CENTER URL_TTL_SECONDS);
+an entry lives at most a quarter of that, so a page served from the cache
+still carries links valid for most of their time.
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ def body_parts(lesson, request, *, tracking: bool) -> list[BodyPart]:
             None if child.block_type in LIVE_BLOCKS else str(child.render_as_block(context))
             for child in lesson.body
         ]
-        cache.set(key, cached, BODY_SECONDS)
+        cache.set(key, cached, body_seconds())
     parts = []
     for index, html in enumerate(cached):
         if html is None:
@@ -64,6 +68,12 @@ def body_parts(lesson, request, *, tracking: bool) -> list[BodyPart]:
         else:
             parts.append(BodyPart(html=SafeString(html)))
     return parts
+
+
+def body_seconds() -> int:
+    """How long a rendered body is kept: an hour, or a quarter of the media URLs' life."""
+    ttl = getattr(settings, "MEDIA_CENTER", {}).get("URL_TTL_SECONDS")
+    return max(1, min(BODY_SECONDS, int(ttl) // 4)) if ttl else BODY_SECONDS
 
 
 def forget_body(lesson_id: int, revision_id=None) -> None:
