@@ -174,6 +174,13 @@ class CoursePage(OwnerModeratedPage, Page):
     def issues_certificate(self) -> bool:
         return self.kind == CourseKind.TRAINING
 
+    def save(self, *args, **kwargs):
+        from ..facts import forget_course
+
+        result = super().save(*args, **kwargs)
+        forget_course(self.pk)  # its title and address are in the cached facts
+        return result
+
     def get_context(self, request, *args, **kwargs):
         from ..views.catalog import course_context
 

@@ -205,3 +205,13 @@ def test_other_deep_paths_are_left_to_their_own_urls(course):
     assert resolve(lessons_of(course)[2].url).url_name == "lms_lesson_page"
     assert resolve("/lms/courses/1/report/").url_name == "lms_class_report"
     assert resolve("/somewhere/else/deep/down/").url_name == "wagtail_serve"
+
+
+def test_a_renamed_course_shows_on_its_lessons(client, course, student):
+    enrol(student, course)
+    client.force_login(student)
+    url = lessons_of(course)[0].url
+    assert course.title in client.get(url).content.decode()
+    course.title = "คณิตศาสตร์ฉบับปรับปรุง"
+    course.save()
+    assert "คณิตศาสตร์ฉบับปรับปรุง" in client.get(url).content.decode()
