@@ -396,7 +396,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     quick = args.quick
-    seconds = 28.0 if quick else 90.0
+    seconds = 25.0 if quick else 90.0
     students_in_area = 5_000 if quick else 20_000
     started = time.perf_counter()
 

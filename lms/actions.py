@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.usage import record_event
@@ -41,6 +41,20 @@ from .models import (
 # heartbeats stay a single-row write.
 USAGE_FLUSH_SECONDS = 60.0
 MAX_MEDIA_SECONDS = 24 * 3600.0
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """In the current transaction, let PostgreSQL's COMMIT return before the WAL flush.
+
+    Only for writes the next request repairs if a database crash loses them (a
+    fraction of a second's worth, never a half-written row): a heartbeat
+    carries every range the player has played so far, and opening a lesson is
+    counted again the next time. It spares a disk flush on the two most
+    frequent writes of the site.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 class EnrolmentRefused(Exception):
@@ -167,6 +181,7 @@ def open_lesson(
     now = now or timezone.now()
     facts = facts or lesson_facts(lesson.pk)
     with transaction.atomic():
+        _commit_without_waiting_for_disk()
         if progress is None:
             progress, created = LessonProgress.objects.get_or_create(
                 user=user,
@@ -224,6 +239,7 @@ def record_heartbeat(
     if facts is None or (facts.tracked_media and media_key not in facts.tracked_media):
         return None
     with transaction.atomic():
+        _commit_without_waiting_for_disk()
         progress = (
             LessonProgress.objects.select_for_update()
             .filter(user=user, lesson_id=lesson_id)

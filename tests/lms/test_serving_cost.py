@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 # Statements that do work (transaction bookkeeping and the request log, which
 # is written in batches in production, are left out): session, user, lesson,
 # enrolment, progress rows, the opening's three writes (progress, enrolment,
-# usage event), and the two permission reads of the site's header.
+# usage event), and the two permission reads of the site's header. (PostgreSQL
+# adds one SET LOCAL to the writes: lms.actions._commit_without_waiting_for_disk.)
 LESSON_PAGE_STATEMENTS = 10
 DASHBOARD_STATEMENTS = 7  # session, user, enrolments, progress, 2 permissions, certificates
 HEARTBEAT_STATEMENTS = 4  # session, user, the locked read and the UPDATE of one row
