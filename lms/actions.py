@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.usage import record_event
@@ -41,6 +41,20 @@ from .models import (
 # heartbeats stay a single-row write.
 USAGE_FLUSH_SECONDS = 60.0
 MAX_MEDIA_SECONDS = 24 * 3600.0
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """In the current transaction, let PostgreSQL's COMMIT return before the WAL flush.
+
+    Only for writes the next request repairs if a database crash loses them (a
+    fraction of a second's worth, never a half-written row): a heartbeat
+    carries every range the player has played so far, and opening a lesson is
+    counted again the next time. It spares a disk flush on the two most
+    frequent writes of the site.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 class EnrolmentRefused(Exception):
@@ -149,28 +163,50 @@ def active_enrolment(user, course_id: int) -> Enrolment | None:
 # --- progress ------------------------------------------------------------------------
 
 
-def open_lesson(user, lesson: LessonPage, enrolment: Enrolment, now=None) -> LessonProgress:
-    """A learner opened a lesson: count the view, move the resume point."""
+def open_lesson(
+    user,
+    lesson: LessonPage,
+    enrolment: Enrolment,
+    now=None,
+    *,
+    progress: LessonProgress | None = None,
+    facts: LessonFacts | None = None,
+) -> LessonProgress:
+    """A learner opened a lesson: count the view, move the resume point.
+
+    ``progress`` is the learner's row for this lesson when the caller has
+    already read it (None: read or create it here); ``facts`` likewise. The
+    writes share one transaction, so one commit.
+    """
     now = now or timezone.now()
-    facts = lesson_facts(lesson.pk)
-    progress, created = LessonProgress.objects.get_or_create(
-        user=user,
-        lesson=lesson,
-        defaults={"course_id": enrolment.course_id, "first_viewed_at": now, "last_seen_at": now},
-    )
-    if not created:
-        LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=now)
-        progress.last_seen_at = now
-    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
-    record_event(
-        service=facts.service if facts else "elearning",
-        action="view",
-        obj=lesson,
-        user=user,
-        time=now,
-    )
-    if facts:
-        _save(progress, facts, user, now, fields=[])
+    facts = facts or lesson_facts(lesson.pk)
+    with transaction.atomic():
+        _commit_without_waiting_for_disk()
+        if progress is None:
+            progress, created = LessonProgress.objects.get_or_create(
+                user=user,
+                lesson=lesson,
+                defaults={
+                    "course_id": enrolment.course_id,
+                    "first_viewed_at": now,
+                    "last_seen_at": now,
+                },
+            )
+        else:
+            created = False
+        if not created:
+            LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=now)
+            progress.last_seen_at = now
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
+        record_event(
+            service=facts.service if facts else "elearning",
+            action="view",
+            obj=lesson,
+            user=user,
+            time=now,
+        )
+        if facts:
+            _save(progress, facts, user, now, fields=[])
     return progress
 
 
@@ -203,6 +239,7 @@ def record_heartbeat(
     if facts is None or (facts.tracked_media and media_key not in facts.tracked_media):
         return None
     with transaction.atomic():
+        _commit_without_waiting_for_disk()
         progress = (
             LessonProgress.objects.select_for_update()
             .filter(user=user, lesson_id=lesson_id)

@@ -7,12 +7,12 @@ change only when an editor publishes. Saving a lesson forgets its entry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
 CACHE_SECONDS = 600
-_VERSION = 1
+_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -69,24 +69,49 @@ def forget_lesson(lesson_id: int | None) -> None:
 
 
 def _course_key(course_id: int) -> str:
-    return f"lms:course-outline:{_VERSION}:{course_id}"
+    return f"lms:course-facts:{_VERSION}:{course_id}"
+
+
+@dataclass(frozen=True)
+class CourseFacts:
+    """What every learner's view of a course shares: its name, address and outline.
+
+    ``units``: [{"id", "title", "unlock_rule", "unlock_at", "lessons": [(id, title, url_path)]}]
+    """
+
+    course_id: int
+    title: str
+    url_path: str
+    kind: str
+    units: list = field(default_factory=list)
+
+
+def course_facts(course_id: int) -> CourseFacts | None:
+    """A course's shared facts, cached until one of its pages changes."""
+    facts = cache.get(_course_key(course_id))
+    if facts is None:
+        facts = load_course_facts(course_id)
+        if facts is not None:
+            cache.set(_course_key(course_id), facts, CACHE_SECONDS)
+    return facts
 
 
 def course_structure(course) -> list[dict]:
-    """Live units and lessons of a course in tree order, cached until one changes.
-
-    [{"id", "title", "unlock_rule", "unlock_at", "lessons": [(id, title, url_path)]}]
-    """
-    structure = cache.get(_course_key(course.pk))
-    if structure is None:
-        structure = load_course_structure(course)
-        cache.set(_course_key(course.pk), structure, CACHE_SECONDS)
-    return structure
+    """Live units and lessons of a course in tree order (see CourseFacts.units)."""
+    facts = course_facts(course.pk)
+    return facts.units if facts is not None else []
 
 
-def load_course_structure(course) -> list[dict]:
-    from .models import LessonPage, UnitPage
+def load_course_facts(course_id: int) -> CourseFacts | None:
+    from .models import CoursePage, LessonPage, UnitPage
 
+    course = (
+        CoursePage.objects.filter(pk=course_id)
+        .only("title", "url_path", "kind", "path", "depth")
+        .first()
+    )
+    if course is None:
+        return None
     units: dict[str, dict] = {}
     for pk, title, rule, unlock_at, path in (
         UnitPage.objects.live()
@@ -106,7 +131,39 @@ def load_course_structure(course) -> list[dict]:
         unit = units.get(path[: -course.steplen])
         if unit is not None:
             unit["lessons"].append((pk, title, url_path))
-    return list(units.values())
+    return CourseFacts(
+        course_id=course.pk,
+        title=course.title,
+        url_path=course.url_path,
+        kind=course.kind,
+        units=list(units.values()),
+    )
+
+
+def many_course_facts(course_ids) -> dict[int, CourseFacts]:
+    """Facts of several courses: one cache round trip when warm."""
+    ids = list(dict.fromkeys(course_ids))
+    found = cache.get_many([_course_key(pk) for pk in ids])
+    out = {}
+    for pk in ids:
+        facts = found.get(_course_key(pk)) or course_facts(pk)
+        if facts is not None:
+            out[pk] = facts
+    return out
+
+
+def lesson_and_course_facts(
+    lesson_id: int, course_id: int
+) -> tuple[LessonFacts | None, CourseFacts | None]:
+    """Both at once: one cache round trip when warm (the lesson page needs both)."""
+    found = cache.get_many([_key(lesson_id), _course_key(course_id)])
+    lesson = found.get(_key(lesson_id))
+    if lesson is None:
+        lesson = lesson_facts(lesson_id)
+    course = found.get(_course_key(course_id))
+    if course is None:
+        course = course_facts(course_id)
+    return lesson, course
 
 
 def forget_course(course_id: int | None) -> None:

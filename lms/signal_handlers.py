@@ -34,10 +34,40 @@ def on_media_watch_progress(
 
 def on_page_changed(sender, instance, **kwargs) -> None:
     """Publish, unpublish, move or delete: forget what the caches know of its course."""
+    from .body import forget_body
     from .facts import forget_course, forget_lesson
 
     forget_lesson(instance.pk)
+    forget_body(instance.pk, getattr(instance, "live_revision_id", None))
     forget_course(getattr(instance, "course_id", None) or instance.pk)
+
+
+def on_any_page_changed(sender, instance=None, **kwargs) -> None:
+    """Any page published, unpublished, renamed, moved or deleted: routes may differ.
+
+    Wagtail's page signals are sent for every page type; the delete signal for
+    every model, so it is filtered here.
+    """
+    from wagtail.models import Page
+
+    from . import routing
+
+    if instance is None or isinstance(instance, Page):
+        routing.bump(routing.EPOCH_KEY)
+
+
+def on_site_or_restriction_changed(sender, **kwargs) -> None:
+    """A Site or a page view restriction saved or deleted: cached routes are stale."""
+    from . import routing
+
+    routing.bump(routing.EPOCH_KEY)
+
+
+def on_content_item_changed(sender, **kwargs) -> None:
+    """A media item, document or image changed: rendered lesson bodies may show it."""
+    from . import routing
+
+    routing.bump(routing.CONTENT_EPOCH_KEY)
 
 
 def on_page_moved(sender, instance, **kwargs) -> None:

@@ -1,8 +1,11 @@
 """URLs of this app, included by khlang/urls.py before Wagtail's page catch-all."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from .views import certificates, learning, teaching
+from .routing import LessonPathConverter
+from .views import certificates, learning, lesson, teaching
+
+register_converter(LessonPathConverter, "lms_lesson_path")
 
 urlpatterns = [
     path("lms/my/", learning.dashboard_view, name="lms_dashboard"),
@@ -24,4 +27,7 @@ urlpatterns = [
         name="lms_certificate_pdf",
     ),
     path("lms/verify/", certificates.verify_view, name="lms_verify"),
+    # A lesson's own address (under its course index): served by Wagtail with the
+    # route looked up in the cache (lms/routing.py). Other paths never match it.
+    path("<lms_lesson_path:path>", lesson.lesson_page_view, name="lms_lesson_page"),
 ]

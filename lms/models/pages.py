@@ -174,6 +174,13 @@ class CoursePage(OwnerModeratedPage, Page):
     def issues_certificate(self) -> bool:
         return self.kind == CourseKind.TRAINING
 
+    def save(self, *args, **kwargs):
+        from ..facts import forget_course
+
+        result = super().save(*args, **kwargs)
+        forget_course(self.pk)  # its title and address are in the cached facts
+        return result
+
     def get_context(self, request, *args, **kwargs):
         from ..views.catalog import course_context
 
@@ -290,6 +297,7 @@ class LessonPage(OwnerModeratedPage, Page):
         return ids
 
     def save(self, *args, **kwargs):
+        from ..body import forget_body
         from ..facts import forget_course, forget_lesson
         from .learning import LessonQuiz
 
@@ -305,6 +313,7 @@ class LessonPage(OwnerModeratedPage, Page):
             LessonQuiz.sync(self)
 
         forget_lesson(self.pk)
+        forget_body(self.pk, self.live_revision_id)
         forget_course(self.course_id)
         return result
 
@@ -312,6 +321,15 @@ class LessonPage(OwnerModeratedPage, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(getattr(request, "lms_context", {}))
         return context
+
+    def get_view_restrictions(self):
+        # Set by lms.routing when it served this lesson from the route cache (the
+        # same restrictions, read when the entry was made); everywhere else,
+        # Wagtail's query.
+        cached = getattr(self, "_lms_view_restrictions", None)
+        if cached is not None:
+            return cached
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         from ..views.lesson import serve_lesson

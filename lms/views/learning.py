@@ -21,8 +21,15 @@ from ..actions import (
     self_enrol,
     unenrol,
 )
-from ..facts import course_structure
-from ..models import Certificate, CoursePage, Enrolment, LessonPage, LessonProgress
+from ..facts import many_course_facts
+from ..models import (
+    Certificate,
+    CourseKind,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+)
 
 
 @login_required
@@ -95,35 +102,44 @@ def mark_done_view(request, lesson_id: int):
 
 @login_required
 def dashboard_view(request):
-    """My courses, how far I am, where to continue and what to do next."""
+    """My courses, how far I am, where to continue and what to do next.
+
+    The enrolments and the progress rows are the learner's own (two queries);
+    course names, addresses and outlines are shared and come from the cache.
+    """
     user = request.user
     root = site_root_path()
     enrolments = list(
         Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
-        .select_related("course", "last_lesson")
+        .only(
+            "id", "course_id", "last_lesson_id", "progress_percent", "completed_at",
+            "last_activity_at", "enrolled_at",
+        )
         .order_by("-last_activity_at", "-enrolled_at")
-    )
-    course_ids = [e.course_id for e in enrolments]
+    )  # fmt: skip
+    courses = many_course_facts(e.course_id for e in enrolments)
     state: dict[int, dict] = {}
     for course_id, lesson_id, completed_at in LessonProgress.objects.filter(
-        user=user, course_id__in=course_ids
+        user=user, course_id__in=list(courses)
     ).values_list("course_id", "lesson_id", "completed_at"):
         state.setdefault(course_id, {})[lesson_id] = completed_at
+    last_lessons = _last_lessons(enrolments, courses)
     now = timezone.now()
     cards = []
     for enrolment in enrolments:
-        course = enrolment.course
-        outline = build_outline(course_structure(course), state.get(course.pk, {}), root, now)
+        course = courses.get(enrolment.course_id)
+        if course is None:
+            continue
+        outline = build_outline(course.units, state.get(course.course_id, {}), root, now)
         upcoming = outline.next_lesson()  # the first open lesson not yet complete
-        last = enrolment.last_lesson
+        last = last_lessons.get(enrolment.last_lesson_id)
         cards.append(
             {
                 "enrolment": enrolment,
                 "course": course,
+                "kind_label": _kind_label(course.kind),
                 "course_url": page_url(course.url_path, root),
-                "resume": {"title": last.title, "url": page_url(last.url_path, root)}
-                if last
-                else None,
+                "resume": {"title": last[0], "url": page_url(last[1], root)} if last else None,
                 "next": {"title": upcoming.title, "url": upcoming.url} if upcoming else None,
             }
         )
@@ -133,3 +149,31 @@ def dashboard_view(request):
         "lms/dashboard.html",
         {"cards": cards, "certificates": certificates},
     )
+
+
+def _last_lessons(enrolments, courses) -> dict[int, tuple[str, str]]:
+    """{lesson id: (title, url_path)} of each enrolment's last lesson.
+
+    Live lessons are in their course's cached outline; any other (unpublished
+    since) is read in one query.
+    """
+    known: dict[int, tuple[str, str]] = {}
+    for course in courses.values():
+        for unit in course.units:
+            for lesson_id, title, url_path in unit["lessons"]:
+                known[lesson_id] = (title, url_path)
+    wanted = {e.last_lesson_id for e in enrolments if e.last_lesson_id}
+    missing = wanted - known.keys()
+    if missing:
+        for pk, title, url_path in LessonPage.objects.filter(pk__in=missing).values_list(
+            "pk", "title", "url_path"
+        ):
+            known[pk] = (title, url_path)
+    return {pk: known[pk] for pk in wanted if pk in known}
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return CourseKind(kind).label
+    except ValueError:
+        return kind
