@@ -38,7 +38,8 @@ from .models import BlueprintRule, QuestionVersion, Quiz, QuizSlot, VersionStatu
 CACHE_SECONDS = 24 * 3600
 CARD_KEY = "exambank:card:v1:{}:{}"  # namespace, version id
 SNAPSHOT_KEY = "exambank:quiz-snapshot:v1:{}:{}:{}"  # namespace, quiz id, revision
-_namespace = 0  # moved on by forget_local()
+_database: str | None = None  # which database the ids belong to, see _namespace()
+_generation = 0  # moved on by forget_local()
 
 
 class AttemptRefusedNoVersion(Exception):
@@ -102,6 +103,21 @@ _cards = _Memo(4000)  # about one area's bank; a card is a few kilobytes
 _snapshots = _Memo(256)
 
 
+def _namespace() -> str:
+    """Ids are only unique within one database: a shared cache (Redis) outlives a
+    database dropped and created again (a test run, a fresh development set-up),
+    so on PostgreSQL the keys carry the database's oid, read once per process."""
+    global _database
+    if _database is None:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+                _database = f"pg{cursor.fetchone()[0]}"
+        else:
+            _database = connection.vendor
+    return f"{_database}.{_generation}"
+
+
 def _once_committed(store) -> None:
     """Keep what was read now, or after the surrounding transaction commits.
 
@@ -143,8 +159,9 @@ def cards(version_ids) -> dict[int, VersionCard]:
         if card is not None:
             found[vid] = card
     missing = wanted - found.keys()
+    namespace = _namespace() if missing else ""
     if missing:
-        shared = cache.get_many([CARD_KEY.format(_namespace, vid) for vid in missing])
+        shared = cache.get_many([CARD_KEY.format(namespace, vid) for vid in missing])
         for card in shared.values():
             found[card.id] = card
             _cards.put(card.id, card)
@@ -153,7 +170,7 @@ def cards(version_ids) -> dict[int, VersionCard]:
         fresh = {}
         for version in QuestionVersion.objects.filter(pk__in=missing):
             card = _card_of(version)
-            found[card.id] = fresh[CARD_KEY.format(_namespace, card.id)] = card
+            found[card.id] = fresh[CARD_KEY.format(namespace, card.id)] = card
 
         def store():
             for card in fresh.values():
@@ -190,7 +207,7 @@ def _build(quiz: Quiz) -> QuizSnapshot:
 
 def quiz_snapshot(quiz: Quiz) -> QuizSnapshot:
     """The fixed quiz's versions and marks at its current revision."""
-    key = SNAPSHOT_KEY.format(_namespace, quiz.pk, quiz.revision)
+    key = SNAPSHOT_KEY.format(_namespace(), quiz.pk, quiz.revision)
     snapshot = _snapshots.get(key)
     if snapshot is None:
         snapshot = cache.get(key)
@@ -213,8 +230,14 @@ def forget_local() -> None:
     For tests, whose rolled-back rows hand their ids out again: the shared
     cache's entries are left behind under the old namespace.
     """
-    global _namespace
-    _namespace += 1
+    global _database, _generation
+    _database = None
+    _generation += 1
+    drop_memo()
+
+
+def drop_memo() -> None:
+    """Empty this process's memo only, as a freshly started worker has it."""
     _cards.clear()
     _snapshots.clear()
 
