@@ -10,6 +10,7 @@ never loses or rewinds an answer.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -208,8 +209,9 @@ def start_attempt(quiz: Quiz, user, key: str, now=None, on_paper: bool = False) 
     """Start (or return the already started) attempt; safe to call twice with the same key.
 
     A class starts at once, so this is two round trips when nothing was started
-    yet: one query for the student's earlier attempts, then one transaction with
-    two INSERTs. The questions come from the quiz's cached snapshot and the
+    yet: one query for the student's earlier attempts, then one statement that
+    inserts the attempt and its slots (on PostgreSQL; a short transaction
+    elsewhere). The questions come from the quiz's cached snapshot and the
     shuffles are made in memory. The database's unique constraints (one open
     attempt per student and quiz, one attempt per start key) settle races.
 
@@ -237,36 +239,101 @@ def start_attempt(quiz: Quiz, user, key: str, now=None, on_paper: bool = False) 
     if quiz.close_at and not on_paper and (deadline is None or deadline > quiz.close_at):
         deadline = quiz.close_at
     shuffle_choices = quiz.shuffle_choices and not on_paper
+    attempt = Attempt(
+        quiz=quiz,
+        user=user,
+        number=done + 1,
+        start_key=key,
+        seed=seed,
+        started_at=now,
+        deadline=deadline,
+        on_paper=on_paper,
+        max_marks=sum((mark for _, mark in planned), Decimal(0)),
+    )
+    slots = [
+        AttemptSlot(
+            position=position,
+            version_id=card.id,
+            mark=mark,
+            layout=_layout(card, rng, shuffle_choices),
+        )
+        for position, (card, mark) in enumerate(planned, start=1)
+    ]
+    if connection.vendor == "postgresql":
+        stored = _insert_attempt_postgresql(attempt, slots)
+    else:
+        stored = _insert_attempt(attempt, slots)
+    if stored:
+        return attempt
+    # A concurrent request with this key (or another tab) won the race.
+    existing = _already_started(_prior_attempts(quiz, user, key), quiz, key)
+    if existing is None:
+        raise AttemptRefused(
+            "เริ่มทำแบบทดสอบไม่ได้ ลองอีกครั้ง / the attempt could not be started, try again"
+        )
+    return existing
+
+
+def _insert_attempt(attempt: Attempt, slots: list[AttemptSlot]) -> bool:
+    """The attempt and its slots in one transaction; False when a unique constraint refused it."""
     try:
         with transaction.atomic():
-            attempt = Attempt.objects.create(
-                quiz=quiz,
-                user=user,
-                number=done + 1,
-                start_key=key,
-                seed=seed,
-                started_at=now,
-                deadline=deadline,
-                on_paper=on_paper,
-                max_marks=sum((mark for _, mark in planned), Decimal(0)),
-            )
-            AttemptSlot.objects.bulk_create(
-                AttemptSlot(
-                    attempt_id=attempt.pk,
-                    position=position,
-                    version_id=card.id,
-                    mark=mark,
-                    layout=_layout(card, rng, shuffle_choices),
-                )
-                for position, (card, mark) in enumerate(planned, start=1)
-            )
+            attempt.save(force_insert=True)
+            for slot in slots:
+                slot.attempt_id = attempt.pk
+            AttemptSlot.objects.bulk_create(slots)
     except IntegrityError:
-        # A concurrent request with this key (or another tab) won the race.
-        existing = _already_started(_prior_attempts(quiz, user, key), quiz, key)
-        if existing is None:
-            raise
-        return existing
-    return attempt
+        return False
+    return True
+
+
+def _insert_attempt_postgresql(attempt: Attempt, slots: list[AttemptSlot]) -> bool:
+    """The attempt and its slots in one statement, one round trip, no transaction block.
+
+    ON CONFLICT DO NOTHING covers every unique constraint of the attempt (its
+    start key, its number, one open attempt per student and quiz): a racing
+    duplicate inserts nothing, slots included, and the caller returns the
+    winner. Both INSERTs are one statement, so they commit or fail together.
+    """
+    a, s = Attempt._meta.db_table, AttemptSlot._meta.db_table
+    sql = (
+        f"WITH new AS (INSERT INTO {a} (quiz_id, user_id, number, state, start_key, seed,"
+        " started_at, deadline, closed_by_timer, max_marks, on_paper)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, false, %s, %s)"
+        " ON CONFLICT DO NOTHING RETURNING id),"
+        f" slots AS (INSERT INTO {s} (attempt_id, position, version_id, mark, layout,"
+        " sequence, needs_manual, comment)"
+        " SELECT new.id, p, v, m, l, 0, false, '' FROM new,"
+        " jsonb_to_recordset(%s::jsonb) AS t(p integer, v bigint, m numeric, l jsonb))"
+        " SELECT id FROM new"
+    )
+    params = [
+        attempt.quiz_id,
+        attempt.user_id,
+        attempt.number,
+        attempt.state,
+        attempt.start_key,
+        attempt.seed,
+        attempt.started_at,
+        attempt.deadline,
+        attempt.max_marks,
+        attempt.on_paper,
+        # The slots travel as one JSON document: quoting one string is far
+        # cheaper than quoting four arrays element by element.
+        json.dumps(
+            [{"p": s.position, "v": s.version_id, "m": str(s.mark), "l": s.layout} for s in slots],
+            ensure_ascii=False,
+        ),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    attempt.pk = row[0]
+    attempt._state.adding = False
+    attempt._state.db = connection.alias
+    return True
 
 
 def _check_open(attempt: Attempt, now) -> None:
