@@ -140,8 +140,8 @@ def attempt_take(request, pk: int):
 def _not_found_or_forbidden(request, pk: int, what: str):
     """Why an attempt lookup filtered by owner found nothing (slow path only)."""
     owner = Attempt.objects.filter(pk=pk).values_list("user_id", flat=True).first()
-    if owner is not None and owner != request.user.pk and not request.user.has_perm(TEACHER_PERM):
-        raise PermissionDenied
+    if owner is not None and owner != request.user.pk:
+        raise PermissionDenied  # only its student answers an attempt
     return JsonResponse({"error": what}, status=404)
 
 
@@ -163,30 +163,23 @@ def attempt_save(request, pk: int):
         return JsonResponse(
             {"error": "ต้องระบุ position และ seq / position and seq are required"}, status=400
         )
-    row = (
-        AttemptSlot.objects.filter(attempt_id=pk, position=position, attempt__user=request.user)
-        .values_list(
-            "version_id", "layout", "attempt__quiz__grace_seconds", "attempt__quiz__feedback_mode"
-        )
-        .first()
-    )
+    row = actions.slot_for_answer(pk, position, request.user.pk)
     if row is None:
         return _not_found_or_forbidden(request, pk, f"ไม่มีข้อที่ {position} / no question {position}")
-    version_id, layout, grace_seconds, feedback_mode = row
-    version = snapshot.card(version_id)
+    version = snapshot.card(row.version_id)
     response = response_from_form(
-        version.qtype, version.data, layout or {}, request.POST, f"q{position}"
+        version.qtype, version.data, row.layout, request.POST, f"q{position}"
     )
     try:
         saved = actions.save_answer(
-            pk, position, response, sequence, user_id=request.user.pk, grace_seconds=grace_seconds
+            pk, position, response, sequence, user_id=request.user.pk, grace_seconds=row.grace
         )
     except Attempt.DoesNotExist:
         raise PermissionDenied from None  # another student's attempt
     except actions.AttemptRefused as exc:
         return JsonResponse({"error": str(exc), "closed": True}, status=409)
     body = {"saved": saved.stored, "position": position, "seq": sequence}
-    if saved.stored and feedback_mode == "immediate":
+    if saved.stored and row.feedback_mode == "immediate":
         result = grading.grade(version.qtype, version.data, response)
         body["fraction"] = result.fraction
         body["feedback"] = result.feedback
