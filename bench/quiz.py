@@ -206,17 +206,18 @@ async def student(index, username, session, quiz_id, questions, start_at, think,
         conn.close()
 
 
-async def warm_up(sessions, connections: int) -> None:
+async def warm_up(sessions, quiz_id: int, connections: int) -> None:
     """A running site is warm when a class arrives: each worker thread has loaded the
-    URL configuration and templates and opened its database connection. A few rounds
-    of concurrent page views (the quiz list, which changes nothing) do that before
-    the clock starts."""
+    URL configuration and templates and opened its database connection, and the
+    students are looking at the quiz's page, waiting to be told to start. A few
+    rounds of concurrent views of that page (which changes nothing) do that
+    before the clock starts."""
 
     async def views(session):
         conn = Connection(session)
         try:
             for _ in range(3):
-                await conn.request("GET", "/exams/quizzes/")
+                await conn.request("GET", f"/exams/quiz/{quiz_id}/")
         finally:
             conn.close()
 
@@ -369,7 +370,7 @@ def main() -> None:
     try:
         wait_for_server(server)
         results = {"start": [], "save": [], "submit": [], "errors": 0, "failures": []}
-        asyncio.run(warm_up(sessions, 2 * args.workers * args.threads))
+        asyncio.run(warm_up(sessions, quiz_id, 2 * args.workers * args.threads))
         server_cpu = server_cpu_seconds(server.pid)
         client_cpu = time.process_time()
         elapsed = asyncio.run(

@@ -31,6 +31,7 @@ from .models import (
     ItemAnalysis,
     Question,
     Quiz,
+    QuizMode,
     ReviewWhen,
     visible_to_school,
 )
@@ -75,6 +76,14 @@ def quiz_detail(request, pk: int):
     if not _can_take(request.user, quiz):
         raise PermissionDenied
     attempts = quiz.attempts.filter(user=request.user).order_by("number")
+    if quiz.mode == QuizMode.FIXED and quiz.is_open():
+        # A class sits on this page until told to start: have the quiz's snapshot
+        # ready (a memo hit once warm) so the stampede of starts finds it built.
+        try:
+            slots = snapshot.quiz_snapshot(quiz).slots
+            snapshot.cards(version_id for version_id, _ in slots)
+        except snapshot.AttemptRefusedNoVersion:
+            pass  # starting will say which question has no ready version
     return render(
         request,
         "exambank/quiz_detail.html",

@@ -182,3 +182,17 @@ def test_the_take_page_shows_each_questions_saved_answer(db, student, client):
     assert page.count('class="question"') == 2
     assert 'name="q2" value="c" checked' in page and 'name="q1" value="a" checked' not in page
     assert "ข้อที่ 2: 2 + 1 = ?" in page
+
+
+def test_the_quiz_page_has_the_snapshot_ready_before_the_class_starts(
+    db, student, client, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    quiz = make_quiz(3)
+    client.force_login(student)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(reverse("exambank:quiz", args=[quiz.pk])).status_code == 200
+    quiz.refresh_from_db()
+    with django_assert_num_queries(0):
+        slots = snapshot.quiz_snapshot(quiz).slots
+        snapshot.cards(version_id for version_id, _ in slots)
+    assert len(slots) == 3
