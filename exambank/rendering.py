@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from django.utils.html import escape, linebreaks
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from wagtail.rich_text import expand_db_html
 
 from . import grading
@@ -89,16 +90,22 @@ def _gap_widget(gap: dict, order: list | None, value, name: str) -> str:
     return f'<input type="text" size="12" name="{name}" value="{escape(value or "")}">'
 
 
-def slot_view(slot, prefix: str | None = None) -> dict:
-    """Everything a template needs to show one question of an attempt."""
-    version = slot.version
+def slot_view(slot, prefix: str | None = None, version=None, answers: bool = True) -> dict:
+    """Everything a template needs to show one question of an attempt.
+
+    ``version`` may be the slot's cached card (exambank.snapshot.VersionCard),
+    whose text is already rendered; ``answers=False`` leaves out the answer key
+    (the page a student takes does not need it).
+    """
+    version = version or slot.version
     data, layout, response = version.data, slot.layout or {}, slot.response
     name = prefix or f"q{slot.position}"
+    html = getattr(version, "html", None)
     view = {
         "position": slot.position,
         "qtype": version.qtype,
         "name": name,
-        "html": mark_safe(question_html(version.text, data)),
+        "html": mark_safe(html if html is not None else question_html(version.text, data)),
         "response": response,
         "mark": slot.mark,
         "fraction": slot.fraction,
@@ -151,6 +158,8 @@ def slot_view(slot, prefix: str | None = None) -> dict:
             return _gap_widget(gaps[i], orders.get(str(i)), given.get(str(i)), f"{name}_g{i}")
 
         view["html"] = mark_safe(re.sub(r"\{#(\d+)\}", widget, str(view["html"])))
+    if not answers:
+        return view
     view["correct"] = grading.correct_response(version.qtype, data)
     view["correct_text"] = correct_text(version.qtype, data, view["correct"])
     return view
@@ -176,3 +185,75 @@ def correct_text(qtype: str, data: dict, correct) -> str:
             for i, g in enumerate(gaps)
         )
     return str(correct)
+
+
+# --- The page a student takes ---------------------------------------------------
+#
+# The same markup as templates/exambank/_question.html (which the review and
+# grading pages keep using), written out directly: forty {% include %}s cost
+# more than the rest of the request together, and a whole class loads this
+# page within seconds. The browser test checks the page works end to end.
+
+
+def _disabled(readonly: bool) -> str:
+    return " disabled" if readonly else ""
+
+
+def _option(value: str, selected: bool) -> str:
+    return f"<option{' selected' if selected else ''}>{escape(value)}</option>"
+
+
+def question_form_html(view: dict, readonly: bool = False) -> str:
+    position, qtype, name = view["position"], view["qtype"], escape(view["name"])
+    off = _disabled(readonly)
+    saved = ' <span class="saved-mark">✓</span>' if view["saved"] else ""
+    out = [
+        f'<fieldset class="question" id="question-{position}" data-position="{position}">\n'
+        f"<legend>{escape(gettext('Question'))} {position}{saved}</legend>\n"
+        f'<div class="qtext">{view["html"]}</div>\n'
+    ]
+    if qtype in {"multichoice", "truefalse"}:
+        kind = "checkbox" if view["multi"] else "radio"
+        for c in view["choices"]:
+            checked = " checked" if c["checked"] else ""
+            out.append(
+                f'<label class="choice"><input type="{kind}" name="{name}"'
+                f' value="{escape(c["id"])}"{checked}{off}> {escape(c["text"])}</label>'
+            )
+    elif qtype in {"shortanswer", "numerical"}:
+        value = "" if view["response"] is None else escape(view["response"])
+        mode = ' inputmode="decimal"' if qtype == "numerical" else ""
+        out.append(f'<input type="text" name="{name}" value="{value}"{mode}{off}>')
+    elif qtype == "essay":
+        value = "" if view["response"] is None else escape(view["response"])
+        out.append(f'<textarea name="{name}" rows="6" cols="60"{off}>{value}</textarea>')
+    elif qtype == "matching":
+        rows = []
+        for r in view["rows"]:
+            options = "".join(_option(o, o == r["value"]) for o in r["options"])
+            rows.append(
+                f'<tr><td>{escape(r["left"])}</td><td><select name="{escape(r["field"])}"{off}>'
+                f'<option value=""></option>{options}</select></td></tr>'
+            )
+        out.append(f"<table>{''.join(rows)}</table>")
+    elif qtype == "ordering":
+        items = []
+        for it in view["items"]:
+            options = "".join(_option(str(n), n == it["rank"]) for n in view["ranks"])
+            items.append(
+                f'<li><select name="{escape(it["field"])}"{off}>{options}</select>'
+                f" {escape(it['text'])}</li>"
+            )
+        out.append(f'<ol class="ordering">{"".join(items)}</ol>')
+    out.append("\n</fieldset>")
+    return "".join(out)
+
+
+def questions_form_html(slots, cards: dict) -> SafeString:
+    """Every question of an attempt as form fields, from the slots and their cached cards."""
+    return mark_safe(
+        "".join(
+            question_form_html(slot_view(slot, version=cards[slot.version_id], answers=False))
+            for slot in slots
+        )
+    )

@@ -15,12 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import actions, grading, paper, stats
+from . import actions, grading, paper, snapshot, stats
 from .formats import QuestionImportError
 from .importing import FORMATS, export_questions, import_questions
 from .models import (
@@ -31,10 +31,11 @@ from .models import (
     ItemAnalysis,
     Question,
     Quiz,
+    QuizMode,
     ReviewWhen,
     visible_to_school,
 )
-from .rendering import response_from_form, slot_view
+from .rendering import questions_form_html, response_from_form, slot_view
 from .tasks import compute_item_analysis_task
 
 TEACHER_PERM = "exambank.change_quiz"
@@ -75,6 +76,14 @@ def quiz_detail(request, pk: int):
     if not _can_take(request.user, quiz):
         raise PermissionDenied
     attempts = quiz.attempts.filter(user=request.user).order_by("number")
+    if quiz.mode == QuizMode.FIXED and quiz.is_open():
+        # A class sits on this page until told to start: have the quiz's snapshot
+        # ready (a memo hit once warm) so the stampede of starts finds it built.
+        try:
+            slots = snapshot.quiz_snapshot(quiz).slots
+            snapshot.cards(version_id for version_id, _ in slots)
+        except snapshot.AttemptRefusedNoVersion:
+            pass  # starting will say which question has no ready version
     return render(
         request,
         "exambank/quiz_detail.html",
@@ -119,18 +128,30 @@ def attempt_take(request, pk: int):
     if attempt.hard_deadline and timezone.now() > attempt.hard_deadline:
         actions.submit_attempt(attempt.pk, by_timer=True)
         return redirect("exambank:review", pk=attempt.pk)
-    slots = attempt.slots.select_related("version").order_by("position")
+    # The slots without their versions: question text and choices come rendered
+    # from the cached version cards, so a class loading the page at once costs
+    # one small query each.
+    slots = list(attempt.slots.order_by("position"))
+    by_id = snapshot.cards(s.version_id for s in slots)
     return render(
         request,
         "exambank/attempt.html",
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "questions": [slot_view(s) for s in slots],
+            "questions_html": questions_form_html(slots, by_id),
             "remaining": _remaining(attempt),
             "immediate": attempt.quiz.feedback_mode == "immediate",
         },
     )
+
+
+def _not_found_or_forbidden(request, pk: int, what: str):
+    """Why an attempt lookup filtered by owner found nothing (slow path only)."""
+    owner = Attempt.objects.filter(pk=pk).values_list("user_id", flat=True).first()
+    if owner is not None and owner != request.user.pk:
+        raise PermissionDenied  # only its student answers an attempt
+    return JsonResponse({"error": what}, status=404)
 
 
 @login_required
@@ -138,9 +159,11 @@ def attempt_take(request, pk: int):
 def attempt_save(request, pk: int):
     """Save one question's answer (form fields of that question, plus position and seq).
 
-    Hot path (a whole class autosaves at once): one indexed query finds the
-    slot, then save_answer locks the attempt, checks it is this student's and
-    still open, and updates the row.
+    Hot path (a whole class autosaves at once): one indexed query reads the
+    slot's version, layout and the quiz's grace period for this student's
+    attempt; the form is parsed with the version's cached card; then a single
+    UPDATE stores the answer if the attempt is still open and the sequence is
+    newer (exambank.actions.save_answer). No session write, no page render.
     """
     try:
         position = int(request.POST["position"])
@@ -149,22 +172,23 @@ def attempt_save(request, pk: int):
         return JsonResponse(
             {"error": "ต้องระบุ position และ seq / position and seq are required"}, status=400
         )
-    try:
-        slot = AttemptSlot.objects.select_related("version").get(attempt_id=pk, position=position)
-    except AttemptSlot.DoesNotExist:
-        return JsonResponse({"error": f"ไม่มีข้อที่ {position} / no question {position}"}, status=404)
-    version = slot.version
+    row = actions.slot_for_answer(pk, position, request.user.pk)
+    if row is None:
+        return _not_found_or_forbidden(request, pk, f"ไม่มีข้อที่ {position} / no question {position}")
+    version = snapshot.card(row.version_id)
     response = response_from_form(
-        version.qtype, version.data, slot.layout, request.POST, f"q{position}"
+        version.qtype, version.data, row.layout, request.POST, f"q{position}"
     )
     try:
-        saved = actions.save_answer(pk, position, response, sequence, user_id=request.user.pk)
+        saved = actions.save_answer(
+            pk, position, response, sequence, user_id=request.user.pk, grace_seconds=row.grace
+        )
     except Attempt.DoesNotExist:
         raise PermissionDenied from None  # another student's attempt
     except actions.AttemptRefused as exc:
         return JsonResponse({"error": str(exc), "closed": True}, status=409)
     body = {"saved": saved.stored, "position": position, "seq": sequence}
-    if saved.stored and saved.attempt.quiz.feedback_mode == "immediate":
+    if saved.stored and row.feedback_mode == "immediate":
         result = grading.grade(version.qtype, version.data, response)
         body["fraction"] = result.fraction
         body["feedback"] = result.feedback
@@ -174,21 +198,29 @@ def attempt_save(request, pk: int):
 @login_required
 @require_POST
 def attempt_submit(request, pk: int):
+    # A script-driven page has saved every answer already and posts nothing but
+    # the token: the attempt is then locked, checked to be this student's and
+    # graded in one transaction. A page without JavaScript posts every answer.
+    has_answers = any(key.startswith("q") for key in request.POST)
+    if not has_answers:
+        try:
+            actions.submit_attempt(pk, user_id=request.user.pk)
+        except Attempt.DoesNotExist:
+            if Attempt.objects.filter(pk=pk).exists():
+                raise PermissionDenied from None  # only its student submits an attempt
+            raise Http404 from None
+        return redirect("exambank:review", pk=pk)
     attempt = _own_attempt(request, pk)
     if attempt.user_id != request.user.pk:
         raise PermissionDenied
     responses = {}
-    # A script-driven page has saved every answer already; a page without
-    # JavaScript posts them all here.
-    has_answers = any(key.startswith("q") for key in request.POST)
-    if attempt.state == AttemptState.IN_PROGRESS and has_answers:
-        for slot in attempt.slots.select_related("version"):
+    if attempt.state == AttemptState.IN_PROGRESS:
+        slots = list(attempt.slots.all())
+        by_id = snapshot.cards(s.version_id for s in slots)
+        for slot in slots:
+            version = by_id[slot.version_id]
             responses[slot.position] = response_from_form(
-                slot.version.qtype,
-                slot.version.data,
-                slot.layout,
-                request.POST,
-                f"q{slot.position}",
+                version.qtype, version.data, slot.layout, request.POST, f"q{slot.position}"
             )
     actions.submit_attempt(attempt.pk, responses)
     return redirect("exambank:review", pk=attempt.pk)

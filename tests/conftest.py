@@ -24,6 +24,16 @@ def ensure_base_data() -> None:
     ensure_roles()
 
 
+@pytest.fixture(autouse=True)
+def _forget_exam_snapshots():
+    """The exam bank caches question versions by id; a rolled-back test's ids come back."""
+    from exambank import snapshot
+
+    snapshot.forget_local()
+    yield
+    snapshot.forget_local()
+
+
 @pytest.fixture
 def area(db):
     from core.models import AreaOffice

@@ -124,3 +124,61 @@ def test_page_sequence_numbers_fit_on_postgresql(make_user, client):
     older = client.post(url, {"position": 1, "seq": 1_790_000_000_000, "q1": "b"})
     assert older.json()["saved"] is False
     assert attempt.slots.get().response == "a"
+
+
+def test_answers_racing_a_submit_are_graded_or_refused(make_user):
+    """An answer lands before the submit grades, or is refused: never stored ungraded."""
+    ensure_base_data()
+    quiz = make_quiz(8)
+    for round_ in range(3):
+        student = make_user(f"racer{round_}", roles.STUDENT)
+        attempt = actions.start_attempt(quiz, student, f"r{round_}")
+        right = {
+            s.position: next(c["id"] for c in s.version.data["choices"] if c["fraction"] == 1)
+            for s in attempt.slots.select_related("version")
+        }
+
+        def work(i, attempt=attempt, student=student, right=right):
+            if i == 8:
+                return actions.submit_attempt(attempt.pk).state
+            try:
+                saved = actions.save_answer(attempt.pk, i + 1, right[i + 1], 5, user_id=student.pk)
+                return bool(saved)
+            except actions.AttemptRefused:
+                return "refused"
+
+        outcomes = _in_threads(9, work)
+        attempt.refresh_from_db()
+        assert outcomes[8] == AttemptState.FINISHED == attempt.state
+        for slot in attempt.slots.all():
+            outcome = outcomes[slot.position - 1]
+            assert outcome in (True, "refused")
+            if outcome is True:
+                assert slot.response == right[slot.position] and slot.fraction == 1.0
+            else:
+                assert slot.response is None and slot.fraction == 0.0
+        assert float(attempt.marks) == sum(1 for o in outcomes[:8] if o is True)
+
+
+def test_a_question_edit_reaches_other_processes_through_the_revision(make_user):
+    """The snapshot sits in Redis for every worker; the quiz row's revision retires it."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from exambank import snapshot
+
+    ensure_base_data()
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    quiz = make_quiz(1, attempts_allowed=0)
+    quiz.refresh_from_db()
+    first = actions.start_attempt(quiz, make_user("p1", roles.STUDENT), "p1")
+    snapshot.drop_memo()  # what follows is read from Redis, as another worker would
+    kept = cache.get(snapshot.SNAPSHOT_KEY.format(snapshot._namespace(), quiz.pk, quiz.revision))
+    assert kept is not None and len(kept.slots) == 1
+    question = quiz.slots.get().question
+    question.text = "แก้ไขแล้ว"
+    actions.save_question(question)
+    quiz.refresh_from_db()
+    second = actions.start_attempt(quiz, make_user("p2", roles.STUDENT), "p2")
+    assert first.slots.get().version.number == 1
+    assert second.slots.get().version.number == 2
