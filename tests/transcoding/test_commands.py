@@ -29,7 +29,11 @@ def test_one_process_splits_once_for_every_rung():
     assert value(args, "-force_key_frames") == "expr:gte(t,n_forced*4)"
     assert value(args, "-sc_threshold") == "0"
     assert value(args, "-g") == "100"
-    assert value(args, "-preset:v:0") == "medium" and value(args, "-preset:v:4") == "faster"
+    assert value(args, "-preset:v:0") == "medium" and value(args, "-preset:v:1") == "medium"
+    assert value(args, "-preset:v:2") == "veryfast" and value(args, "-preset:v:4") == "veryfast"
+    assert "-x264-params:v:1" not in args
+    assert value(args, "-x264-params:v:2") == "trellis=1:ref=3"
+    assert value(args, "-x264-params:v:4") == "trellis=1:ref=2"
     assert value(args, "-maxrate:v:0") == "100k" and value(args, "-bufsize:v:0") == "100k"
     assert value(args, "-ac:a:0") == "1" and value(args, "-b:a:0") == "32k"
     assert value(args, "-hls_time") == "4"
