@@ -116,7 +116,9 @@ def hls_command(
     args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
     args += ["-progress", "pipe:1", "-nostats"]
     if threads:
-        args += ["-threads", str(threads)]
+        # decoder and filter graph too, not only the encoders: a chunk given one
+        # core's share must not spawn a thread per core anywhere.
+        args += ["-threads", str(threads), "-filter_complex_threads", str(threads)]
     if start is not None:
         args += ["-ss", f"{start:.3f}"]
     if length is not None:

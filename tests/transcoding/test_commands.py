@@ -68,3 +68,16 @@ def test_poster_and_sprite_track():
     assert "00:00:04.000 --> 00:00:05.000\nsprite_001.jpg#xywh=320,0,160,90" in vtt
     long = plan_sprite(3600, 1280, 720)
     assert long.interval * long.per_sheet >= 3600
+
+
+def test_parallel_chunks_share_the_cores():
+    from transcoding.pipeline import chunk_threads
+
+    assert chunk_threads(0, 1, cores=2) == 2
+    assert chunk_threads(0, 2, cores=2) == 1
+    assert chunk_threads(0, 3, cores=8) == 2
+    assert chunk_threads(0, 4, cores=2) == 1  # never zero
+    assert chunk_threads(3, 2, cores=2) == 3  # an explicit setting wins
+    args = hls_command("ffmpeg", "in.mp4", "/o", plan_ladder(probe()), threads=1)
+    assert value(args, "-threads") == "1" and value(args, "-filter_complex_threads") == "1"
+    assert value(args, "-threads:v") == "1"
