@@ -56,11 +56,13 @@ def browse(request):
     )
 
 
-def player_sources(item: MediaItem) -> dict:
+def player_sources(item: MediaItem, user=None) -> dict:
+    """Signed file URLs for the player, bound to ``user`` when the item is not public."""
     info = item.rendition_info or {}
-    sources = {"hls": file_url(item, "master.m3u8") if item.is_playable else ""}
+    sources = {"hls": file_url(item, "master.m3u8", user) if item.is_playable else ""}
     for key in ("poster", "sprite_vtt", "download"):
-        sources[key] = file_url(item, info[key]) if item.is_playable and info.get(key) else ""
+        has = item.is_playable and info.get(key)
+        sources[key] = file_url(item, info[key], user) if has else ""
     return sources
 
 
@@ -84,7 +86,12 @@ def detail(request, pk: int):
     return render(
         request,
         "media_center/detail.html",
-        {"item": item, "sources": player_sources(item), "resume": resume, "related": related},
+        {
+            "item": item,
+            "sources": player_sources(item, request.user),
+            "resume": resume,
+            "related": related,
+        },
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -159,6 +160,21 @@ def plan_chunks(duration: float, segment_seconds: int, chunk_seconds: float) -> 
         start, length = chunks.pop()
         chunks.append((start, length + last_len))
     return chunks
+
+
+def chunk_threads(configured: int, parallel: int, cores: int | None = None) -> int:
+    """Threads for each ffmpeg when ``parallel`` chunks are encoded at once on a host.
+
+    x264 already spreads one encode over every core, so two chunks side by side,
+    each with its own full set of threads, only fight for the same cores. Giving
+    each run its share (cores / runs at once) keeps the total at one thread per
+    core; the gain of parallel chunks is then the part of a single run that x264
+    cannot spread (decoding, scaling, the lookahead, muxing). An explicit
+    ``KHLANG_FFMPEG_THREADS`` wins.
+    """
+    if configured:
+        return configured
+    return max(1, (cores or os.cpu_count() or 1) // max(1, parallel))
 
 
 def encode_chunk(

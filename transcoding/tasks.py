@@ -8,6 +8,7 @@ reads is ever rewritten.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from datetime import timedelta
@@ -142,7 +143,8 @@ def encode_chunk_task(self, chunk_id: int) -> str:
     try:
         encode_chunk(
             source, chunk_dir, ladder, chunk.start, chunk.length, last=is_last,
-            preset=conf["PRESET"], threads=conf["FFMPEG_THREADS"],
+            preset=conf["PRESET"],
+            threads=pipeline.chunk_threads(conf["FFMPEG_THREADS"], _chunks_at_once()),
             on_start=lambda pid: TranscodeChunk.objects.filter(pk=chunk.pk).update(pid=pid),
             timeout=actions.time_limit_for(chunk.length),
         )  # fmt: skip
@@ -179,6 +181,11 @@ def join_chunks_task(job_id: int) -> str:
     except (ffmpeg.FfmpegError, OSError, ProbeError) as exc:
         return _fail(job, job.media_item, exc)
     return _publish(job, result)
+
+
+def _chunks_at_once() -> int:
+    """How many chunks this host may encode at once: its worker processes."""
+    return settings.CELERY_WORKER_CONCURRENCY or os.cpu_count() or 1
 
 
 def exc_log(exc: Exception) -> str:

@@ -44,3 +44,33 @@ def test_upload_then_play(page, live_server, make_user, tmp_path, settings):
     page.wait_for_selector("video#player")
     page.eval_on_selector("video#player", "v => { v.muted = true; return v.play(); }")
     page.wait_for_function("document.querySelector('video#player').currentTime > 1", timeout=30_000)
+
+    # The seek bar previews the sprite tile of the moment under the pointer...
+    page.wait_for_function("!document.getElementById('seek-bar').disabled", timeout=30_000)
+    box = page.locator("#seek-bar").bounding_box()
+    assert page.locator("#seek-preview").is_hidden()
+    page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#seek-preview:not([hidden])", timeout=10_000)
+    thumb = page.locator("#seek-preview .thumb")
+    page.wait_for_function(
+        "document.querySelector('#seek-preview .thumb').dataset.sheet === 'sprite_001.jpg'",
+        timeout=10_000,
+    )
+    assert "sprite_001.jpg" in thumb.evaluate("t => t.style.backgroundImage")
+    assert thumb.evaluate("t => t.getBoundingClientRect().width") > 0
+    # 3 s into a 4 s clip is the second tile (one every 2 s), one tile to the right.
+    assert thumb.evaluate("t => t.style.backgroundPosition").startswith("-160px")
+    sheet = thumb.evaluate(
+        "t => fetch(t.style.backgroundImage.slice(5, -2)).then(r => r.status + ' ' + r.headers.get('content-type'))"
+    )
+    assert sheet == "200 image/jpeg"
+    page.mouse.move(0, 0)
+    page.wait_for_selector("#seek-preview[hidden]", state="attached", timeout=10_000)
+    # ...and from the keyboard: focus the bar, an arrow key moves it with a preview.
+    page.eval_on_selector("video#player", "v => { v.pause(); v.currentTime = 0; }")
+    page.focus("#seek-bar")
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#seek-preview:not([hidden])", timeout=10_000)
+    assert page.locator("#seek-preview .time").inner_text() == "0:04"
+    page.wait_for_function("document.querySelector('video#player').currentTime > 3", timeout=10_000)

@@ -29,7 +29,11 @@ def test_one_process_splits_once_for_every_rung():
     assert value(args, "-force_key_frames") == "expr:gte(t,n_forced*4)"
     assert value(args, "-sc_threshold") == "0"
     assert value(args, "-g") == "100"
-    assert value(args, "-preset:v:0") == "medium" and value(args, "-preset:v:4") == "faster"
+    assert value(args, "-preset:v:0") == "medium" and value(args, "-preset:v:1") == "medium"
+    assert value(args, "-preset:v:2") == "veryfast" and value(args, "-preset:v:4") == "veryfast"
+    assert "-x264-params:v:1" not in args
+    assert value(args, "-x264-params:v:2") == "trellis=1:ref=3"
+    assert value(args, "-x264-params:v:4") == "trellis=1:ref=2"
     assert value(args, "-maxrate:v:0") == "100k" and value(args, "-bufsize:v:0") == "100k"
     assert value(args, "-ac:a:0") == "1" and value(args, "-b:a:0") == "32k"
     assert value(args, "-hls_time") == "4"
@@ -64,3 +68,16 @@ def test_poster_and_sprite_track():
     assert "00:00:04.000 --> 00:00:05.000\nsprite_001.jpg#xywh=320,0,160,90" in vtt
     long = plan_sprite(3600, 1280, 720)
     assert long.interval * long.per_sheet >= 3600
+
+
+def test_parallel_chunks_share_the_cores():
+    from transcoding.pipeline import chunk_threads
+
+    assert chunk_threads(0, 1, cores=2) == 2
+    assert chunk_threads(0, 2, cores=2) == 1
+    assert chunk_threads(0, 3, cores=8) == 2
+    assert chunk_threads(0, 4, cores=2) == 1  # never zero
+    assert chunk_threads(3, 2, cores=2) == 3  # an explicit setting wins
+    args = hls_command("ffmpeg", "in.mp4", "/o", plan_ladder(probe()), threads=1)
+    assert value(args, "-threads") == "1" and value(args, "-filter_complex_threads") == "1"
+    assert value(args, "-threads:v") == "1"
