@@ -14,3 +14,21 @@ def ensure_roles_after_migrate(sender, **kwargs) -> None:
     from .roles import ensure_roles
 
     ensure_roles(using=kwargs.get("using", "default"))
+
+
+def forget_admin_link(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """A user's roles changed: the header decides the "Admin" link afresh."""
+    if not action.startswith("post_"):
+        return
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from .context_processors import admin_link_key
+
+    if not reverse:
+        user_ids = [instance.pk]
+    elif pk_set is not None:
+        user_ids = list(pk_set)
+    else:  # a group cleared of all its members: the members are no longer known
+        user_ids = list(get_user_model().objects.values_list("pk", flat=True))
+    cache.delete_many([admin_link_key(user_id) for user_id in user_ids])

@@ -108,6 +108,11 @@ MIDDLEWARE = [
     "core.access_log.AccessLogMiddleware",
 ]
 
+# Sessions are read on every signed-in request: cached_db answers from the cache
+# (Redis in production) and keeps the database copy, so a cache restart logs no
+# one out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 ROOT_URLCONF = "khlang.urls"
 WSGI_APPLICATION = "khlang.wsgi.application"
 ASGI_APPLICATION = "khlang.asgi.application"
