@@ -120,7 +120,8 @@ def search(query: SearchQuery, backend=None) -> SearchResults:
         result = backend.search(query)
     if not result.total:
         query.tokens, query.match, mode, corrected = original, "all", "all", ""
-    entries = CatalogEntry.objects.in_bulk(result.ids)
+    # Only the page's rows are loaded, without their segmented copies (index-only text).
+    entries = CatalogEntry.objects.defer("title_seg", "body_seg", "title_norm").in_bulk(result.ids)
     hits = []
     for entry_id in result.ids:
         entry = entries.get(entry_id)

@@ -22,12 +22,13 @@ def relevance_catalog(db):
 
 
 def test_postgres_lexemes_are_exactly_our_words(relevance_catalog):
-    """The generated tsvector holds the words search.thai produced, unchanged."""
+    """The tsvector the trigger keeps in the facts table holds the words search.thai
+    produced, unchanged."""
     entry = CatalogEntry.objects.get(object_key="sc05")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT array(SELECT unnest(tsvector_to_array(search_vector)) ORDER BY 1) "
-            "FROM search_catalogentry WHERE id = %s",
+            "FROM search_catalog_facts WHERE id = %s",
             [entry.id],
         )
         lexemes = set(cursor.fetchone()[0])
