@@ -17,7 +17,7 @@ from .fuzzy import correct_query
 from .highlight import highlight
 from .models import CatalogEntry
 from .query import FACETS, SORTS, Audience, SearchQuery
-from .thai import query_tokens
+from .thai import query_subjects, query_tokens
 
 
 @dataclass
@@ -85,9 +85,11 @@ def build_query(
 ) -> SearchQuery:
     from .conf import search_settings
 
+    tokens = query_tokens(text or "")
     return SearchQuery(
         text=text or "",
-        tokens=query_tokens(text or ""),
+        tokens=tokens,
+        subjects=query_subjects(tokens),
         filters={k: list(v) for k, v in (filters or {}).items() if k in FACETS and v},
         sort=sort if sort in SORTS else "relevance",
         page=max(1, page),

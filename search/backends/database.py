@@ -158,6 +158,17 @@ def count_facets(rows) -> dict[str, list[tuple[str, int]]]:
     }
 
 
+def _boosted(score: str, subjects: tuple[str, ...]) -> tuple[str, list]:
+    """The score times SUBJECT_BOOST for items of the query's subject groups."""
+    if not subjects:
+        return score, []
+    boost = float(search_settings.SUBJECT_BOOST)
+    tests = " OR ".join(["('|' || e.subject_codes || '|') LIKE %s ESCAPE '\\'"] * len(subjects))
+    return f"({score}) * (CASE WHEN {tests} THEN {boost} ELSE 1.0 END)", [
+        _like_code(code) for code in subjects
+    ]
+
+
 class DatabaseBackend(SearchBackend):
     name = "database"
 
@@ -213,7 +224,8 @@ class DatabaseBackend(SearchBackend):
             clauses.insert(0, where)
             params = where_params + params
             if ranked:
-                score = text["score"][0]
+                score, boost_params = _boosted(text["score"][0], query.subjects)
+                head = boost_params + head  # the select list comes before FROM
         order = order_sql(query.sort, ranked)
         columns = ", ".join(["e.id", "e.popularity", "e.published_at", *FACET_COLUMNS.values()])
         # Every branch of the UNION gives (kind, value as text, score, number).
@@ -232,8 +244,8 @@ class DatabaseBackend(SearchBackend):
             f"WITH m AS MATERIALIZED (SELECT {columns}, {score} AS score "
             f"FROM {source} WHERE {' AND '.join(clauses)}) " + " UNION ALL ".join(parts)
         )
-        # PostgreSQL's tsquery sits in FROM and SQLite's MATCH in WHERE: either
-        # way the text comes first, then the filters, then the page.
+        # Parameters in text order: the score's, PostgreSQL's tsquery in FROM,
+        # SQLite's MATCH and the filters in WHERE, then the page.
         with connection.cursor() as cursor:
             cursor.execute(sql, [*head, *params, query.page_size, query.offset])
             rows = cursor.fetchall()
