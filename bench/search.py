@@ -2,7 +2,7 @@
 
     python -m bench.search [--quick] [--items N] [--queries N]
 
-1. Generates a Thai catalog (100,000 items; --quick: 3,000 and 60 queries,
+1. Generates a Thai catalog (100,000 items; --quick: 2,000 and 50 queries,
    to finish within two minutes on a busy machine) from PyThaiNLP's
    word list, with realistic lengths: titles of 3–9 words, descriptions of
    10–40, and a body of 30–120 words for two items in five; word frequencies
@@ -303,8 +303,8 @@ def main() -> None:
     if args.child:
         child(args.child, args.data)
         return
-    n = args.items or (3000 if args.quick else 100_000)
-    query_count = args.queries or (60 if args.quick else 200)
+    n = args.items or (2000 if args.quick else 100_000)
+    query_count = args.queries or (50 if args.quick else 200)
 
     django_on_scratch_database()
     started = time.perf_counter()

@@ -81,7 +81,8 @@ def test_subject_words_boost_their_group_as_on_the_database():
         {"filter": {"terms": {"subjects": ["ว"]}}, "weight": 2.0}
     ]
     assert boosted["function_score"]["boost_mode"] == "multiply"
-    word = boosted["function_score"]["query"]["bool"]["should"][0]
+    (word_or_parts,) = boosted["function_score"]["query"]["bool"]["must"]
+    word = word_or_parts["bool"]["should"][0]
     assert word == {"multi_match": {"query": "ดาวเคราะห์", "fields": ["title_seg^5.0", "body_seg"]}}
     # Sorted by date the score does not matter: no boost.
     dated = build_search(build_query("ดาวเคราะห์", sort="date"), "a").to_dict()
