@@ -232,9 +232,15 @@ def index_tokens(text: str, engine: str | None = None) -> list[str]:
 
 def query_tokens(text: str, engine: str | None = None) -> list[str]:
     """Distinct words of a query, in order; stop words dropped unless nothing else is left."""
+    return list(_query_tokens(text, engine or default_engine()))
+
+
+@lru_cache(maxsize=4096)
+def _query_tokens(text: str, engine: str) -> tuple[str, ...]:
+    # Searches repeat (paging, facet clicks, popular words): segment each text once.
     all_words = words(text, engine)
     kept = _drop_stopwords(all_words) or all_words
-    return list(dict.fromkeys(kept))
+    return tuple(dict.fromkeys(kept))
 
 
 def segmented(text: str, engine: str | None = None) -> str:
