@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 20,
     # How much a title match counts against a body match.
     "TITLE_WEIGHT": 5.0,
+    # How much more an item counts when its subject group is the one the
+    # query's curriculum words belong to (search.thai.query_subjects).
+    "SUBJECT_BOOST": 2.0,
     # Rows per batch for reindexing and bulk indexing.
     "BATCH_SIZE": 200,
 }

@@ -63,6 +63,9 @@ class SearchQuery:
     page_size: int = 20
     audience: Audience = ANONYMOUS
     with_facets: bool = True
+    # Subject groups whose curriculum words the query uses (search.thai.query_subjects):
+    # in relevance order, their items' scores are multiplied by SUBJECT_BOOST.
+    subjects: tuple[str, ...] = ()
 
     @property
     def offset(self) -> int:

@@ -17,7 +17,7 @@ from .fuzzy import correct_query
 from .highlight import highlight
 from .models import CatalogEntry
 from .query import FACETS, SORTS, Audience, SearchQuery
-from .thai import query_tokens
+from .thai import query_subjects, query_tokens
 
 
 @dataclass
@@ -85,9 +85,11 @@ def build_query(
 ) -> SearchQuery:
     from .conf import search_settings
 
+    tokens = query_tokens(text or "")
     return SearchQuery(
         text=text or "",
-        tokens=query_tokens(text or ""),
+        tokens=tokens,
+        subjects=query_subjects(tokens),
         filters={k: list(v) for k, v in (filters or {}).items() if k in FACETS and v},
         sort=sort if sort in SORTS else "relevance",
         page=max(1, page),
@@ -120,7 +122,8 @@ def search(query: SearchQuery, backend=None) -> SearchResults:
         result = backend.search(query)
     if not result.total:
         query.tokens, query.match, mode, corrected = original, "all", "all", ""
-    entries = CatalogEntry.objects.in_bulk(result.ids)
+    # Only the page's rows are loaded, without their segmented copies (index-only text).
+    entries = CatalogEntry.objects.defer("title_seg", "body_seg", "title_norm").in_bulk(result.ids)
     hits = []
     for entry_id in result.ids:
         entry = entries.get(entry_id)

@@ -75,6 +75,40 @@ def curriculum_terms() -> frozenset[str]:
     return frozenset(terms)
 
 
+_SECTION = re.compile(r"^#\s*\[(\w+)\]")
+
+
+@lru_cache(maxsize=1)
+def curriculum_subjects() -> dict[str, frozenset[str]]:
+    """Curriculum word → the subject group codes whose dictionary section lists it."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(DICTIONARY_DIR.glob("*.txt")):
+        subject = None
+        for line in path.read_text(encoding="utf-8").splitlines():
+            header = _SECTION.match(line.strip())
+            if header:
+                subject = header.group(1)
+                continue
+            word = line.split("#", 1)[0].strip()
+            if word and subject:
+                found.setdefault(normalize(word), set()).add(subject)
+    return {word: frozenset(codes) for word, codes in found.items()}
+
+
+def query_subjects(tokens: Iterable[str]) -> tuple[str, ...]:
+    """Subject groups a query speaks of: those whose curriculum words it uses.
+
+    "ดาวเคราะห์" is a science word, so science items that mention it rank above
+    items of other groups that happen to use it too. A query of general words
+    names no group and is ranked by text alone.
+    """
+    table = curriculum_subjects()
+    codes: set[str] = set()
+    for token in tokens:
+        codes |= table.get(token, frozenset())
+    return tuple(sorted(codes))
+
+
 @lru_cache(maxsize=1)
 def _base_trie():
     from pythainlp.corpus import thai_words
@@ -198,9 +232,15 @@ def index_tokens(text: str, engine: str | None = None) -> list[str]:
 
 def query_tokens(text: str, engine: str | None = None) -> list[str]:
     """Distinct words of a query, in order; stop words dropped unless nothing else is left."""
+    return list(_query_tokens(text, engine or default_engine()))
+
+
+@lru_cache(maxsize=4096)
+def _query_tokens(text: str, engine: str) -> tuple[str, ...]:
+    # Searches repeat (paging, facet clicks, popular words): segment each text once.
     all_words = words(text, engine)
     kept = _drop_stopwords(all_words) or all_words
-    return list(dict.fromkeys(kept))
+    return tuple(dict.fromkeys(kept))
 
 
 def segmented(text: str, engine: str | None = None) -> str:

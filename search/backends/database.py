@@ -1,10 +1,14 @@
 """The embedded default: full text in the database that holds the catalog.
 
 SQLite uses an FTS5 table over CatalogEntry.title_seg/body_seg, kept in step by
-triggers (migration 0002); PostgreSQL uses a stored, GIN-indexed tsvector
-generated from the same columns with the ``simple`` configuration. Both see the
-words search.thai produced, and both match a word exactly (or as a prefix, for
-autocomplete), so a query finds the same entries on either.
+triggers (migration 0002); PostgreSQL uses a GIN-indexed tsvector of the same
+columns with the ``simple`` configuration. Both see the words search.thai
+produced, and both match a word exactly (or as a prefix, for autocomplete), so
+a query finds the same entries on either.
+
+A query never reads the wide catalog rows of its matches: visibility, filters,
+facets and sort keys come from the narrow facts table (migration 0003), and
+only the page's rows are loaded afterwards.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from ..thai import query_alternatives
 from .base import SearchBackend
 
 ENTRY = "search_catalogentry"
-FACET = "search_catalogfacet"
+FACTS = "search_catalog_facts"
 FTS = "search_catalog_fts"
 
 
@@ -64,43 +68,105 @@ def pg_title_tsquery(tokens: list[str]) -> str:
     return " & ".join(p + (":*A" if i == len(parts) - 1 else ":A") for i, p in enumerate(parts))
 
 
-def filter_sql(query: SearchQuery) -> tuple[list[str], list]:
-    """WHERE clauses (on alias e) for visibility and facet filters, with params."""
+def _like_code(code: str) -> str:
+    """A LIKE pattern finding one code in a "|"-joined list wrapped in "|"."""
+    escaped = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%|{escaped}|%"
+
+
+def filter_sql(query: SearchQuery, alias: str = "e") -> tuple[list[str], list]:
+    """WHERE clauses for visibility and facet filters, with params.
+
+    The columns named exist on both the catalog and its facts table, so the
+    clauses apply to either (``alias``).
+    """
     clauses: list[str] = []
     params: list = []
     rules = query.audience.visibility_rules()
     ors = []
     for visibility, extra in rules:
         if not extra:
-            ors.append("e.visibility = %s")
+            ors.append(f"{alias}.visibility = %s")
             params.append(visibility)
         else:
             ((column, value),) = extra.items()
-            ors.append(f"(e.visibility = %s AND e.{column} = %s)")
+            ors.append(f"({alias}.visibility = %s AND {alias}.{column} = %s)")
             params += [visibility, value]
     clauses.append("(" + " OR ".join(ors) + ")")
     if query.audience.held_only:
-        clauses.append("e.held = %s")
+        clauses.append(f"{alias}.held = %s")
         params.append(True)
     for facet in FACETS:
-        values = [str(v) for v in query.filters.get(facet, []) if str(v)]
-        if values:
-            marks = ", ".join(["%s"] * len(values))
-            clauses.append(
-                f"e.id IN (SELECT entry_id FROM {FACET} WHERE facet = %s AND value IN ({marks}))"
-            )
-            params += [facet, *values]
+        values = list(dict.fromkeys(str(v) for v in query.filters.get(facet, []) if str(v)))
+        if not values:
+            continue
+        if facet in MULTI_VALUED:
+            # Codes are stored "|"-joined on the row: one pass, no join per value.
+            column = MULTI_VALUED[facet]
+            ors = [f"('|' || {alias}.{column} || '|') LIKE %s ESCAPE '\\'" for _ in values]
+            clauses.append("(" + " OR ".join(ors) + ")")
+            params += [_like_code(v) for v in values]
+        elif facet == "type":
+            clauses.append(f"{alias}.doc_type IN ({', '.join(['%s'] * len(values))})")
+            params += values
+        else:  # school: an id; a value that is not one matches nothing
+            ids = [int(v) for v in values if v.isdigit()]
+            if not ids:
+                clauses.append("1 = 0")
+                continue
+            clauses.append(f"{alias}.school_id IN ({', '.join(['%s'] * len(ids))})")
+            params += ids
     return clauses, params
 
 
-def order_sql(sort: str, has_text: bool) -> str:
-    if sort == "date":
-        return "e.published_at DESC NULLS LAST, e.id DESC"
+# Facets whose values are "|"-joined codes on the row (the others hold one value).
+MULTI_VALUED = {"subject": "subject_codes", "grade": "grade_codes"}
+FACET_COLUMNS = {
+    "subject": "subject_codes",
+    "grade": "grade_codes",
+    "type": "doc_type",
+    "school": "school_id",
+}
+
+
+def order_sql(sort: str, has_text: bool, alias: str = "e") -> str:
+    if sort == "date" or (sort != "popularity" and not has_text):
+        return f"{alias}.published_at DESC NULLS LAST, {alias}.id DESC"
     if sort == "popularity":
-        return "e.popularity DESC, e.id DESC"
-    if has_text:
-        return "score DESC, e.popularity DESC, e.id DESC"
-    return "e.published_at DESC NULLS LAST, e.id DESC"
+        return f"{alias}.popularity DESC, {alias}.id DESC"
+    return f"{alias}.score DESC, {alias}.popularity DESC, {alias}.id DESC"
+
+
+def count_facets(rows) -> dict[str, list[tuple[str, int]]]:
+    """Facet counts from (facet, stored value, count) groups.
+
+    A multi-valued group ("ป.4|ป.5") counts once for each code it holds; every
+    facet's values come most frequent first, then by value.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for facet, stored, n in rows:
+        if stored is None or stored == "":
+            continue
+        codes = set(stored.split("|")) if facet in MULTI_VALUED else {str(stored)}
+        bucket = counts.setdefault(facet, {})
+        for code in codes:
+            if code:
+                bucket[code] = bucket.get(code, 0) + n
+    return {
+        facet: sorted(bucket.items(), key=lambda item: (-item[1], item[0]))
+        for facet, bucket in counts.items()
+    }
+
+
+def _boosted(score: str, subjects: tuple[str, ...]) -> tuple[str, list]:
+    """The score times SUBJECT_BOOST for items of the query's subject groups."""
+    if not subjects:
+        return score, []
+    boost = float(search_settings.SUBJECT_BOOST)
+    tests = " OR ".join(["('|' || e.subject_codes || '|') LIKE %s ESCAPE '\\'"] * len(subjects))
+    return f"({score}) * (CASE WHEN {tests} THEN {boost} ELSE 1.0 END)", [
+        _like_code(code) for code in subjects
+    ]
 
 
 class DatabaseBackend(SearchBackend):
@@ -110,80 +176,87 @@ class DatabaseBackend(SearchBackend):
     def vendor(self) -> str:
         return connection.vendor
 
-    # Triggers (SQLite) and a generated column (PostgreSQL) follow the table.
+    # Triggers keep the full-text index and the facts table in step (migrations 0002, 0003).
     def index_entries(self, entry_ids: Iterable[int]) -> None:
         return None
 
     def remove_entries(self, entry_ids: Iterable[int]) -> None:
         return None
 
-    def _match(self, tokens: list[str], any_word: bool, prefix_last: bool = False):
-        """(FROM extra, WHERE clause, score expression, params) for a text match."""
+    def _text(self, tokens: list[str], any_word: bool) -> dict:
+        """SQL pieces of a text match over the facts table (alias ``e``), each
+        with its parameters: ``source``/``where`` the match (FTS5 drives and its
+        matches are looked up in the facts table by rowid; PostgreSQL uses the
+        GIN index) and ``score`` its relevance (bm25 with the title weighted,
+        or ts_rank with title words weighted A)."""
         if self.vendor == "postgresql":
-            expr = pg_tsquery(tokens, any_word=any_word, prefix_last=prefix_last)
-            return (
-                ", CAST(%s AS tsquery) q",
-                "e.search_vector @@ q",
-                "ts_rank(e.search_vector, q, 1)",
-                [expr],
-            )
+            expr = pg_tsquery(tokens, any_word=any_word)
+            return {
+                "source": (f"{FACTS} e, CAST(%s AS tsquery) q", [expr]),
+                "where": ("e.search_vector @@ q", []),
+                "score": ("ts_rank(e.search_vector, q, 1)", []),
+            }
         weight = float(search_settings.TITLE_WEIGHT)
-        expr = fts5_match(tokens, any_word=any_word, prefix_last=prefix_last)
-        return (
-            f" JOIN {FTS} ON {FTS}.rowid = e.id",
-            f"{FTS} MATCH %s",
-            f"-bm25({FTS}, {weight}, 1.0)",
-            [expr],
-        )
-
-    def _where(self, query: SearchQuery, prefix_last: bool = False):
-        clauses, params = filter_sql(query)
-        join, score, match_params = "", "0", []
-        if query.tokens:
-            join, match_clause, score, match_params = self._match(
-                query.tokens, query.match == "any", prefix_last
-            )
-            clauses.insert(0, match_clause)
-        where = " AND ".join(clauses)
-        # Parameters in text order: the FROM part (PostgreSQL's tsquery) comes first.
-        return join, where, score, match_params, params
+        return {
+            "source": (f"{FTS} JOIN {FACTS} e ON e.id = {FTS}.rowid", []),
+            "where": (f"{FTS} MATCH %s", [fts5_match(tokens, any_word=any_word)]),
+            "score": (f"-bm25({FTS}, {weight}, 1.0)", []),
+        }
 
     def search(self, query: SearchQuery) -> BackendResult:
-        join, where, score, match_params, params = self._where(query)
-        pg = self.vendor == "postgresql"
-        head = match_params if pg else []
-        tail = [] if pg else match_params
-        base = f"FROM {ENTRY} e{join} WHERE {where}"
-        all_params = head + tail + params
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT e.id, {score} AS score {base} "
-                f"ORDER BY {order_sql(query.sort, bool(query.tokens))} LIMIT %s OFFSET %s",
-                all_params + [query.page_size, query.offset],
+        """The page, the total and the facet counts in one statement.
+
+        The matches, with their score, facet and sort values, are computed
+        once as a materialised common table expression ``m``, reading only
+        the narrow facts table; the page is its top rows (sorted with LIMIT
+        inside the database, so no match travels to Python), and every facet
+        is one GROUP BY over it. Multi-valued codes are grouped by their
+        stored "|"-joined form, which has few distinct values, and split in
+        count_facets.
+        """
+        clauses, params = filter_sql(query)
+        ranked = bool(query.tokens) and query.sort == "relevance"
+        source, head, score = (FACTS + " e", [], "NULL")
+        if query.tokens:
+            text = self._text(query.tokens, query.match == "any")
+            source, head = text["source"]
+            where, where_params = text["where"]
+            clauses.insert(0, where)
+            params = where_params + params
+            if ranked:
+                score, boost_params = _boosted(text["score"][0], query.subjects)
+                head = boost_params + head  # the select list comes before FROM
+        order = order_sql(query.sort, ranked)
+        columns = ", ".join(["e.id", "e.popularity", "e.published_at", *FACET_COLUMNS.values()])
+        # Every branch of the UNION gives (kind, value as text, score, number).
+        parts = [
+            "SELECT 'hit', CAST(p.id AS TEXT), p.score, p.n FROM "
+            f"(SELECT e.id, e.score, ROW_NUMBER() OVER (ORDER BY {order}) AS n "
+            f"FROM (SELECT * FROM m e ORDER BY {order} LIMIT %s OFFSET %s) e) p",
+            "SELECT 'total', NULL, NULL, COUNT(*) FROM m",
+        ]
+        for name in FACETS if query.with_facets else ():
+            column = FACET_COLUMNS[name]
+            parts.append(
+                f"SELECT '{name}', CAST({column} AS TEXT), NULL, COUNT(*) FROM m GROUP BY {column}"
             )
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT {columns}, {score} AS score "
+            f"FROM {source} WHERE {' AND '.join(clauses)}) " + " UNION ALL ".join(parts)
+        )
+        # Parameters in text order: the score's, PostgreSQL's tsquery in FROM,
+        # SQLite's MATCH and the filters in WHERE, then the page.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*head, *params, query.page_size, query.offset])
             rows = cursor.fetchall()
-            facets: dict[str, list[tuple[str, int]]] = {}
-            if not rows and not query.offset:
-                total = 0  # nothing matched: no counts to make
-            elif query.with_facets:
-                cursor.execute(
-                    f"SELECT f.facet, f.value, COUNT(*) FROM {FACET} f "
-                    f"WHERE f.entry_id IN (SELECT e.id {base}) "
-                    "GROUP BY f.facet, f.value ORDER BY COUNT(*) DESC, f.value",
-                    all_params,
-                )
-                for facet, value, count in cursor.fetchall():
-                    facets.setdefault(facet, []).append((value, count))
-                # Every entry has exactly one type, so the type counts add up to the total.
-                total = sum(count for _, count in facets.get("type", []))
-            else:
-                cursor.execute(f"SELECT COUNT(*) {base}", all_params)
-                total = cursor.fetchone()[0]
+        hits = sorted((r for r in rows if r[0] == "hit"), key=lambda r: r[3])
+        total = next((r[3] for r in rows if r[0] == "total"), 0)
+        groups = [(r[0], r[1], r[3]) for r in rows if r[0] in FACETS]
         return BackendResult(
-            ids=[r[0] for r in rows],
+            ids=[int(r[1]) for r in hits],
             total=total,
-            scores={r[0]: float(r[1] or 0) for r in rows},
-            facets=facets,
+            scores={int(r[1]): float(r[2] or 0) for r in hits},
+            facets=count_facets(groups),
         )
 
     def autocomplete(self, prefix_tokens: list[str], query: SearchQuery) -> list[int]:
@@ -191,19 +264,20 @@ class DatabaseBackend(SearchBackend):
             return []
         # Titles only: FTS5 column filter, or the title-weighted lexemes in PostgreSQL.
         if self.vendor == "postgresql":
-            join, match, head = (
-                ", CAST(%s AS tsquery) q",
+            source, match, head = (
+                f"{FACTS} e, CAST(%s AS tsquery) q",
                 "e.search_vector @@ q",
                 [pg_title_tsquery(prefix_tokens)],
             )
             order = "ts_rank(e.search_vector, q, 1) DESC"
         else:
             expr = "title_seg : (" + fts5_match(prefix_tokens, prefix_last=True) + ")"
-            join, match, head = f" JOIN {FTS} ON {FTS}.rowid = e.id", f"{FTS} MATCH %s", [expr]
+            source = f"{FTS} JOIN {FACTS} e ON e.id = {FTS}.rowid"
+            match, head = f"{FTS} MATCH %s", [expr]
             order = f"bm25({FTS}, 1.0, 0.0)"
         clauses, params = filter_sql(query)
         sql = (
-            f"SELECT e.id FROM {ENTRY} e{join} WHERE {match} AND {' AND '.join(clauses)} "
+            f"SELECT e.id FROM {source} WHERE {match} AND {' AND '.join(clauses)} "
             f"ORDER BY {order}, e.popularity DESC, e.id LIMIT %s"
         )
         with connection.cursor() as cursor:

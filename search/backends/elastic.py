@@ -149,6 +149,23 @@ def text_query(tokens: list[str], any_word: bool) -> Q:
     return Q("bool", must=groups)
 
 
+def subject_boosted(text: Q, subjects: tuple[str, ...]) -> Q:
+    """The text score times SUBJECT_BOOST for items of the query's subject groups,
+    as the database backend multiplies bm25/ts_rank."""
+    return Q(
+        "function_score",
+        query=text,
+        functions=[
+            {
+                "filter": {"terms": {"subjects": list(subjects)}},
+                "weight": float(search_settings.SUBJECT_BOOST),
+            }
+        ],
+        score_mode="multiply",
+        boost_mode="multiply",
+    )
+
+
 def visibility_filter(query: SearchQuery) -> list[Q]:
     ors = []
     for visibility, extra in query.audience.visibility_rules():
@@ -169,7 +186,10 @@ def build_search(query: SearchQuery, index: str) -> Search:
     """The whole request for one search: query, filters, facets, sort, highlight, page."""
     search = Search(index=index)
     if query.tokens:
-        search = search.query(text_query(query.tokens, query.match == "any"))
+        text = text_query(query.tokens, query.match == "any")
+        if query.subjects and query.sort == "relevance":
+            text = subject_boosted(text, query.subjects)
+        search = search.query(text)
     search = search.filter(Q("bool", filter=visibility_filter(query)))
     if query.sort == "date" or (query.sort == "relevance" and not query.tokens):
         search = search.sort({"published_at": {"order": "desc", "missing": "_last"}}, "-entry_id")

@@ -22,12 +22,13 @@ def relevance_catalog(db):
 
 
 def test_postgres_lexemes_are_exactly_our_words(relevance_catalog):
-    """The generated tsvector holds the words search.thai produced, unchanged."""
+    """The tsvector the trigger keeps in the facts table holds the words search.thai
+    produced, unchanged."""
     entry = CatalogEntry.objects.get(object_key="sc05")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT array(SELECT unnest(tsvector_to_array(search_vector)) ORDER BY 1) "
-            "FROM search_catalogentry WHERE id = %s",
+            "FROM search_catalog_facts WHERE id = %s",
             [entry.id],
         )
         lexemes = set(cursor.fetchone()[0])
@@ -54,6 +55,11 @@ def test_facets_filters_and_autocomplete_on_postgres(relevance_catalog):
     assert all("ป.5" in h.entry.grade_codes.split("|") for h in results.hits)
     assert dict(results.facets["grade"])["ป.5"] == results.total
     assert [i["url"] for i in autocomplete("ระบบย่อ")] == ["/relevance/sc11/"]
+    maths = sum(1 for _, d in relevance.load_corpus() if d.subject_codes == ["ค"])
+    for sort in ("relevance", "date", "popularity"):  # no words: browsing, unranked
+        browse = search(build_query("", audience=Audience(), filters={"subject": ["ค"]}, sort=sort))
+        assert browse.total == maths and dict(browse.facets["subject"]) == {"ค": maths}
+        assert len(browse.hits) == min(maths, 20)
     typo = search(build_query("พีทากอรัส", audience=Audience()))
     assert typo.mode == "corrected" and typo.hits[0].entry.object_key == "ma13"
 

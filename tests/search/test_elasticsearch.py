@@ -72,6 +72,23 @@ def test_query_words_filters_facets_sort_highlight_and_page():
     assert set(body["highlight"]["fields"]) == {"title", "description"}
 
 
+def test_subject_words_boost_their_group_as_on_the_database():
+    """ "ดาวเคราะห์" is a science word in the curriculum dictionary: science items'
+    scores are doubled, as the database backend multiplies bm25/ts_rank."""
+    body = build_search(build_query("ดาวเคราะห์"), "a").to_dict()
+    (boosted,) = body["query"]["bool"]["must"]
+    assert boosted["function_score"]["functions"] == [
+        {"filter": {"terms": {"subjects": ["ว"]}}, "weight": 2.0}
+    ]
+    assert boosted["function_score"]["boost_mode"] == "multiply"
+    (word_or_parts,) = boosted["function_score"]["query"]["bool"]["must"]
+    word = word_or_parts["bool"]["should"][0]
+    assert word == {"multi_match": {"query": "ดาวเคราะห์", "fields": ["title_seg^5.0", "body_seg"]}}
+    # Sorted by date the score does not matter: no boost.
+    dated = build_search(build_query("ดาวเคราะห์", sort="date"), "a").to_dict()
+    assert "function_score" not in dated["query"]["bool"]["must"][0]
+
+
 def test_any_word_date_sort_and_mirror():
     query = build_query("แสง พืช", audience=Audience(held_only=True), sort="date")
     query.match = "any"

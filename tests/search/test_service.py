@@ -54,6 +54,30 @@ def test_facet_counts_and_filters():
     assert sorted(titles(either)) == ["ระบบสุริยะ", "เศษส่วนในครัว"]
 
 
+def test_facts_table_follows_every_catalog_write():
+    """Queries read filters and facets from search_catalog_facts, kept by triggers:
+    an edit through any path (here a queryset update) and a delete reach it."""
+    from search.models import CatalogEntry
+
+    put(
+        doc("เศษส่วน_100%", subject_codes=["ค"], grade_codes=["ป.4"]),
+        doc("เศษส่วนในครัว", subject_codes=["ง"], grade_codes=["ป.5"]),
+    )
+    CatalogEntry.objects.filter(object_key="1").update(
+        visibility=Visibility.SCHOOL, grade_codes="ป.6"
+    )
+    anonymous = search(build_query("เศษส่วน"))
+    assert titles(anonymous) == ["เศษส่วน_100%"]
+    assert dict(search(build_query("เศษส่วน", audience=EVERYONE)).facets["grade"]) == {
+        "ป.4": 1,
+        "ป.6": 1,
+    }
+    # LIKE wildcards in a filter value are literal: "ป_4" is not "ป.4".
+    assert search(build_query("เศษส่วน", audience=EVERYONE, filters={"grade": ["ป_4"]})).total == 0
+    CatalogEntry.objects.filter(object_key="0").delete()
+    assert search(build_query("เศษส่วน", audience=EVERYONE)).total == 1
+
+
 def test_sort_by_relevance_date_and_popularity():
     now = timezone.now()
     put(

@@ -72,3 +72,11 @@ def test_query_tokens_drop_stop_words_unless_nothing_is_left():
     assert query_tokens("และ") == ["และ"]
     assert query_tokens("แสง แสง") == ["แสง"]
     assert query_tokens("   ") == []
+
+
+def test_curriculum_words_name_their_subject_group():
+    from search.thai import query_subjects
+
+    assert query_subjects(query_tokens("ดาวเคราะห์")) == ("ว",)
+    assert query_subjects(query_tokens("กลอนสุภาพ")) == ("ท",)
+    assert query_subjects(query_tokens("บ้าน")) == ()
