@@ -149,16 +149,12 @@ def plan_slots(
         rules = list(quiz.blueprint.all())
         pools = []
         for rule in rules:
-            questions = Question.objects.filter(
-                visible_to_school(quiz.school_id, "category__"),
-                versions__status=VersionStatus.READY,
+            questions = rule.narrow(
+                Question.objects.filter(
+                    visible_to_school(quiz.school_id, "category__"),
+                    versions__status=VersionStatus.READY,
+                )
             )
-            if rule.indicator_id:
-                questions = questions.filter(indicators=rule.indicator_id)
-            if rule.difficulty:
-                questions = questions.filter(difficulty=rule.difficulty)
-            if rule.category_id:
-                questions = questions.filter(category=rule.category_id)
             pools.append(
                 Rule(tuple(sorted(set(questions.values_list("pk", flat=True)))), rule.count)
             )

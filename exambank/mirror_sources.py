@@ -34,7 +34,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -42,6 +41,7 @@ from core.models import GradeLevel, Indicator, School, SubjectGroup
 from mirror.results import SnapshotResultKind, register_result_kind
 from mirror.sources import Record, SyncSource, register_source
 from mirror.sources.base import reset_sequences
+from mirror.sources.core import delete_unless_used
 
 from .models import (
     Attempt,
@@ -116,7 +116,7 @@ class CategorySource(SyncSource):
         )
 
     def delete(self, key: str) -> None:
-        _delete_unless_used(Category.objects.filter(pk=key))
+        delete_unless_used(Category.objects.filter(pk=key))
 
 
 def quiz_scopes() -> dict[int, dict[str, set[str]]]:
@@ -144,14 +144,7 @@ def quiz_question_ids(quiz: Quiz) -> set[int]:
     """Every question a quiz may show: its slots, or what its blueprint can draw."""
     ids = {slot.question_id for slot in quiz.slots.all()}
     for rule in quiz.blueprint.all():
-        found = Question.objects.all()
-        if rule.indicator_id:
-            found = found.filter(indicators=rule.indicator_id)
-        if rule.difficulty:
-            found = found.filter(difficulty=rule.difficulty)
-        if rule.category_id:
-            found = found.filter(category=rule.category_id)
-        ids.update(found.values_list("pk", flat=True))
+        ids.update(rule.narrow(Question.objects.all()).values_list("pk", flat=True))
     return ids
 
 
@@ -250,7 +243,7 @@ class QuestionSource(SyncSource):
 
     def delete(self, key: str) -> None:
         # Attempts taken here keep the versions they showed: then the row stays.
-        _delete_unless_used(Question.objects.filter(pk=key))
+        delete_unless_used(Question.objects.filter(pk=key))
 
 
 class QuizSource(SyncSource):
@@ -338,14 +331,6 @@ class QuizSource(SyncSource):
         # A quiz with attempts taken here stays until they have gone up.
         if not Attempt.objects.filter(quiz_id=key).exists():
             Quiz.objects.filter(pk=key).delete()
-
-
-def _delete_unless_used(rows) -> None:
-    try:
-        with transaction.atomic():
-            rows.delete()
-    except ProtectedError:
-        pass
 
 
 def attempt_uuid(mirror_id: str, attempt_id: int) -> uuid.UUID:

@@ -343,6 +343,16 @@ class BlueprintRule(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator or '*'} × {self.difficulty or '*'}: {self.count}"
 
+    def narrow(self, questions: models.QuerySet) -> models.QuerySet:
+        """The questions this rule may draw from; an empty criterion allows any."""
+        if self.indicator_id:
+            questions = questions.filter(indicators=self.indicator_id)
+        if self.difficulty:
+            questions = questions.filter(difficulty=self.difficulty)
+        if self.category_id:
+            questions = questions.filter(category=self.category_id)
+        return questions
+
 
 class AttemptState(models.TextChoices):
     IN_PROGRESS = "in_progress", "กำลังทำ (In progress)"

@@ -41,7 +41,7 @@ class CodedSource(SyncSource):
         self.model.objects.update_or_create(code=key, defaults=_without(payload, "code"))
 
     def delete(self, key: str) -> None:
-        _delete_unless_used(self.model.objects.filter(code=key))
+        delete_unless_used(self.model.objects.filter(code=key))
 
 
 class StandardSource(SyncSource):
@@ -70,7 +70,7 @@ class StandardSource(SyncSource):
         )
 
     def delete(self, key: str) -> None:
-        _delete_unless_used(LearningStandard.objects.filter(code=key))
+        delete_unless_used(LearningStandard.objects.filter(code=key))
 
 
 class IndicatorSource(SyncSource):
@@ -196,7 +196,7 @@ class SchoolUserSource(SyncSource):
         User.objects.filter(username=key).update(is_active=False)
 
 
-def _delete_unless_used(rows) -> None:
+def delete_unless_used(rows) -> None:
     """Delete, unless other rows still point here (then the row simply stays)."""
     try:
         with transaction.atomic():
