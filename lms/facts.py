@@ -30,13 +30,19 @@ def _key(lesson_id: int) -> str:
     return f"lms:lesson-facts:{_VERSION}:{lesson_id}"
 
 
-def lesson_facts(lesson_id: int) -> LessonFacts | None:
-    facts = cache.get(_key(lesson_id))
+def _cached(key: str, load):
+    """The cached value under ``key``, loaded and kept on a miss; a missing page (None)
+    is not kept, so a lesson published a moment later is found at once."""
+    facts = cache.get(key)
     if facts is None:
-        facts = load_lesson_facts(lesson_id)
+        facts = load()
         if facts is not None:
-            cache.set(_key(lesson_id), facts, CACHE_SECONDS)
+            cache.set(key, facts, CACHE_SECONDS)
     return facts
+
+
+def lesson_facts(lesson_id: int) -> LessonFacts | None:
+    return _cached(_key(lesson_id), lambda: load_lesson_facts(lesson_id))
 
 
 def load_lesson_facts(lesson_id: int) -> LessonFacts | None:
@@ -88,12 +94,7 @@ class CourseFacts:
 
 def course_facts(course_id: int) -> CourseFacts | None:
     """A course's shared facts, cached until one of its pages changes."""
-    facts = cache.get(_course_key(course_id))
-    if facts is None:
-        facts = load_course_facts(course_id)
-        if facts is not None:
-            cache.set(_course_key(course_id), facts, CACHE_SECONDS)
-    return facts
+    return _cached(_course_key(course_id), lambda: load_course_facts(course_id))
 
 
 def course_structure(course) -> list[dict]:
