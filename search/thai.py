@@ -206,12 +206,19 @@ def sub_words(token: str) -> list[str]:
 
 
 def query_alternatives(token: str) -> list[tuple[str, ...]]:
-    """Ways a query word may match: itself, all of its parts, or all of its smallest parts."""
+    """Ways a query word may match: itself, all of its parts, or all of its smallest parts.
+
+    A split stands for the compound only while it keeps two or more words once
+    stop words are out. A lone part is another, broader word ("ภาคศึกษา" is a
+    semester, "ศึกษา" any study; "กระบอก" is not "กระ"): matching it would rank
+    thousands of unrelated items above nothing useful, so it is not an
+    alternative.
+    """
     stop = stopwords()
     options = [(token,)]
     for parts in (compound_parts(token), leaf_parts(token)):
         kept = tuple(dict.fromkeys(p for p in parts if p not in stop))
-        if kept and kept not in options:
+        if len(kept) >= 2 and kept not in options:
             options.append(kept)
     return options
 

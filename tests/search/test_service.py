@@ -122,6 +122,11 @@ def test_any_word_then_corrected_spelling():
     assert search(build_query("zzqqxx", audience=EVERYONE)).total == 0
 
 
+def test_a_compound_does_not_match_a_lone_part_of_it():
+    put(doc("ทรงกระบอกและกรวย"), doc("กระบอกไม้ไผ่"), doc("กระดาษสี"))
+    assert titles(search(build_query("ทรงกระบอก", audience=EVERYONE))) == ["ทรงกระบอกและกรวย"]
+
+
 def test_autocomplete_on_titles():
     put(
         doc("การสังเคราะห์ด้วยแสง", description="สังเคราะห์"),

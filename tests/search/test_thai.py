@@ -67,6 +67,12 @@ def test_query_word_may_match_through_its_parts():
     assert query_alternatives("แสง") == [("แสง",)]
 
 
+def test_a_lone_part_is_a_broader_word_not_an_alternative():
+    # ทรง is a stop word, and กระบอก splits into กระ + บอก: neither lone part is
+    # the cylinder a query for ทรงกระบอก means.
+    assert query_alternatives("ทรงกระบอก") == [("ทรงกระบอก",)]
+
+
 def test_query_tokens_drop_stop_words_unless_nothing_is_left():
     assert query_tokens("เรื่องเกี่ยวกับระบบสุริยะ") == ["เรื่อง", "ระบบสุริยะ"]
     assert query_tokens("และ") == ["และ"]
