@@ -1,7 +1,8 @@
 """ffmpeg argument lists for a planned ladder. Pure: lists of strings, no I/O.
 
-The HLS command decodes the source once and feeds every rung through a ``split``
-filter, so a six-rung ladder costs one decode, not six. Every rung gets the same
+The HLS command decodes the source once and feeds every rung through ``split``
+filters, so a six-rung ladder costs one decode, not six; a small rung is scaled
+from a rung twice its size rather than from the full-size source. Every rung gets the same
 forced keyframe times (a multiple of the segment length), so segment N of every
 rung starts at the same instant and players switch rungs cleanly. A preview
 sprite is one more branch of the same graph.
@@ -16,18 +17,27 @@ from .ladder import Ladder, Rung
 
 # Encoder settings, chosen by measuring CPU seconds and PSNR per rung against
 # preset medium (bench/transcode.py; numbers in README). Rungs of 360p and up use
-# veryfast plus trellis quantisation and more reference frames: on our test
-# clips that costs about half of medium's CPU for 0.25-0.4 dB less PSNR, while
-# plain veryfast loses 0.55-0.75 dB and faster saves only 15-40 %. A third
-# reference frame buys 360p another 0.08 dB for next to nothing; at 480p and
-# 720p it costs 15 % more CPU for 0.03 dB, so they keep two. Below 360p,
-# medium costs little (a 240p frame is a ninth of a 720p one) and every bit
-# counts on the satellite rung: veryfast there loses 0.6-1.4 dB.
+# veryfast with trellis quantisation, two reference frames (three at 360p, where
+# the third costs next to nothing), at most two B-frames in a row and the
+# diamond motion search: on our test clips that is 45-50 % of medium's CPU for
+# 0.3-0.4 dB less PSNR. Against veryfast's own hexagon search and three
+# B-frames, dia and two B-frames save 10-15 % of the encode for 0.03 dB or
+# less; plain veryfast loses 0.55-0.75 dB. Below 360p medium costs little (a
+# 240p frame is a ninth of a 720p one) and every bit counts on the satellite
+# rung: veryfast there loses 0.6-1.4 dB, and even `fast` 0.4 dB at 240p; the
+# diamond search alone saves 9 % of medium's encode there for 0.05 dB.
 DEFAULT_PRESET = "veryfast"
-BIG_RUNG_X264_PARAMS = "trellis=1:ref=2"
-MID_RUNG_X264_PARAMS = "trellis=1:ref=3"  # the 360p rung
+RUNG_X264_PARAMS = "trellis=1:ref=2:bframes=2:me=dia"
+MID_RUNG_X264_PARAMS = "trellis=1:ref=3:bframes=2:me=dia"  # the 360p rung
+SMALL_RUNG_X264_PARAMS = "me=dia"
 SMALL_RUNG_PRESET = "medium"
 SMALL_RUNG_SHORT_SIDE = 240
+# A rung is scaled from the smallest rung at least this many times its height,
+# else from the source: a 2x (or larger) bicubic step from an already scaled
+# frame loses nothing measurable (< 0.07 dB) and costs far less than scaling
+# the full-size source again, while a smaller step (480p to 360p) softens the
+# picture by up to 0.8 dB.
+CASCADE_MIN_FACTOR = 2
 SPRITE_COLUMNS = 10
 SPRITE_ROWS = 10
 SPRITE_WIDTH = 160
@@ -53,19 +63,51 @@ def plan_sprite(duration: float, display_w: int, display_h: int) -> SpritePlan:
     return SpritePlan(interval=interval, width=SPRITE_WIDTH, height=height)
 
 
+def scale_parents(ladder: Ladder) -> list[int | None]:
+    """For each rung, the index of the rung it is scaled from (None: the source).
+
+    Rungs are ordered smallest first, so a parent is always a later rung.
+    """
+    parents: list[int | None] = []
+    for i, rung in enumerate(ladder.rungs):
+        bigger = [
+            j
+            for j in range(i + 1, len(ladder.rungs))
+            if ladder.rungs[j].height >= CASCADE_MIN_FACTOR * rung.height
+            and ladder.rungs[j].width >= CASCADE_MIN_FACTOR * rung.width
+        ]
+        parents.append(min(bigger, key=lambda j: ladder.rungs[j].height) if bigger else None)
+    return parents
+
+
+def _split(label: str, outputs: list[str]) -> str:
+    if len(outputs) == 1:
+        return f"[{label}]null[{outputs[0]}]"
+    return f"[{label}]split={len(outputs)}" + "".join(f"[{o}]" for o in outputs)
+
+
 def _video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
-    branches = len(ladder.rungs) + (1 if sprite else 0)
+    """Decode once; scale each rung from the source or from a rung twice its size."""
+    parents = scale_parents(ladder)
+    children: dict[int | None, list[int]] = {}
+    for i, parent in enumerate(parents):
+        children.setdefault(parent, []).append(i)
     head = ["yadif"] if ladder.deinterlace else []
     head.append(f"fps={ladder.fps:g}")
-    head.append(f"split={branches}" + "".join(f"[s{i}]" for i in range(branches)))
-    parts = ["[0:v:0]" + ",".join(head)]
+    from_source = [f"s{i}" for i in children.get(None, [])] + (["sp"] if sprite else [])
+    parts = ["[0:v:0]" + ",".join(head) + "[src]", _split("src", from_source)]
     for i, rung in enumerate(ladder.rungs):
-        parts.append(
-            f"[s{i}]scale={rung.width}:{rung.height}:flags=bicubic,setsar=1,format=yuv420p[v{i}]"
-        )
+        source = f"s{i}" if parents[i] is None else f"c{parents[i]}_{i}"
+        scaled = f"[{source}]scale={rung.width}:{rung.height}:flags=bicubic,setsar=1,format=yuv420p"
+        feeds = [f"c{i}_{k}" for k in children.get(i, [])]
+        if feeds:
+            parts.append(scaled + f"[r{i}]")
+            parts.append(_split(f"r{i}", [f"v{i}", *feeds]))
+        else:
+            parts.append(scaled + f"[v{i}]")
     if sprite:
         parts.append(
-            f"[s{len(ladder.rungs)}]fps=1/{sprite.interval:g},"
+            f"[sp]fps=1/{sprite.interval:g},"
             f"scale={sprite.width}:{sprite.height},setsar=1,"
             f"tile={sprite.columns}x{sprite.rows}[sprite]"
         )
@@ -74,12 +116,15 @@ def _video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
 
 def _rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
     # Small rungs cost little to encode, and the satellite rung needs every bit
-    # to count: they get the thorough preset; big rungs the configured one,
-    # tuned (see BIG_RUNG_X264_PARAMS).
-    small = min(rung.width, rung.height) <= SMALL_RUNG_SHORT_SIDE
-    mid = min(rung.width, rung.height) <= 360
-    params = MID_RUNG_X264_PARAMS if mid else BIG_RUNG_X264_PARAMS
-    tuning = [] if small else [f"-x264-params:v:{i}", params]
+    # to count: they get the thorough preset; bigger rungs the configured one,
+    # tuned (see RUNG_X264_PARAMS).
+    short_side = min(rung.width, rung.height)
+    small = short_side <= SMALL_RUNG_SHORT_SIDE
+    if small:
+        params = SMALL_RUNG_X264_PARAMS
+    else:
+        params = MID_RUNG_X264_PARAMS if short_side <= 360 else RUNG_X264_PARAMS
+    tuning = [f"-x264-params:v:{i}", params]
     return tuning + [
         f"-preset:v:{i}", SMALL_RUNG_PRESET if small else preset,
         f"-level:v:{i}", f"{rung.level / 10:.1f}",

@@ -1,6 +1,15 @@
 from fractions import Fraction
 
-from transcoding.commands import hls_command, plan_sprite, poster_command, poster_time
+from transcoding.commands import (
+    MID_RUNG_X264_PARAMS,
+    RUNG_X264_PARAMS,
+    SMALL_RUNG_X264_PARAMS,
+    hls_command,
+    plan_sprite,
+    poster_command,
+    poster_time,
+    scale_parents,
+)
 from transcoding.ladder import plan_ladder
 from transcoding.pipeline import sprite_vtt
 from transcoding.probe import AudioStream, ProbeResult, VideoStream
@@ -21,7 +30,12 @@ def test_one_process_splits_once_for_every_rung():
     args = hls_command("ffmpeg", "in.mp4", "/out", ladder)
     assert args.count("-i") == 1
     graph = value(args, "-filter_complex")
-    assert "split=5" in graph and graph.count("scale=") == 5
+    assert graph.count("[0:v:0]") == 1 and graph.count("scale=") == 5
+    # 480p and 720p from the decoded source; 360p, 240p and 144p each from the
+    # rung twice their size (720p, 480p, 360p), never a smaller step.
+    assert scale_parents(ladder) == [2, 3, 4, None, None]
+    assert "[src]split=2[s3][s4]" in graph
+    assert "[r4]split=2[v4][c4_2]" in graph and "[c4_2]scale=640:360" in graph
     assert value(args, "-var_stream_map") == (
         "v:0,a:0,name:144p v:1,a:1,name:240p v:2,a:2,name:360p v:3,a:3,name:480p v:4,a:4,name:720p"
     )
@@ -31,9 +45,9 @@ def test_one_process_splits_once_for_every_rung():
     assert value(args, "-g") == "100"
     assert value(args, "-preset:v:0") == "medium" and value(args, "-preset:v:1") == "medium"
     assert value(args, "-preset:v:2") == "veryfast" and value(args, "-preset:v:4") == "veryfast"
-    assert "-x264-params:v:1" not in args
-    assert value(args, "-x264-params:v:2") == "trellis=1:ref=3"
-    assert value(args, "-x264-params:v:4") == "trellis=1:ref=2"
+    assert value(args, "-x264-params:v:1") == SMALL_RUNG_X264_PARAMS
+    assert value(args, "-x264-params:v:2") == MID_RUNG_X264_PARAMS
+    assert value(args, "-x264-params:v:4") == RUNG_X264_PARAMS
     assert value(args, "-maxrate:v:0") == "100k" and value(args, "-bufsize:v:0") == "100k"
     assert value(args, "-ac:a:0") == "1" and value(args, "-b:a:0") == "32k"
     assert value(args, "-hls_time") == "4"
@@ -43,7 +57,7 @@ def test_sprite_branch_and_chunk_offsets():
     ladder = plan_ladder(probe(640, 360))
     sprite = plan_sprite(20.0, 640, 360)
     args = hls_command("ffmpeg", "in.mp4", "/out", ladder, sprite=sprite, start=8.0, length=8.0)
-    assert "split=4" in value(args, "-filter_complex")
+    assert "[src]split=3[s1][s2][sp]" in value(args, "-filter_complex")
     assert "tile=10x10[sprite]" in value(args, "-filter_complex")
     assert args[-1] == "/out/sprite_%03d.jpg"
     assert value(args, "-ss") == "8.000" and value(args, "-output_ts_offset") == "8.000"
