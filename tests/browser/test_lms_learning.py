@@ -118,7 +118,9 @@ def test_student_watches_a_video_lesson_and_the_teacher_sees_it(
     page.wait_for_selector("progress")
     page.get_by_role("link", name=video_lesson.title).first.click()
     page.wait_for_selector("video[data-heartbeat]")
-    # Play muted (autoplay rules) from the start to the end.
+    # Play muted (autoplay rules) from the start to the end, once the player has
+    # attached its source: a play() before that is cut off by the source's load.
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
     page.evaluate(
         "() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }"
     )

@@ -42,6 +42,8 @@ def test_upload_then_play(page, live_server, make_user, tmp_path, settings):
     assert item.status == Status.READY, item.error_message
     page.reload()
     page.wait_for_selector("video#player")
+    # play() only once the player has attached its source, or that load cuts it off.
+    page.wait_for_function("document.querySelector('video#player').readyState >= 1")
     page.eval_on_selector("video#player", "v => { v.muted = true; return v.play(); }")
     page.wait_for_function("document.querySelector('video#player').currentTime > 1", timeout=30_000)
 
