@@ -83,12 +83,8 @@ def naive(source: Path, out: Path, ladder: Ladder) -> None:
         subprocess.run(args, check=True)
     info = ffmpeg.probe(source)
     sprite = commands.plan_sprite(info.duration, info.width, info.height)
-    graph = (
-        f"fps=1/{sprite.interval:g},scale={sprite.width}:{sprite.height},setsar=1,"
-        f"tile={sprite.columns}x{sprite.rows}"
-    )
     args = [binary, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", str(source)]
-    args += ["-vf", graph, "-q:v", "5", str(out / "sprite_%03d.jpg")]
+    args += ["-vf", commands.sprite_filter(sprite), "-q:v", "5", str(out / "sprite_%03d.jpg")]
     subprocess.run(args, check=True)
     at = commands.poster_time(info.duration)
     subprocess.run(

@@ -7,7 +7,9 @@ change only when an editor publishes. Saving a lesson forgets its entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 
@@ -39,6 +41,12 @@ def _cached(key: str, load):
         if facts is not None:
             cache.set(key, facts, CACHE_SECONDS)
     return facts
+
+
+def _cached_many(loaders: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Several cached values, {key: load}: one cache round trip when all are warm."""
+    found = cache.get_many(list(loaders))
+    return {key: found.get(key) or _cached(key, load) for key, load in loaders.items()}
 
 
 def lesson_facts(lesson_id: int) -> LessonFacts | None:
@@ -143,28 +151,24 @@ def load_course_facts(course_id: int) -> CourseFacts | None:
 
 def many_course_facts(course_ids) -> dict[int, CourseFacts]:
     """Facts of several courses: one cache round trip when warm."""
-    ids = list(dict.fromkeys(course_ids))
-    found = cache.get_many([_course_key(pk) for pk in ids])
-    out = {}
-    for pk in ids:
-        facts = found.get(_course_key(pk)) or course_facts(pk)
-        if facts is not None:
-            out[pk] = facts
-    return out
+    loaders = {
+        _course_key(pk): (lambda pk=pk: load_course_facts(pk)) for pk in dict.fromkeys(course_ids)
+    }
+    return {facts.course_id: facts for facts in _cached_many(loaders).values() if facts}
 
 
 def lesson_and_course_facts(
     lesson_id: int, course_id: int
 ) -> tuple[LessonFacts | None, CourseFacts | None]:
     """Both at once: one cache round trip when warm (the lesson page needs both)."""
-    found = cache.get_many([_key(lesson_id), _course_key(course_id)])
-    lesson = found.get(_key(lesson_id))
-    if lesson is None:
-        lesson = lesson_facts(lesson_id)
-    course = found.get(_course_key(course_id))
-    if course is None:
-        course = course_facts(course_id)
-    return lesson, course
+    lesson_key, course_key = _key(lesson_id), _course_key(course_id)
+    found = _cached_many(
+        {
+            lesson_key: lambda: load_lesson_facts(lesson_id),
+            course_key: lambda: load_course_facts(course_id),
+        }
+    )
+    return found[lesson_key], found[course_key]
 
 
 def forget_course(course_id: int | None) -> None:

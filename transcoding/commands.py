@@ -2,10 +2,10 @@
 
 The HLS command decodes the source once and feeds every rung through ``split``
 filters, so a six-rung ladder costs one decode, not six; a small rung is scaled
-from a rung twice its size rather than from the full-size source. Every rung gets the same
-forced keyframe times (a multiple of the segment length), so segment N of every
-rung starts at the same instant and players switch rungs cleanly. A preview
-sprite is one more branch of the same graph.
+from a rung twice its size rather than from the full-size source. Every rung
+gets the same forced keyframe times (a multiple of the segment length), so
+segment N of every rung starts at the same instant and players switch rungs
+cleanly. A preview sprite is one more branch of the same graph.
 """
 
 from __future__ import annotations
@@ -66,18 +66,30 @@ def plan_sprite(duration: float, display_w: int, display_h: int) -> SpritePlan:
 def scale_parents(ladder: Ladder) -> list[int | None]:
     """For each rung, the index of the rung it is scaled from (None: the source).
 
-    Rungs are ordered smallest first, so a parent is always a later rung.
+    Rungs are ordered smallest first, so the first big enough later rung is the
+    smallest one.
     """
-    parents: list[int | None] = []
-    for i, rung in enumerate(ladder.rungs):
-        bigger = [
-            j
-            for j in range(i + 1, len(ladder.rungs))
-            if ladder.rungs[j].height >= CASCADE_MIN_FACTOR * rung.height
-            and ladder.rungs[j].width >= CASCADE_MIN_FACTOR * rung.width
-        ]
-        parents.append(min(bigger, key=lambda j: ladder.rungs[j].height) if bigger else None)
-    return parents
+    rungs = ladder.rungs
+    return [
+        next(
+            (
+                j
+                for j in range(i + 1, len(rungs))
+                if rungs[j].height >= CASCADE_MIN_FACTOR * rung.height
+                and rungs[j].width >= CASCADE_MIN_FACTOR * rung.width
+            ),
+            None,
+        )
+        for i, rung in enumerate(rungs)
+    ]
+
+
+def sprite_filter(sprite: SpritePlan) -> str:
+    """Filters turning decoded frames into the seek-preview sprite sheets."""
+    return (
+        f"fps=1/{sprite.interval:g},scale={sprite.width}:{sprite.height},setsar=1,"
+        f"tile={sprite.columns}x{sprite.rows}"
+    )
 
 
 def _split(label: str, outputs: list[str]) -> str:
@@ -106,11 +118,7 @@ def _video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
         else:
             parts.append(scaled + f"[v{i}]")
     if sprite:
-        parts.append(
-            f"[sp]fps=1/{sprite.interval:g},"
-            f"scale={sprite.width}:{sprite.height},setsar=1,"
-            f"tile={sprite.columns}x{sprite.rows}[sprite]"
-        )
+        parts.append(f"[sp]{sprite_filter(sprite)}[sprite]")
     return ";".join(parts)
 
 

@@ -68,33 +68,33 @@ def pg_title_tsquery(tokens: list[str]) -> str:
     return " & ".join(p + (":*A" if i == len(parts) - 1 else ":A") for i, p in enumerate(parts))
 
 
-def _like_code(code: str) -> str:
-    """A LIKE pattern finding one code in a "|"-joined list wrapped in "|"."""
-    escaped = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%|{escaped}|%"
+def _has_code(column: str, codes: list[str]) -> tuple[str, list]:
+    """SQL true when the "|"-joined ``column`` of row ``e`` holds any of ``codes``."""
+    test = f"('|' || e.{column} || '|') LIKE %s ESCAPE '\\'"
+    patterns = []
+    for code in codes:
+        escaped = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        patterns.append(f"%|{escaped}|%")
+    return "(" + " OR ".join([test] * len(codes)) + ")", patterns
 
 
-def filter_sql(query: SearchQuery, alias: str = "e") -> tuple[list[str], list]:
-    """WHERE clauses for visibility and facet filters, with params.
-
-    The columns named exist on both the catalog and its facts table, so the
-    clauses apply to either (``alias``).
-    """
+def filter_sql(query: SearchQuery) -> tuple[list[str], list]:
+    """WHERE clauses (on the facts row ``e``) for visibility and facet filters, with params."""
     clauses: list[str] = []
     params: list = []
     rules = query.audience.visibility_rules()
     ors = []
     for visibility, extra in rules:
         if not extra:
-            ors.append(f"{alias}.visibility = %s")
+            ors.append("e.visibility = %s")
             params.append(visibility)
         else:
             ((column, value),) = extra.items()
-            ors.append(f"({alias}.visibility = %s AND {alias}.{column} = %s)")
+            ors.append(f"(e.visibility = %s AND e.{column} = %s)")
             params += [visibility, value]
     clauses.append("(" + " OR ".join(ors) + ")")
     if query.audience.held_only:
-        clauses.append(f"{alias}.held = %s")
+        clauses.append("e.held = %s")
         params.append(True)
     for facet in FACETS:
         values = list(dict.fromkeys(str(v) for v in query.filters.get(facet, []) if str(v)))
@@ -102,19 +102,18 @@ def filter_sql(query: SearchQuery, alias: str = "e") -> tuple[list[str], list]:
             continue
         if facet in MULTI_VALUED:
             # Codes are stored "|"-joined on the row: one pass, no join per value.
-            column = MULTI_VALUED[facet]
-            ors = [f"('|' || {alias}.{column} || '|') LIKE %s ESCAPE '\\'" for _ in values]
-            clauses.append("(" + " OR ".join(ors) + ")")
-            params += [_like_code(v) for v in values]
+            clause, patterns = _has_code(MULTI_VALUED[facet], values)
+            clauses.append(clause)
+            params += patterns
         elif facet == "type":
-            clauses.append(f"{alias}.doc_type IN ({', '.join(['%s'] * len(values))})")
+            clauses.append(f"e.doc_type IN ({', '.join(['%s'] * len(values))})")
             params += values
         else:  # school: an id; a value that is not one matches nothing
             ids = [int(v) for v in values if v.isdigit()]
             if not ids:
                 clauses.append("1 = 0")
                 continue
-            clauses.append(f"{alias}.school_id IN ({', '.join(['%s'] * len(ids))})")
+            clauses.append(f"e.school_id IN ({', '.join(['%s'] * len(ids))})")
             params += ids
     return clauses, params
 
@@ -129,12 +128,12 @@ FACET_COLUMNS = {
 }
 
 
-def order_sql(sort: str, has_text: bool, alias: str = "e") -> str:
+def order_sql(sort: str, has_text: bool) -> str:
     if sort == "date" or (sort != "popularity" and not has_text):
-        return f"{alias}.published_at DESC NULLS LAST, {alias}.id DESC"
+        return "e.published_at DESC NULLS LAST, e.id DESC"
     if sort == "popularity":
-        return f"{alias}.popularity DESC, {alias}.id DESC"
-    return f"{alias}.score DESC, {alias}.popularity DESC, {alias}.id DESC"
+        return "e.popularity DESC, e.id DESC"
+    return "e.score DESC, e.popularity DESC, e.id DESC"
 
 
 def count_facets(rows) -> dict[str, list[tuple[str, int]]]:
@@ -163,10 +162,8 @@ def _boosted(score: str, subjects: tuple[str, ...]) -> tuple[str, list]:
     if not subjects:
         return score, []
     boost = float(search_settings.SUBJECT_BOOST)
-    tests = " OR ".join(["('|' || e.subject_codes || '|') LIKE %s ESCAPE '\\'"] * len(subjects))
-    return f"({score}) * (CASE WHEN {tests} THEN {boost} ELSE 1.0 END)", [
-        _like_code(code) for code in subjects
-    ]
+    test, patterns = _has_code("subject_codes", list(subjects))
+    return f"({score}) * (CASE WHEN {test} THEN {boost} ELSE 1.0 END)", patterns
 
 
 class DatabaseBackend(SearchBackend):
@@ -184,23 +181,23 @@ class DatabaseBackend(SearchBackend):
         return None
 
     def _text(self, tokens: list[str], any_word: bool) -> dict:
-        """SQL pieces of a text match over the facts table (alias ``e``), each
-        with its parameters: ``source``/``where`` the match (FTS5 drives and its
-        matches are looked up in the facts table by rowid; PostgreSQL uses the
-        GIN index) and ``score`` its relevance (bm25 with the title weighted,
-        or ts_rank with title words weighted A)."""
+        """SQL pieces of a text match over the facts table (alias ``e``):
+        ``source``/``where`` the match, each with its parameters (FTS5 drives and
+        its matches are looked up in the facts table by rowid; PostgreSQL uses
+        the GIN index), and ``score`` its relevance (bm25 with the title
+        weighted, or ts_rank with title words weighted A)."""
         if self.vendor == "postgresql":
             expr = pg_tsquery(tokens, any_word=any_word)
             return {
                 "source": (f"{FACTS} e, CAST(%s AS tsquery) q", [expr]),
                 "where": ("e.search_vector @@ q", []),
-                "score": ("ts_rank(e.search_vector, q, 1)", []),
+                "score": "ts_rank(e.search_vector, q, 1)",
             }
         weight = float(search_settings.TITLE_WEIGHT)
         return {
             "source": (f"{FTS} JOIN {FACTS} e ON e.id = {FTS}.rowid", []),
             "where": (f"{FTS} MATCH %s", [fts5_match(tokens, any_word=any_word)]),
-            "score": (f"-bm25({FTS}, {weight}, 1.0)", []),
+            "score": f"-bm25({FTS}, {weight}, 1.0)",
         }
 
     def search(self, query: SearchQuery) -> BackendResult:
@@ -224,7 +221,7 @@ class DatabaseBackend(SearchBackend):
             clauses.insert(0, where)
             params = where_params + params
             if ranked:
-                score, boost_params = _boosted(text["score"][0], query.subjects)
+                score, boost_params = _boosted(text["score"], query.subjects)
                 head = boost_params + head  # the select list comes before FROM
         order = order_sql(query.sort, ranked)
         columns = ", ".join(["e.id", "e.popularity", "e.published_at", *FACET_COLUMNS.values()])
