@@ -5,7 +5,13 @@ filters, so a six-rung ladder costs one decode, not six; a small rung is scaled
 from a rung twice its size rather than from the full-size source. Every rung
 gets the same forced keyframe times (a multiple of the segment length), so
 segment N of every rung starts at the same instant and players switch rungs
-cleanly. A preview sprite is one more branch of the same graph.
+cleanly. A preview sprite is one more branch of the same graph. Audio is
+encoded once per distinct setting and shared by the rungs that carry it.
+
+Scaling stays on swscale (``scale``): zimg's ``zscale`` costs a fifth as much
+CPU, but the Debian 12 build garbles one chroma plane for some sizes (854x480
+to 426x240 comes out 30 dB away from swscale, 38 dB overall), and a rung with
+wrong colours is worse than a slower encode.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ladder import Ladder, Rung
+from .ladder import AudioRendition, Ladder, Rung
 
 # Encoder settings, chosen by measuring CPU seconds and PSNR per rung against
 # preset medium (bench/transcode.py; numbers in README). Rungs of 360p and up use
@@ -142,8 +148,50 @@ def _rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
     ]  # fmt: skip
 
 
-def _audio_args(i: int, channels: int, sample_rate: int, kbps: int) -> list[str]:
-    return [f"-ac:a:{i}", str(channels), f"-ar:a:{i}", str(sample_rate), f"-b:a:{i}", f"{kbps}k"]
+def _audio_args(i: int, audio: AudioRendition) -> list[str]:
+    return [
+        f"-ac:a:{i}", str(audio.channels),
+        f"-ar:a:{i}", str(audio.sample_rate),
+        f"-b:a:{i}", f"{audio.bitrate_kbps}k",
+    ]  # fmt: skip
+
+
+# The tee muxer reads its output list in two rounds of ffmpeg's token syntax:
+# first the list is cut at "|", then each output's "[key=value:...]" options
+# are cut at ":" and "=". A backslash keeps a character literal in each round,
+# so option values are escaped twice and the paths once more by the outer round.
+_TEE_OUTPUT_SPECIALS = "\\'|[] \t"
+_TEE_OPTION_SPECIALS = "\\':=[]| \t"
+
+
+def _tee_escape(text: str, specials: str) -> str:
+    return "".join("\\" + c if c in specials else c for c in text)
+
+
+def tee_output(filename: str | Path, options: dict[str, str]) -> str:
+    """One output of the tee muxer: its own muxer options, then its file name."""
+    pairs = ":".join(f"{k}={_tee_escape(v, _TEE_OPTION_SPECIALS)}" for k, v in options.items())
+    return _tee_escape(f"[{pairs}]", "\\'|") + _tee_escape(str(filename), _TEE_OUTPUT_SPECIALS)
+
+
+def _variant_output(out: Path, name: str, streams: str, ladder: Ladder) -> str:
+    """An HLS muxer for one variant: a media playlist and its MPEG-TS segments."""
+    folder = out / name
+    options = {
+        "select": streams,
+        "f": "hls",
+        # ffmpeg gives the outputs it opens 0.7 s of muxing delay, which lets
+        # the MPEG-TS muxer pack several audio frames into one PES packet; the
+        # tee's own outputs start at zero and would spend two 188-byte TS
+        # packets on every AAC frame (70 kbit/s for the 32 kbit/s audio).
+        "max_delay": "700000",
+        "hls_time": str(ladder.segment_seconds),
+        "hls_playlist_type": "vod",
+        "hls_flags": "independent_segments",
+        "hls_segment_type": "mpegts",
+        "hls_segment_filename": str(folder / "seg_%05d.ts"),
+    }
+    return tee_output(folder / "index.m3u8", options)
 
 
 def hls_command(
@@ -158,12 +206,15 @@ def hls_command(
     start: float | None = None,
     length: float | None = None,
 ) -> list[str]:
-    """One ffmpeg run writing ``out_dir/<rung>/index.m3u8`` for every variant.
+    """One ffmpeg run writing ``out_dir/<variant>/index.m3u8`` for every variant.
 
-    ``start``/``length`` encode one chunk of a long video (times are kept, so the
-    chunks' segments join into one playlist). ffmpeg's own master playlist is
-    written as ``ffmpeg-master.m3u8``; the published one is rewritten with
-    measured bandwidths by transcoding.hls.
+    Each distinct audio rendition is encoded once and muxed into every variant
+    that carries it: the ``tee`` muxer gives each variant its own HLS muxer
+    fed from the shared encoders (the HLS muxer's own multi-variant mode cannot
+    put one encoded stream into two variants). ``start``/``length`` encode one
+    chunk of a long video (times are kept, so the chunks' segments join into
+    one playlist). The master playlist is written afterwards from measured
+    bandwidths by transcoding.hls.
     """
     out = Path(out_dir)
     args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
@@ -181,7 +232,7 @@ def hls_command(
         args += ["-filter_complex", _video_filters(ladder, sprite)]
     maps: list[str] = []
     codec: list[str] = []
-    variants: list[str] = []
+    outputs: list[str] = []
     if ladder.rungs:
         codec += ["-c:v", "libx264", "-profile:v", "main"]
         codec += ["-sc_threshold", "0", "-g", str(ladder.gop_frames)]
@@ -189,40 +240,28 @@ def hls_command(
         codec += ["-force_key_frames", f"expr:gte(t,n_forced*{ladder.segment_seconds})"]
         if threads:
             codec += ["-threads:v", str(threads)]
-        audio_index = 0
         for i, rung in enumerate(ladder.rungs):
             maps += ["-map", f"[v{i}]"]
             codec += _rung_video_args(i, rung, preset)
-            variant = f"v:{i}"
-            if rung.audio:
-                maps += ["-map", "0:a:0"]
-                a = rung.audio
-                codec += _audio_args(audio_index, a.channels, a.sample_rate, a.bitrate_kbps)
-                variant += f",a:{audio_index}"
-                audio_index += 1
-            variants.append(f"{variant},name:{rung.name}")
-        if audio_index:
+        audios = list(dict.fromkeys(r.audio for r in ladder.rungs if r.audio))
+        for i, audio in enumerate(audios):
+            maps += ["-map", "0:a:0"]
+            codec += _audio_args(i, audio)
+        if audios:
             codec += ["-c:a", "aac"]
+        for i, rung in enumerate(ladder.rungs):
+            streams = f"v:{i}" + (f",a:{audios.index(rung.audio)}" if rung.audio else "")
+            outputs.append(_variant_output(out, rung.name, streams, ladder))
     else:
         codec += ["-vn", "-c:a", "aac"]
-        for i, (a, name) in enumerate(zip(ladder.audio_only, ladder.variant_names, strict=True)):
+        pairs = zip(ladder.audio_only, ladder.variant_names, strict=True)
+        for i, (audio, name) in enumerate(pairs):
             maps += ["-map", "0:a:0"]
-            codec += _audio_args(i, a.channels, a.sample_rate, a.bitrate_kbps)
-            variants.append(f"a:{i},name:{name}")
+            codec += _audio_args(i, audio)
+            outputs.append(_variant_output(out, name, f"a:{i}", ladder))
     if start is not None:
         codec += ["-output_ts_offset", f"{start:.3f}"]
-    args += maps + codec
-    args += [
-        "-f", "hls",
-        "-hls_time", str(ladder.segment_seconds),
-        "-hls_playlist_type", "vod",
-        "-hls_flags", "independent_segments",
-        "-hls_segment_type", "mpegts",
-        "-hls_segment_filename", str(out / "%v" / "seg_%05d.ts"),
-        "-master_pl_name", "ffmpeg-master.m3u8",
-        "-var_stream_map", " ".join(variants),
-        str(out / "%v" / "index.m3u8"),
-    ]  # fmt: skip
+    args += maps + codec + ["-f", "tee", "|".join(outputs)]
     if sprite:
         args += ["-map", "[sprite]", "-q:v", "5", "-f", "image2", str(out / "sprite_%03d.jpg")]
     return args

@@ -77,6 +77,17 @@ def test_portrait_with_surround_audio_is_downmixed(clips, tmp_path):
     assert ffmpeg.probe(out / "144p" / segment).audio.channels == 1
 
 
+def test_output_folder_with_characters_the_muxer_would_cut_at(clips, tmp_path):
+    # The variants' file names travel inside the tee muxer's own syntax, where
+    # | : ' [ ] and spaces mean something: a school's media folder may hold any.
+    out = tmp_path / "ครู's media [1] a|b:c" / "v1"
+    out.parent.mkdir()
+    pipeline.transcode(clips["portrait_51"], out, with_extras=False)
+    segments = m3u8.load(str(out / "144p/index.m3u8")).segments
+    assert segments and (out / "144p" / segments[0].uri).exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["v1"]  # nothing written beside
+
+
 def test_tiny_video_without_audio(clips, tmp_path):
     out = tmp_path / "t"
     result = pipeline.transcode(clips["tiny_silent"], out)
