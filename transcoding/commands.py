@@ -235,6 +235,13 @@ def hls_command(
     outputs: list[str] = []
     if ladder.rungs:
         codec += ["-c:v", "libx264", "-profile:v", "main"]
+        # SPS/PPS out of band, as the HLS muxer asks for on its own (the
+        # MPEG-TS muxer still writes them before every keyframe). The tee muxer
+        # does not ask, and with the headers repeated in band x264's rate
+        # control undershoots: 77.5 instead of 81 kbit/s on the 144p rung of a
+        # 5 s clip, 0.7 dB lower. With the flag every segment is byte for byte
+        # what the HLS muxer alone made.
+        codec += ["-flags:v", "+global_header"]
         codec += ["-sc_threshold", "0", "-g", str(ladder.gop_frames)]
         codec += ["-keyint_min", str(ladder.gop_frames)]
         codec += ["-force_key_frames", f"expr:gte(t,n_forced*{ladder.segment_seconds})"]

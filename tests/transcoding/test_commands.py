@@ -55,6 +55,7 @@ def test_one_process_splits_once_for_every_rung():
     # Keyframes at every segment boundary on every rung, no scene-cut keyframes.
     assert value(args, "-force_key_frames") == "expr:gte(t,n_forced*4)"
     assert value(args, "-sc_threshold") == "0"
+    assert value(args, "-flags:v") == "+global_header"  # as the HLS muxer alone asks
     assert value(args, "-g") == "100"
     assert value(args, "-preset:v:0") == "medium" and value(args, "-preset:v:1") == "medium"
     assert value(args, "-preset:v:2") == "veryfast" and value(args, "-preset:v:4") == "veryfast"

@@ -146,6 +146,10 @@ def test_chunks_encoded_apart_join_into_one_seamless_rendition(tmp_path):
     result = finish(source, out, info, ladder, None, with_extras=True)
     playlist = m3u8.load(str(out / "144p/index.m3u8"))
     assert [round(s.duration) for s in playlist.segments] == [4, 4, 2]
+    # A segment from the middle decodes on its own: it opens with the stream's
+    # parameter sets and a keyframe.
+    middle = ffmpeg.probe(out / "144p" / playlist.segments[1].uri)
+    assert (middle.width, middle.height) == (256, 144)
     assert sum(s.duration for s in playlist.segments) == pytest.approx(10.0, abs=0.2)
     whole = ffmpeg.probe(out / result.download)
     assert whole.duration == pytest.approx(10.0, abs=0.2)  # continuous timestamps across joins
