@@ -226,6 +226,7 @@ def main() -> None:
         "--repeats", type=int, default=2, help="timed runs of each variant; the fastest counts"
     )
     options = parser.parse_args()
+    repeats = max(1, options.repeats)
     work = Path(tempfile.mkdtemp(prefix="khlang-bench-transcode-"))
     seconds = 5 if options.quick else 60
     clips = [("720p", 1280, 720, seconds, False)]
@@ -237,7 +238,7 @@ def main() -> None:
             work / f"{label}.mp4", width=width, height=height, seconds=length, fps=30,
             pattern="testsrc2", preset="veryfast",
         )  # fmt: skip
-        runs.append(run_clip(label, source, work, with_1080, options.preset, options.repeats))
+        runs.append(run_clip(label, source, work, with_1080, options.preset, repeats))
         print(json.dumps(runs[-1]), file=sys.stderr)
     long_seconds = 16 if options.quick else 300
     long_w, long_h = (320, 180) if options.quick else (640, 360)
@@ -276,7 +277,7 @@ def main() -> None:
         "chunked_clip_s": long_seconds,
         "peak_rss_mb": max(r["pipeline_peak_rss_mb"] for r in runs),
         "preset": options.preset,
-        "timing_runs": options.repeats,
+        "timing_runs": repeats,
         "clips": [
             {
                 k: r[k]
