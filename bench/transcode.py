@@ -190,6 +190,8 @@ def run_clip(
     }
     best = fastest_runs(variants, repeats)
     (w_a, t_a), (w_b, t_b), (w_c, t_c) = best["a"], best["b"], best["c"]
+    # The largest ffmpeg process of any run so far: the one-process commands of
+    # (a) and (c), since each naive process encodes one rung.
     peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     quality = compare(source, work / f"{label}-a", work / f"{label}-b", ladder)
     lowest = variant_stats(work / f"{label}-a" / ladder.rungs[0].name / "index.m3u8", "low")
@@ -212,7 +214,7 @@ def run_clip(
         "ratio_vs_raw": round(t_a / t_c, 3),
         "ratio_vs_raw_wall": round(w_a / w_c, 3),
         "lowest_rung_peak_kbps": lowest.peak_kbps,
-        "pipeline_peak_rss_mb": round(peak_rss_mb, 1),
+        "ffmpeg_peak_rss_mb": round(peak_rss_mb, 1),
         "quality": quality,
         "timing_runs": repeats,
     }
@@ -275,7 +277,7 @@ def main() -> None:
         },
         "timing": "cpu seconds (wall-time figures have _wall keys; the machine is shared)",
         "chunked_clip_s": long_seconds,
-        "peak_rss_mb": max(r["pipeline_peak_rss_mb"] for r in runs),
+        "peak_rss_mb": max(r["ffmpeg_peak_rss_mb"] for r in runs),
         "preset": options.preset,
         "timing_runs": repeats,
         "clips": [

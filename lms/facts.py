@@ -32,21 +32,28 @@ def _key(lesson_id: int) -> str:
     return f"lms:lesson-facts:{_VERSION}:{lesson_id}"
 
 
-def _cached(key: str, load):
-    """The cached value under ``key``, loaded and kept on a miss; a missing page (None)
-    is not kept, so a lesson published a moment later is found at once."""
-    facts = cache.get(key)
-    if facts is None:
-        facts = load()
-        if facts is not None:
-            cache.set(key, facts, CACHE_SECONDS)
+def _load_and_keep(key: str, load: Callable[[], Any]):
+    """Load and cache a value; a missing page (None) is not kept, so a lesson
+    published a moment later is found at once."""
+    facts = load()
+    if facts is not None:
+        cache.set(key, facts, CACHE_SECONDS)
     return facts
 
 
+def _cached(key: str, load: Callable[[], Any]):
+    """The cached value under ``key``, loaded and kept on a miss."""
+    facts = cache.get(key)
+    return facts if facts is not None else _load_and_keep(key, load)
+
+
 def _cached_many(loaders: dict[str, Callable[[], Any]]) -> dict[str, Any]:
-    """Several cached values, {key: load}: one cache round trip when all are warm."""
+    """Several cached values, {key: load}: one cache round trip, then a load per miss."""
     found = cache.get_many(list(loaders))
-    return {key: found.get(key) or _cached(key, load) for key, load in loaders.items()}
+    return {
+        key: found[key] if found.get(key) is not None else _load_and_keep(key, load)
+        for key, load in loaders.items()
+    }
 
 
 def lesson_facts(lesson_id: int) -> LessonFacts | None:

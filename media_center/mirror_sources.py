@@ -52,7 +52,8 @@ FIELDS = [
     "copyright_holder", "visibility", "duration", "width", "height",
     "rendition_version", "rendition_info", "import_key",
 ]  # fmt: skip
-# ffmpeg's own master lists every rung and no player reads it: it stays on central.
+# Renditions encoded before each rung got its own muxer also hold ffmpeg's own
+# master, which no player reads: it stays on central.
 SKIPPED_NAMES = {"ffmpeg-master.m3u8"}
 
 

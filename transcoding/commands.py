@@ -158,10 +158,10 @@ def _audio_args(i: int, audio: AudioRendition) -> list[str]:
 
 # The tee muxer reads its output list in two rounds of ffmpeg's token syntax:
 # first the list is cut at "|", then each output's "[key=value:...]" options
-# are cut at ":" and "=". A backslash keeps a character literal in each round,
-# so option values are escaped twice and the paths once more by the outer round.
-_TEE_OUTPUT_SPECIALS = "\\'|[] \t"
-_TEE_OPTION_SPECIALS = "\\':=[]| \t"
+# are cut at ":", "=" and "]". A backslash keeps a character literal in each
+# round, so option values are escaped twice and file names once.
+_TEE_LIST_SPECIALS = "\\'| \t"
+_TEE_OPTION_SPECIALS = "\\':=] \t"
 
 
 def _tee_escape(text: str, specials: str) -> str:
@@ -171,7 +171,7 @@ def _tee_escape(text: str, specials: str) -> str:
 def tee_output(filename: str | Path, options: dict[str, str]) -> str:
     """One output of the tee muxer: its own muxer options, then its file name."""
     pairs = ":".join(f"{k}={_tee_escape(v, _TEE_OPTION_SPECIALS)}" for k, v in options.items())
-    return _tee_escape(f"[{pairs}]", "\\'|") + _tee_escape(str(filename), _TEE_OUTPUT_SPECIALS)
+    return _tee_escape(f"[{pairs}]{filename}", _TEE_LIST_SPECIALS)
 
 
 def _variant_output(out: Path, name: str, streams: str, ladder: Ladder) -> str:

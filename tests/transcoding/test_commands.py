@@ -28,10 +28,9 @@ def value(args, flag):
 
 def selected_streams(args):
     """The streams each tee output takes, in order (``select=v\\\\:0,a\\\\:1`` → ``v:0,a:1``)."""
-    outputs = value(args, "-f") == "tee" and args[args.index("tee") + 1]
     return [
         part.split("select=", 1)[1].split(":f=", 1)[0].replace("\\\\", "")
-        for part in outputs.split("|")
+        for part in value(args, "tee").split("|")
     ]
 
 
