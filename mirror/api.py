@@ -155,6 +155,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
         "bytes_pending": int(report.get("bytes_pending", 0)),
         "results_pending": int(report.get("results_pending", 0)),
         "last_error": str(report.get("error", ""))[:2000],
+        "software_version": str(report.get("version", ""))[:32],
     }
     Mirror.objects.filter(pk=request.mirror.pk).update(**fields)
     _prune_transfer_log(request.mirror)

@@ -23,33 +23,51 @@ from typing import Any
 
 from django.utils import timezone
 
+from .apply import apply_staged, in_profile, needed_files, stage_entries
 from .conf import is_mirror, mirror_settings
 from .errors import IntegrityError, MirrorError
 from .models import MirrorRecord, SyncState
+from .sources.base import policy_files
 from .store import FileStore, is_sha256, sha256_file
-from .sync import Journal, apply_staged, needed_files, stage_entries, sync_lock
+from .sync import Journal, sync_lock
 
 MANIFEST = "khlang-bundle.json"
 ENTRIES = "entries.json"
 FORMAT = 1
+PROFILE_KEYS = ("school", "subjects", "grades", "max_rendition_height", "originals")
 
 
-def _entries_for_export(school: str | None) -> list[dict[str, Any]]:
+def _entries_for_export(
+    school: str | None, originals: bool
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Signed entries (tombstones included) and the profile they were chosen by."""
     if is_mirror():
-        return [record.entry for record in MirrorRecord.objects.order_by("version")]
-    from .feed import full_export, refresh_feed
+        policy = SyncState.load().policy or {}
+        profile = {key: policy[key] for key in PROFILE_KEYS if key in policy} or None
+        records = MirrorRecord.objects.exclude(signature="").order_by("version")
+        return [record.entry for record in records], profile
+    from .feed import full_export, refresh_feed, school_profile
 
     refresh_feed()
-    return full_export(school)
+    profile = school_profile(school, originals) if school else None
+    return full_export(profile), profile
 
 
-def export_bundle(destination: Path, school: str | None = None, progress=None) -> dict[str, Any]:
-    """Write (or finish writing) a bundle; returns its manifest."""
+def export_bundle(
+    destination: Path, school: str | None = None, progress=None, originals: bool = False
+) -> dict[str, Any]:
+    """Write (or finish writing) a bundle; returns its manifest.
+
+    With ``school``: exactly that school's selection (its mirror's subjects and
+    grades, its accounts) and the files under its rendition ceiling; originals
+    only with ``originals``. The profile goes in the manifest, so a fresh mirror
+    learns it from the bundle."""
     store = FileStore()
-    entries = _entries_for_export(school)
+    entries, profile = _entries_for_export(school, originals)
     files: dict[str, int] = {}
     for entry in entries:
-        for ref in entry.get("files", []):
+        refs = policy_files(entry.get("files", []), profile) if profile else entry.get("files", [])
+        for ref in refs:
             if store.has(ref["sha"]):
                 files[ref["sha"]] = int(ref["size"])
     destination.mkdir(parents=True, exist_ok=True)
@@ -68,6 +86,7 @@ def export_bundle(destination: Path, school: str | None = None, progress=None) -
         "format": FORMAT,
         "created": timezone.now().isoformat(),
         "school": school,
+        "profile": profile,
         "entries": len(entries),
         "entries_sha256": sha256_file(destination / ENTRIES),
         "files": len(files),
@@ -167,11 +186,10 @@ def import_bundle(source: Path, progress=None) -> dict[str, Any]:
         entries = json.loads(entries_path.read_text())
         if not isinstance(entries, list):
             raise IntegrityError(f"{entries_path}: ต้องเป็นรายการ", f"{entries_path}: not a list")
-        stage_entries(entries, central_public_key())
-        state = SyncState.load()
-        max_height = int((state.policy or {}).get("max_rendition_height") or 0)
+        policy = learn_profile(manifest)
+        stage_entries([e for e in entries if in_profile(e, policy)], central_public_key())
         store = FileStore()
-        files = needed_files(max_height)
+        files = needed_files(policy)
         lacking = store.missing(files)
         store.ensure_room(sum(int(files[sha]["size"]) for sha in lacking))
         bar = progress(len(lacking), "import") if progress and lacking else None
@@ -195,9 +213,22 @@ def import_bundle(source: Path, progress=None) -> dict[str, Any]:
                 f"(e.g. {incomplete[0]}); finish copying and import again, what arrived is kept",
             )
         until = max((int(e["version"]) for e in entries), default=0)
-        applied = apply_staged(store, max_height, until, full=True)
+        applied, _ = apply_staged(store, policy, until, full=True)
         journal.entries_applied = applied
         return {"entries": applied, "files": journal.files_moved, "bytes": journal.bytes_moved}
+
+
+def learn_profile(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A fresh mirror (no profile yet) takes the bundle's: its school, selection
+    and ceiling; a mirror that has one keeps it and takes only what fits it."""
+    state = SyncState.load()
+    policy = state.policy or {}
+    profile = manifest.get("profile") or {}
+    if not policy.get("school") and profile.get("school"):
+        policy = {**policy, **{key: profile[key] for key in PROFILE_KEYS if key in profile}}
+        state.policy = policy
+        state.save(update_fields=["policy"])
+    return policy
 
 
 def _import_file(root: Path, sha: str, size: int, store: FileStore) -> int:

@@ -44,6 +44,7 @@ def entry_dict(row: ChangeEntry) -> dict[str, Any]:
         "action": row.action,
         "payload": row.payload,
         "files": row.files,
+        "scope": row.scope,
         "signature": row.signature,
     }
 
@@ -86,6 +87,7 @@ def refresh_feed() -> int:
             "action": action,
             "payload": payload,
             "files": files,
+            "scope": scope,
         }
         ChangeEntry.objects.update_or_create(
             source=source,
@@ -99,6 +101,7 @@ def refresh_feed() -> int:
                 "scope": scope,
                 "previous_scope": old["scope"] if old else None,
                 "signature": _sign_entry(entry),
+                "signed_scope": True,
             },
         )
         next_version += 1
@@ -124,7 +127,17 @@ def refresh_feed() -> int:
     for (source, key), old in existing.items():
         if (source, key) not in seen and old["action"] != ChangeEntry.DELETE:
             write(source, key, ChangeEntry.DELETE, {}, [], old["scope"], "deleted")
+    _sign_scopes()
     return changed
+
+
+def _sign_scopes() -> None:
+    """Sign again, at their own versions, rows signed before entries carried
+    their scope (a mirror checks a bundle's entries against its profile by it)."""
+    for row in ChangeEntry.objects.filter(signed_scope=False).iterator(chunk_size=500):
+        row.signature = _sign_entry({k: v for k, v in entry_dict(row).items() if k != "signature"})
+        row.signed_scope = True
+        row.save(update_fields=["signature", "signed_scope"])
 
 
 def latest_version() -> int:
@@ -138,7 +151,13 @@ def mirror_selection(mirror: Mirror) -> tuple[str, set[str], set[str]]:
 
 
 def mirror_policy(mirror: Mirror) -> dict[str, Any]:
+    """What a mirror keeps and when it syncs: its profile, sent with every feed
+    page and written into the school's USB bundles."""
+    school, subjects, grades = mirror_selection(mirror)
     return {
+        "school": school,
+        "subjects": sorted(subjects),
+        "grades": sorted(grades),
         "max_rendition_height": mirror.max_rendition_height,
         "bandwidth_kbps": mirror.bandwidth_kbps,
         "window": mirror.window,
@@ -193,17 +212,33 @@ def forget_entry(row: ChangeEntry) -> dict[str, Any]:
     return entry
 
 
-def full_export(school_code: str | None) -> list[dict[str, Any]]:
-    """Every wanted entry for a school (None: all content), for a USB bundle."""
+def full_export(profile: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Every entry a school's profile wants (None: all content, no accounts), for
+    a USB bundle. Deletions travel too, as tombstones with their versions, so a
+    mirror that imports the bundle never keeps or revives what was withdrawn."""
     entries = []
-    for row in ChangeEntry.objects.exclude(action=ChangeEntry.DELETE).order_by("version"):
-        if school_code is None:
+    for row in ChangeEntry.objects.order_by("version"):
+        if profile is None:
             if row.scope.get("schools"):
                 continue  # user accounts go only in a school's own bundle
-        elif not scope_matches(row.scope, school_code, set(), set()):
+        elif not scope_matches(
+            row.scope, profile["school"], set(profile["subjects"]), set(profile["grades"])
+        ):
             continue
         entries.append(entry_dict(row))
     return entries
+
+
+def school_profile(school_code: str, originals: bool = False) -> dict[str, Any]:
+    """The profile of a school's registered mirror: its selection and ceiling.
+    A school with no mirror yet gets its own accounts and every subject."""
+    mirror = Mirror.objects.select_related("school").filter(school__code=school_code).first()
+    if mirror is not None:
+        profile = mirror_policy(mirror)
+    else:
+        profile = {"school": school_code, "subjects": [], "grades": [], "max_rendition_height": 0}
+    profile["originals"] = originals
+    return profile
 
 
 @transaction.atomic

@@ -43,6 +43,7 @@ class Mirror(models.Model):
     bytes_pending = models.BigIntegerField("ข้อมูลที่ยังไม่ได้ดาวน์โหลด", default=0)
     results_pending = models.BigIntegerField("ผลการเรียนที่ยังไม่ส่ง", default=0)
     last_error = models.TextField(blank=True)
+    software_version = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,6 +81,9 @@ class ChangeEntry(models.Model):
     # not, are told to forget the record.
     previous_scope = models.JSONField(null=True, blank=True)
     signature = models.CharField(max_length=128)
+    # Rows signed before entries carried their scope are signed again by the
+    # next refresh (only central holds the key).
+    signed_scope = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -144,7 +148,10 @@ class StagedEntry(models.Model):
 
 
 class MirrorRecord(models.Model):
-    """A record applied on this mirror, with its signed entry (re-exported to USB)."""
+    """A record applied on this mirror, with its signed entry (re-exported to USB).
+
+    A deletion stays as a tombstone (``deleted``, with the deletion's version),
+    so an older bundle or feed page can never bring the record back."""
 
     source = models.CharField(max_length=64)
     key = models.CharField(max_length=255)
@@ -152,6 +159,7 @@ class MirrorRecord(models.Model):
     version = models.BigIntegerField()
     entry = models.JSONField()
     signature = models.CharField(max_length=128)
+    deleted = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -168,7 +176,8 @@ class SyncJournal(models.Model):
     kind = models.CharField(max_length=16)  # sync | import | push
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=16, default="running")  # running | ok | failed
+    # running | ok | partial (disk full: some left for later) | failed | interrupted
+    status = models.CharField(max_length=16, default="running")
     bytes_moved = models.BigIntegerField(default=0)
     files_moved = models.IntegerField(default=0)
     entries_applied = models.IntegerField(default=0)

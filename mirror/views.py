@@ -1,67 +1,79 @@
-"""Central's admin page: every mirror's health at a glance, and key revocation."""
+"""Central's admin page of school mirrors (and its CSV), and key revocation.
+
+Every mirror is read through the mirror policy (mirror/policies.py): a mirror
+outside the user's scope is a 404, never a 403 that would confirm it exists.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .actions import revoke_mirror
 from .feed import latest_version
-from .models import ChangeEntry, Mirror
-from .sources.base import scope_matches
+from .policies import mirror_policy
+from .status import CSV_HEADER, csv_row, standings
+
+BEHIND_DAYS = 7
 
 
-@dataclass
-class MirrorRow:
-    mirror: Mirror
-    versions_behind: int
-    changes_pending: int
-
-
-def changes_pending(mirror: Mirror) -> int:
-    """Feed entries after the mirror's version that its school wants."""
-    subjects = set(mirror.subject_groups.values_list("code", flat=True))
-    grades = set(mirror.grade_levels.values_list("code", flat=True))
-    scopes = ChangeEntry.objects.filter(version__gt=mirror.acked_version).values_list(
-        "scope", flat=True
+def _standings(request: HttpRequest):
+    mirrors = mirror_policy.for_user(request.user).prefetch_related(
+        "subject_groups", "grade_levels"
     )
-    return sum(1 for scope in scopes if scope_matches(scope, mirror.school.code, subjects, grades))
-
-
-def mirror_rows() -> list[MirrorRow]:
-    top = latest_version()
-    return [
-        MirrorRow(mirror, max(top - mirror.acked_version, 0), changes_pending(mirror))
-        for mirror in Mirror.objects.select_related("school")
-    ]
+    if not mirrors.exists() and not request.user.has_perm("mirror.view_mirror"):
+        raise Http404
+    rows = standings(mirrors)
+    behind = request.GET.get("behind") == str(BEHIND_DAYS)
+    if behind:
+        now = timezone.now()
+        rows = [row for row in rows if row.behind_more_than(BEHIND_DAYS, now)]
+    return rows, behind
 
 
 def mirror_status_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("mirror.view_mirror"):
-        raise PermissionDenied
+    rows, behind = _standings(request)
     return TemplateResponse(
         request,
         "mirror/admin/mirrors.html",
         {
-            "rows": mirror_rows(),
+            "rows": rows,
+            "behind": behind,
+            "behind_days": BEHIND_DAYS,
             "latest": latest_version(),
+            "now": timezone.now(),
             "can_revoke": request.user.has_perm("mirror.change_mirror"),
         },
     )
 
 
+def mirror_status_csv(request: HttpRequest) -> HttpResponse:
+    rows, behind = _standings(request)
+    now = timezone.now()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = "mirrors-behind.csv" if behind else "mirrors.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # so spreadsheet programs read the Thai as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        writer.writerow(csv_row(row, now))
+    return response
+
+
 @require_POST
 def revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("mirror.change_mirror"):
+    mirror = get_object_or_404(mirror_policy.for_user(request.user), pk=pk)
+    if not mirror_policy.can_change(request.user, mirror):
         raise PermissionDenied
-    mirror = get_object_or_404(Mirror, pk=pk)
     revoke_mirror(mirror)
     messages.success(request, _("The key of %(mirror)s was revoked.") % {"mirror": mirror})
     return redirect("mirror_status")

@@ -79,6 +79,12 @@ class SyncSource:
         for key in keys:
             self.delete(key)
 
+    def priority(self, entry: dict) -> float:
+        """Mirror: how soon this record's files are wanted when the disk cannot
+        hold everything (higher first; e.g. this term's lessons, what students
+        open most). Records of equal priority go smaller first."""
+        return 0.0
+
 
 _REGISTRY: dict[str, SyncSource] = {}
 
@@ -121,16 +127,34 @@ def scope_matches(
     return True
 
 
-def wanted_files(files: list[dict], max_height: int) -> list[dict]:
+def wanted_files(files: list[dict], max_height: int, originals: bool | None = None) -> list[dict]:
     """The files a mirror keeps: renditions taller than ``max_height`` are dropped,
-    except that a record always keeps its smallest rendition (something must play)."""
+    except that a record always keeps its smallest rendition (something must play).
+    Uploads as they came (role "original") follow the ceiling too, unless
+    ``originals`` says always (True) or never (False)."""
+    if originals is False:
+        files = [ref for ref in files if ref.get("role") != "original"]
     if not max_height:
         return list(files)
     heights = [ref["height"] for ref in files if ref.get("height")]
     floor = min(heights) if heights else 0
     return [
-        ref for ref in files if not ref.get("height") or ref["height"] <= max(max_height, floor)
+        ref
+        for ref in files
+        if not ref.get("height")
+        or ref["height"] <= max(max_height, floor)
+        or (originals and ref.get("role") == "original")
     ]
+
+
+def policy_files(files: list[dict], policy: dict[str, Any] | None) -> list[dict]:
+    """``wanted_files`` under a mirror's policy: its rendition ceiling, and
+    whether it keeps originals (a policy that does not say follows the ceiling,
+    as central's feed does)."""
+    policy = policy or {}
+    return wanted_files(
+        files, int(policy.get("max_rendition_height") or 0), originals=policy.get("originals")
+    )
 
 
 def reset_sequences(*models) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import IntegrityError
 from ..store import FileStore
-from .base import FileRef, wanted_files
+from .base import FileRef, policy_files
 from .files import central_file_sha, link_or_copy
 
 
@@ -125,8 +125,7 @@ def kept_shas(files: list[dict], store: FileStore) -> set[str]:
     from ..models import SyncState
 
     policy = SyncState.load().policy or {}
-    max_height = int(policy.get("max_rendition_height") or 0)
-    return {ref["sha"] for ref in wanted_files(files, max_height) if store.has(ref["sha"])}
+    return {ref["sha"] for ref in policy_files(files, policy) if store.has(ref["sha"])}
 
 
 def prune_master_playlist(folder: Path, name: str = "master.m3u8") -> None:
