@@ -105,6 +105,8 @@ def file_view(request: HttpRequest, sha: str) -> HttpResponse:
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             return response
+    if start:
+        settle_cut_transfer(request.mirror, sha, start)
     log = TransferLog.objects.create(mirror=request.mirror, sha=sha, start=start)
     response = StreamingHttpResponse(
         _stream(path, start, log.pk), status=206 if match else 200,
@@ -115,6 +117,16 @@ def file_view(request: HttpRequest, sha: str) -> HttpResponse:
     if match:
         response["Content-Range"] = f"bytes {start}-{size - 1}/{size}"
     return response
+
+
+def settle_cut_transfer(mirror: Mirror, sha: str, start: int) -> None:
+    """A mirror resuming at ``start`` proves how much of its last response for
+    this file arrived. The server counts bytes handed to the socket, and a cut
+    link leaves up to the kernel's and any proxy's buffers unsent (a whole
+    small file), so the earlier row is corrected to what actually arrived."""
+    last = TransferLog.objects.filter(mirror=mirror, sha=sha).order_by("-pk").first()
+    if last is not None and last.start <= start < last.start + last.bytes_sent:
+        TransferLog.objects.filter(pk=last.pk).update(bytes_sent=start - last.start)
 
 
 def _stream(path, start: int, log_id: int):

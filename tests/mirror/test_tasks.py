@@ -71,3 +71,16 @@ def test_a_stale_staged_feed_is_dropped_so_the_next_sync_asks_again(mirror_conf)
     state.refresh_from_db()
     assert (state.staged_until, state.staging_complete) == (5, False)
     assert not StagedEntry.objects.exists()
+
+
+def test_a_killed_run_is_marked_interrupted_when_the_next_one_starts(mirror_conf):
+    from mirror.sync import Journal
+
+    killed = SyncJournal.objects.create(kind="sync")  # its process died: no __exit__ ran
+    pushing = SyncJournal.objects.create(kind="push")  # a push may run beside a sync
+    with Journal("import"):
+        pass
+    killed.refresh_from_db()
+    pushing.refresh_from_db()
+    assert killed.status == "interrupted" and killed.finished_at is not None
+    assert pushing.status == "running"
