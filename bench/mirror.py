@@ -42,23 +42,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import _mirror_cases as cases  # noqa: E402
 from bench._link import ThrottledLink  # noqa: E402
 from core.waiting import wait_for  # noqa: E402
 from mirror.devsites import SitePair, cached_template  # noqa: E402
+from mirror.signing import load_private_key, public_key_text  # noqa: E402
 
 CHUNK = 64 * 1024
 SCHOOL = "1058100001"
 SUBJECTS = ["ค", "ว", "ท", "อ"]
+SELECTED = ["ค", "ว", "ท"]  # the school's subjects: อ stays on central
 GRADES = ["ป.4", "ป.5", "ป.6"]
 
 TIMED_SYNC = """
 import json, time
 from mirror.sync import SyncManager
 started = time.monotonic()
-result = SyncManager().run(force=True)
+manager = SyncManager()
+result = manager.run(force=True)
 print("RESULT " + json.dumps({"seconds": time.monotonic() - started,
       "bytes": result.bytes_fetched, "files": result.files_fetched,
-      "fetch_seconds": result.fetch_seconds}))
+      "fetch_seconds": result.fetch_seconds,
+      "client_throughput_bps": manager.client.file_throughput_bps()}))
 """
 
 TIMED_PUSH = """
@@ -148,21 +153,22 @@ def build_library(root: Path, count: int, quick: bool, rng: random.Random) -> li
     return items
 
 
-def change_item(item: dict, rng: random.Random) -> int:
-    """Re-encode one item (new bytes, same sizes); returns the bytes a 360p mirror needs."""
+def change_item(item: dict, rng: random.Random, dropped=("480p",)) -> int:
+    """Re-encode one item (new bytes, same sizes); returns the bytes a mirror
+    that leaves out the ``dropped`` rungs needs (360p mirror by default)."""
     from bench._mirror_library import make_item
 
     make_item(Path(item["folder"]).parent, item["key"], item["sizes"], seed=rng.randint(0, 10**9))
     folder = Path(item["folder"])
-    kept = [p for p in folder.rglob("*") if p.is_file() and not p.parts[-2] == "480p"]
+    kept = [p for p in folder.rglob("*") if p.is_file() and p.parts[-2] not in dropped]
     return sum(p.stat().st_size for p in kept)
 
 
-def item_files(item: dict) -> dict[str, int]:
-    """sha → size of an item's files a 360p mirror keeps."""
+def item_files(item: dict, dropped=("480p",)) -> dict[str, int]:
+    """sha → size of an item's files a mirror without the ``dropped`` rungs keeps."""
     files = {}
     for path in Path(item["folder"]).rglob("*"):
-        if path.is_file() and path.parts[-2] != "480p":
+        if path.is_file() and path.parts[-2] not in dropped:
             data = path.read_bytes()
             files[hashlib.sha256(data).hexdigest()] = len(data)
     return files
@@ -227,7 +233,8 @@ def main() -> None:
             "from mirror.feed import refresh_feed\n"
             "call_command('load_demo')\n"
             f"call_command('mirror_register', 'school-1', '--school', '{SCHOOL}', "
-            f"'--public-key', '{pair.mirror_public_key}', '--max-height', '360')\n"
+            f"'--public-key', '{pair.mirror_public_key}', '--max-height', '360', "
+            f"'--subjects', '{','.join(SELECTED)}')\n"
             "refresh_feed()\n"
         )
         print(f"set-up: {time.monotonic() - started:.1f} s")
@@ -238,16 +245,21 @@ def main() -> None:
 
         first = timed_sync(pair, link, 0)
         print(f"first sync (unthrottled): {first}")
+        selected = [item for item in items if item["subject"] in SELECTED]
+        others = [item for item in items if item["subject"] not in SELECTED]
+        bundle = cases.bundle_vs_selection(pair, SCHOOL)
+        print(f"school bundle: {bundle['bundle_bytes']} B for a selection of "
+              f"{bundle['selection_bytes']} B")  # fmt: skip
 
-        changed_512 = change_item(items[10], rng)
+        changed_512 = change_item(selected[10], rng)
         incr_512 = timed_sync(pair, link, 512)
         print(f"incremental @512k: changed {changed_512} B, {incr_512}")
-        changed_256 = change_item(items[20], rng)
+        changed_256 = change_item(selected[20], rng)
         incr_256 = timed_sync(pair, link, 256)
         print(f"incremental @256k: changed {changed_256} B, {incr_256}")
 
         # Resume: kill the sync at 50% of the changed bytes, then run it again.
-        changed_resume = change_item(items[30], rng)
+        changed_resume = change_item(selected[30], rng)
         link.set_rate(512)
         link.reset_counters()
         before_kill = last_transfer(central)
@@ -262,7 +274,7 @@ def main() -> None:
             lambda: all(row[3] > 0 for row in transfer_rows(central, before_kill)),
             30, "central to close the cut transfer",
         )  # fmt: skip
-        missing = missing_bytes(mirror.folder / "content", item_files(items[30]))
+        missing = missing_bytes(mirror.folder / "content", item_files(selected[30]))
         resumed_from = last_transfer(central)
         # The second run crosses an open link, capped by the mirror's token bucket.
         resumed = timed_sync(pair, link, 0, client_kbps=512)
@@ -275,6 +287,32 @@ def main() -> None:
             f"{missing} B still missing after the kill; second run sent {second_bytes} B "
             f"in {len(second_rows)} files (one continued from byte {resumed_bytes})"
         )
+
+        # A full disk: accounts and text still arrive; then an old bundle after
+        # deletions and a rename must bring nothing back.
+        link.set_rate(0)
+        full = cases.disk_full(
+            pair, SCHOOL, selected[5]["id"], lambda: change_item(selected[5], rng)
+        )
+        print(f"disk full: {full}")
+        gone = [selected[1]["id"], selected[2]["id"]]
+        revived = cases.resurrection(pair, bundle["bundle"], gone, selected[3]["id"])
+        print(f"old bundle after deletions: {revived}")
+
+        # A second school behind a satellite-like link (namespace, tc, loss, delay).
+        def register_satellite(site) -> None:
+            key = public_key_text(load_private_key(site.env["KHLANG_MIRROR_SIGNING_KEY"]))
+            central.manage(
+                "mirror_register", "school-sat", "--school", SCHOOL, "--public-key", key,
+                "--max-height", "240", "--subjects", "อ",
+            )  # fmt: skip
+
+        low = ("360p", "480p")
+        sat = cases.satellite_link(
+            pair, cached_template(), register_satellite,
+            lambda: change_item(others[0], rng, dropped=low),
+            lambda site: missing_bytes(site.folder / "content", item_files(others[0], low)),
+        )  # fmt: skip
 
         # A school day of results, up through the link at 256 kbps.
         mirror.shell(SCHOOL_DAY.format(school=SCHOOL))
@@ -319,6 +357,13 @@ def main() -> None:
             "results_events": push["sent"],
             "results_link_bytes_256k": push_link,
             "results_upload_s_256k": round(push["seconds"], 2),
+            "bundle_bytes": bundle["bundle_bytes"],
+            "selection_bytes": bundle["selection_bytes"],
+            "bundle_bytes_vs_selection": bundle["bundle_bytes_vs_selection"],
+            "file_less_records_when_disk_full": full["file_less_records_when_disk_full"],
+            "applied_records_when_disk_full": full["applied_records_when_disk_full"],
+            "resurrected_records": revived["resurrected_records"],
+            **sat,
             "wall_s": round(time.monotonic() - started, 1),
         }
         print(json.dumps(summary, ensure_ascii=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.models import GradeLevel, School, SubjectGroup
 
@@ -28,17 +29,16 @@ def register_mirror(
     makes its next sync start again from version 0 (files it holds are kept)."""
     school = School.objects.filter(code=school_code).first()
     if school is None:
-        raise MirrorError(f"ไม่พบโรงเรียนรหัส {school_code}", f"no school with code {school_code}")
+        raise MirrorError.pair(gettext_noop("no school with code %(code)s"), code=school_code)
     try:
         load_public_key(public_key)
     except ValueError as error:
-        raise MirrorError(
-            "กุญแจสาธารณะไม่ถูกต้อง (ต้องเป็น Ed25519 แบบ base64)",
-            "bad public key (expected base64 Ed25519)",
-        ) from error
+        raise MirrorError.pair(gettext_noop("bad public key (expected base64 Ed25519)")) from error
     parse_window(window)
-    subject_rows = _by_code(SubjectGroup, subjects or [], "กลุ่มสาระ", "subject group")
-    grade_rows = _by_code(GradeLevel, grades or [], "ระดับชั้น", "grade level")
+    subject_rows = _by_code(
+        SubjectGroup, subjects or [], gettext_noop("unknown subject groups: %(codes)s")
+    )
+    grade_rows = _by_code(GradeLevel, grades or [], gettext_noop("unknown grade levels: %(codes)s"))
     mirror = Mirror.objects.filter(mirror_id=mirror_id).first()
     before = _selection(mirror) if mirror else None
     if mirror is None:
@@ -74,11 +74,9 @@ def _selection(mirror: Mirror) -> tuple:
     )
 
 
-def _by_code(model, codes: list[str], thai: str, english: str) -> list:
+def _by_code(model, codes: list[str], message: str) -> list:
     rows = list(model.objects.filter(code__in=codes))
     unknown = sorted(set(codes) - {row.code for row in rows})
     if unknown:
-        raise MirrorError(
-            f"ไม่รู้จัก{thai}: {', '.join(unknown)}", f"unknown {english}: {', '.join(unknown)}"
-        )
+        raise MirrorError.pair(message, codes=", ".join(unknown))
     return rows

@@ -17,9 +17,11 @@ import time
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 
 from .conf import mirror_settings
+from .errors import both
 from .feed import feed_page, refresh_feed
 from .models import Mirror, TransferLog
 from .results import get_result_kind
@@ -29,7 +31,8 @@ from .store import FileStore, is_sha256
 RANGE_RE = re.compile(r"^bytes=(\d+)-$")
 
 
-def _error(status: int, thai: str, english: str) -> JsonResponse:
+def _error(status: int, message: str, **params) -> JsonResponse:
+    thai, english = both(message, **params)
     return JsonResponse({"error": f"{thai} / {english}"}, status=status)
 
 
@@ -44,18 +47,18 @@ def mirror_request(view):
         signature = request.headers.get("X-Khlang-Signature", "")
         mirror = Mirror.objects.select_related("school").filter(mirror_id=mirror_id).first()
         if mirror is None:
-            return _error(403, "ไม่รู้จักเครื่องนี้", f"unknown mirror {mirror_id!r}")
+            return _error(403, gettext_noop("unknown mirror %(id)s"), id=repr(mirror_id))
         if mirror.is_revoked:
-            return _error(403, "กุญแจของเครื่องนี้ถูกยกเลิกแล้ว", "this mirror's key was revoked")
+            return _error(403, gettext_noop("this mirror's key was revoked"))
         message = request_message(request.method, request.get_full_path(), stamp, request.body)
         if not verify(load_public_key(mirror.public_key), message, signature):
-            return _error(403, "ลายเซ็นไม่ถูกต้อง", "bad request signature")
+            return _error(403, gettext_noop("bad request signature"))
         try:
             skew = abs(time.time() - float(stamp))
         except ValueError:
             skew = float("inf")
         if skew > mirror_settings.CLOCK_SKEW_SECONDS:
-            return _error(403, "นาฬิกาของเครื่องคลาดเคลื่อนเกินไป", "the mirror's clock is too far off")
+            return _error(403, gettext_noop("the mirror's clock is too far off"))
         Mirror.objects.filter(pk=mirror.pk).update(last_contact=timezone.now())
         request.mirror = mirror
         return view(request, *args, **kwargs)
@@ -69,7 +72,7 @@ def feed_view(request: HttpRequest) -> HttpResponse:
     try:
         since = max(int(request.GET.get("since", "0")), 0)
     except ValueError:
-        return _error(400, "ค่า since ไม่ถูกต้อง", "since must be a whole number")
+        return _error(400, gettext_noop("since must be a whole number"))
     if request.GET.get("refresh") == "1":
         refresh_feed()
     if mirror.resync_required and since > 0:
@@ -91,11 +94,11 @@ def feed_view(request: HttpRequest) -> HttpResponse:
 def file_view(request: HttpRequest, sha: str) -> HttpResponse:
     """Serve one stored file, from the offset a ``Range: bytes=N-`` header asks."""
     if not is_sha256(sha):
-        return _error(404, "ไม่พบไฟล์", "no such file")
+        return _error(404, gettext_noop("no such file"))
     store = FileStore()
     path = store.path_for(sha)
     if not path.is_file():
-        return _error(404, "ไม่พบไฟล์", "no such file")
+        return _error(404, gettext_noop("no such file"))
     size = path.stat().st_size
     start = 0
     match = RANGE_RE.match(request.headers.get("Range", ""))
@@ -160,7 +163,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
     try:
         report = json_body(request, b"{}")
     except ValueError:
-        return _error(400, "ข้อมูลไม่ใช่ JSON", "the body is not JSON")
+        return _error(400, gettext_noop("the body is not JSON"))
     fields = {
         "acked_version": int(report.get("applied_version", 0)),
         "disk_free_bytes": report.get("disk_free"),
@@ -184,12 +187,12 @@ def _prune_transfer_log(mirror: Mirror) -> None:
 def results_view(request: HttpRequest, kind: str) -> HttpResponse:
     result_kind = get_result_kind(kind)
     if result_kind is None:
-        return _error(404, f"ไม่รู้จักผลชนิด {kind}", f"unknown result kind {kind!r}")
+        return _error(404, gettext_noop("unknown result kind %(kind)s"), kind=repr(kind))
     try:
         rows = json_body(request, b"[]")
     except ValueError:
-        return _error(400, "ข้อมูลไม่ใช่ JSON", "the body is not JSON")
+        return _error(400, gettext_noop("the body is not JSON"))
     if not isinstance(rows, list):
-        return _error(400, "ต้องส่งเป็นรายการ", "the body must be a JSON list")
+        return _error(400, gettext_noop("the body must be a JSON list"))
     outcome = result_kind.accept(rows, request.mirror)
     return JsonResponse(outcome, status=400 if outcome.get("errors") else 200)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MirrorConfig(AppConfig):
     name = "mirror"
-    verbose_name = "เครื่องแม่ข่ายสำรองของโรงเรียน (School mirror)"
+    verbose_name = _("School mirror")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .apply import apply_staged, in_profile, needed_files, stage_entries
 from .conf import is_mirror, mirror_settings
@@ -131,29 +132,35 @@ def check_bundle_tree(root: Path) -> None:
         for name in dirnames + filenames:
             path = Path(dirpath) / name
             if path.is_symlink():
-                raise IntegrityError(
-                    f"ชุดข้อมูลมีลิงก์สัญลักษณ์ {path} จึงไม่นำเข้า",
-                    f"the bundle contains a symlink {path}; refused",
+                raise IntegrityError.pair(
+                    gettext_noop("the bundle contains a symlink %(path)s; refused"),
+                    path=path.relative_to(root),
                 )
 
 
 def read_manifest(root: Path) -> dict[str, Any]:
     path = root / MANIFEST
     if not path.is_file():
-        raise MirrorError(
-            f"ไม่พบ {MANIFEST} ใน {root}: ชุดข้อมูลยังคัดลอกไม่ครบหรือไม่ใช่ชุดข้อมูลคลัง",
-            f"no {MANIFEST} in {root}: the bundle is incomplete or not a Khlang bundle",
+        raise MirrorError.pair(
+            gettext_noop(
+                "no %(manifest)s in %(folder)s: the bundle is incomplete or not a Khlang bundle"
+            ),
+            manifest=MANIFEST,
+            folder=root,
         )
     try:
         manifest = json.loads(path.read_text())
     except ValueError as error:
-        raise MirrorError(
-            f"{path}: อ่านไม่ได้ ({error})", f"{path}: not readable JSON ({error})"
+        raise MirrorError.pair(
+            gettext_noop("%(file)s: not readable JSON (line %(line)s)"),
+            file=MANIFEST,
+            line=getattr(error, "lineno", "?"),
         ) from error
     if manifest.get("format") != FORMAT:
-        raise MirrorError(
-            f"{path}: รูปแบบ {manifest.get('format')!r} ไม่รองรับ",
-            f"{path}: unsupported format {manifest.get('format')!r}",
+        raise MirrorError.pair(
+            gettext_noop("%(file)s: unsupported format %(format)s"),
+            file=MANIFEST,
+            format=repr(manifest.get("format")),
         )
     return manifest
 
@@ -161,10 +168,10 @@ def read_manifest(root: Path) -> dict[str, Any]:
 def bundle_file(root: Path, sha: str) -> Path:
     """Where a file must be in the bundle: built from a verified sha, inside root."""
     if not is_sha256(sha):
-        raise IntegrityError(f"ชื่อไฟล์ไม่ถูกต้อง: {sha!r}", f"not a sha256 file name: {sha!r}")
+        raise IntegrityError.pair(gettext_noop("not a sha256 file name: %(name)s"), name=repr(sha))
     path = root / "files" / sha[:2] / sha
     if not path.resolve().is_relative_to(root):
-        raise IntegrityError(f"ไฟล์อยู่นอกชุดข้อมูล: {path}", f"file outside the bundle: {path}")
+        raise IntegrityError.pair(gettext_noop("file outside the bundle: %(name)s"), name=sha)
     return path
 
 
@@ -180,12 +187,14 @@ def import_bundle(source: Path, progress=None) -> dict[str, Any]:
         if not entries_path.is_file() or sha256_file(entries_path) != manifest.get(
             "entries_sha256"
         ):
-            raise IntegrityError(
-                f"{entries_path}: ไม่ตรงกับ {MANIFEST}", f"{entries_path}: does not match {MANIFEST}"
+            raise IntegrityError.pair(
+                gettext_noop("%(file)s does not match %(manifest)s"),
+                file=ENTRIES,
+                manifest=MANIFEST,
             )
         entries = json.loads(entries_path.read_text())
         if not isinstance(entries, list):
-            raise IntegrityError(f"{entries_path}: ต้องเป็นรายการ", f"{entries_path}: not a list")
+            raise IntegrityError.pair(gettext_noop("%(file)s: not a list"), file=ENTRIES)
         policy = learn_profile(manifest)
         stage_entries([e for e in entries if in_profile(e, policy)], central_public_key())
         store = FileStore()
@@ -206,11 +215,13 @@ def import_bundle(source: Path, progress=None) -> dict[str, Any]:
         if bar:
             bar.finish()
         if incomplete:
-            raise MirrorError(
-                f"ชุดข้อมูลยังไม่ครบ: ขาดไฟล์ {len(incomplete)} ไฟล์ (เช่น {incomplete[0]}) "
-                "คัดลอกให้ครบแล้วนำเข้าอีกครั้ง ส่วนที่ได้แล้วจะไม่ต้องคัดลอกซ้ำ",
-                f"the bundle is incomplete: {len(incomplete)} files missing "
-                f"(e.g. {incomplete[0]}); finish copying and import again, what arrived is kept",
+            raise MirrorError.pair(
+                gettext_noop(
+                    "the bundle is incomplete: %(count)s files missing (e.g. %(example)s); "
+                    "finish copying and import again, what arrived is kept"
+                ),
+                count=len(incomplete),
+                example=incomplete[0],
             )
         until = max((int(e["version"]) for e in entries), default=0)
         applied, _ = apply_staged(store, policy, until, full=True)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from django.utils.translation import gettext_noop
 
 from .conf import mirror_settings
 from .errors import FileGoneError, IntegrityError, MirrorError
@@ -32,9 +35,8 @@ class CentralClient:
         self.base_url = (base_url or mirror_settings.CENTRAL_URL).rstrip("/")
         self.mirror_id = mirror_id or mirror_settings.MIRROR_ID
         if not self.base_url or not self.mirror_id:
-            raise MirrorError(
-                "ยังไม่ได้ตั้งค่า KHLANG_MIRROR_CENTRAL_URL และ KHLANG_MIRROR_ID",
-                "KHLANG_MIRROR_CENTRAL_URL and KHLANG_MIRROR_ID are not set",
+            raise MirrorError.pair(
+                gettext_noop("KHLANG_MIRROR_CENTRAL_URL and KHLANG_MIRROR_ID are not set")
             )
         parts = urlsplit(self.base_url)
         self.scheme, self.netloc, self.prefix = parts.scheme, parts.netloc, parts.path
@@ -42,6 +44,12 @@ class CentralClient:
         kbps = mirror_settings.BANDWIDTH_KBPS if bandwidth_kbps is None else bandwidth_kbps
         self.bucket = TokenBucket(int(kbps) * 1000)
         self.bytes_received = 0
+        # When file bytes arrived, for the throughput a link really gave: bytes
+        # after the first block, over the time from the first block to the last.
+        self.file_first: float | None = None
+        self.file_last: float | None = None
+        self.file_bytes_after_first = 0
+        self._tally = threading.Lock()
 
     def set_bandwidth(self, kbps: int) -> None:
         self.bucket = TokenBucket(int(kbps) * 1000)
@@ -72,9 +80,10 @@ class CentralClient:
             return conn, conn.getresponse()
         except OSError as error:
             conn.close()
-            raise MirrorError(
-                f"ติดต่อส่วนกลางไม่ได้ ({self.base_url}): {error}",
-                f"cannot reach central ({self.base_url}): {error}",
+            raise MirrorError.pair(
+                gettext_noop("cannot reach central (%(url)s): %(error)s"),
+                url=self.base_url,
+                error=error,
             ) from error
 
     def _read_all(self, response) -> bytes:
@@ -115,9 +124,11 @@ class CentralClient:
             raw = gzip.decompress(raw)
         signature = response.getheader("X-Khlang-Signature", "")
         if not verify(central_public_key(), raw, signature):
-            raise IntegrityError(
-                "ลายเซ็นของรายการเปลี่ยนแปลงไม่ถูกต้อง จึงไม่นำมาใช้",
-                "the change feed's signature does not verify; rejected",
+            raise IntegrityError.pair(
+                gettext_noop(
+                    "the change feed's signature does not verify; rejected. Nothing was "
+                    "applied: check KHLANG_MIRROR_CENTRAL_PUBLIC_KEY, then sync again."
+                )
             )
         return json.loads(raw)
 
@@ -147,9 +158,12 @@ class CentralClient:
             conn, response = self._request("GET", f"/mirror/api/files/{sha}", headers=headers)
             try:
                 if response.status == 404:
-                    raise FileGoneError(
-                        f"ส่วนกลางไม่มีไฟล์ {sha} แล้ว จะขอรายการเปลี่ยนแปลงใหม่ในรอบถัดไป",
-                        f"central no longer has file {sha}; the next sync asks for the feed again",
+                    raise FileGoneError.pair(
+                        gettext_noop(
+                            "central no longer has file %(sha)s; the next sync asks for the "
+                            "feed again"
+                        ),
+                        sha=sha,
                     )
                 if response.status >= 400:
                     raise _http_error(response.status, response.read())
@@ -177,10 +191,26 @@ class CentralClient:
                 store.note_written(len(block))
                 handle.flush()
                 moved += len(block)
-                self.bytes_received += len(block)
+                self._note_file_block(len(block))
                 if on_bytes:
                     on_bytes(len(block))
         return moved
+
+    def _note_file_block(self, size: int) -> None:
+        now = time.monotonic()
+        with self._tally:
+            self.bytes_received += size
+            if self.file_first is None:
+                self.file_first = now
+            else:
+                self.file_bytes_after_first += size
+            self.file_last = now
+
+    def file_throughput_bps(self) -> float:
+        """Bits per second of file bytes over the link, gaps between files included."""
+        if self.file_first is None or not self.file_last or self.file_last <= self.file_first:
+            return 0.0
+        return self.file_bytes_after_first * 8 / (self.file_last - self.file_first)
 
     def report(self, status: dict[str, Any]) -> None:
         self._json("POST", "/mirror/api/status/", status)
@@ -192,9 +222,8 @@ class CentralClient:
 def central_public_key():
     text = mirror_settings.CENTRAL_PUBLIC_KEY
     if not text:
-        raise MirrorError(
-            "ยังไม่ได้ตั้งค่ากุญแจสาธารณะของส่วนกลาง (KHLANG_MIRROR_CENTRAL_PUBLIC_KEY)",
-            "central's public key is not set (KHLANG_MIRROR_CENTRAL_PUBLIC_KEY)",
+        raise MirrorError.pair(
+            gettext_noop("central's public key is not set (KHLANG_MIRROR_CENTRAL_PUBLIC_KEY)")
         )
     return load_public_key(text)
 
@@ -204,6 +233,6 @@ def _http_error(status: int, body: bytes) -> MirrorError:
         detail = json.loads(body).get("error", "")
     except (ValueError, AttributeError):
         detail = body.decode(errors="replace")[:200]
-    return MirrorError(
-        f"ส่วนกลางตอบ HTTP {status}: {detail}", f"central answered HTTP {status}: {detail}"
+    return MirrorError.pair(
+        gettext_noop("central answered HTTP %(status)s: %(detail)s"), status=status, detail=detail
     )

@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     # Further sync sources by dotted path (a SyncSource subclass or instance), for
     # deployments that add their own; apps normally call register_source instead.
     "EXTRA_SOURCES": [],
+    # File requests in flight at once: over a long round trip one request waits
+    # for its answer while another's bytes fill the link.
+    "FETCH_PARALLEL": 2,
     # Network timeout of one HTTP request, in seconds.
     "HTTP_TIMEOUT": 60,
 }

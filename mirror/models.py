@@ -11,45 +11,48 @@ Mirror: ``SyncState`` (one row), ``StagedEntry`` (fetched, not yet applied),
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Mirror(models.Model):
     """A school's mirror, known to central by its id and public key."""
 
-    mirror_id = models.SlugField("รหัสเครื่อง (Mirror id)", max_length=64, unique=True)
+    mirror_id = models.SlugField(_("Mirror id"), max_length=64, unique=True)
     school = models.ForeignKey(
-        "core.School", verbose_name="โรงเรียน", on_delete=models.PROTECT, related_name="mirrors"
+        "core.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="mirrors"
     )
-    public_key = models.CharField("กุญแจสาธารณะ (Ed25519)", max_length=64)
-    revoked_at = models.DateTimeField("ยกเลิกกุญแจเมื่อ", null=True, blank=True)
+    public_key = models.CharField(_("public key (Ed25519)"), max_length=64)
+    revoked_at = models.DateTimeField(_("key revoked at"), null=True, blank=True)
     # Selection: empty means every subject group / grade.
     subject_groups = models.ManyToManyField(
-        "core.SubjectGroup", blank=True, verbose_name="กลุ่มสาระที่สอน"
+        "core.SubjectGroup", blank=True, verbose_name=_("subject groups taught")
     )
-    grade_levels = models.ManyToManyField("core.GradeLevel", blank=True, verbose_name="ชั้นที่สอน")
+    grade_levels = models.ManyToManyField(
+        "core.GradeLevel", blank=True, verbose_name=_("grades taught")
+    )
     max_rendition_height = models.PositiveIntegerField(
-        "ความละเอียดวิดีโอสูงสุดที่เก็บ (px)", default=0, help_text="0 = ทุกระดับ (all)"
+        _("highest video rendition kept (px)"), default=0, help_text=_("0 = all")
     )
-    bandwidth_kbps = models.PositiveIntegerField("จำกัดความเร็ว (kbps)", default=0)
+    bandwidth_kbps = models.PositiveIntegerField(_("bandwidth cap (kbps)"), default=0)
     window = models.CharField(
-        "ช่วงเวลาซิงก์", max_length=11, blank=True, help_text="HH:MM-HH:MM, e.g. 22:00-05:00"
+        _("sync window"), max_length=11, blank=True, help_text="HH:MM-HH:MM, e.g. 22:00-05:00"
     )
     # Set when the selection changes: the next feed starts again from version 0.
     resync_required = models.BooleanField(default=False)
     # Reported by the mirror.
-    last_contact = models.DateTimeField("ติดต่อล่าสุด", null=True, blank=True)
-    acked_version = models.BigIntegerField("เวอร์ชันที่มี", default=0)
-    disk_free_bytes = models.BigIntegerField("พื้นที่ว่าง", null=True, blank=True)
-    bytes_pending = models.BigIntegerField("ข้อมูลที่ยังไม่ได้ดาวน์โหลด", default=0)
-    results_pending = models.BigIntegerField("ผลการเรียนที่ยังไม่ส่ง", default=0)
+    last_contact = models.DateTimeField(_("last contact"), null=True, blank=True)
+    acked_version = models.BigIntegerField(_("version held"), default=0)
+    disk_free_bytes = models.BigIntegerField(_("disk free"), null=True, blank=True)
+    bytes_pending = models.BigIntegerField(_("bytes still to download"), default=0)
+    results_pending = models.BigIntegerField(_("results not yet sent"), default=0)
     last_error = models.TextField(blank=True)
     software_version = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["mirror_id"]
-        verbose_name = "เครื่องแม่ข่ายสำรอง"
-        verbose_name_plural = "เครื่องแม่ข่ายสำรอง"
+        verbose_name = _("school mirror")
+        verbose_name_plural = _("school mirrors")
 
     def __str__(self) -> str:
         return self.mirror_id

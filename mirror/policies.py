@@ -33,9 +33,8 @@ class MirrorPolicy:
         return mirrors.none()
 
     def can_change(self, user, mirror: Mirror) -> bool:
-        return (
-            self.for_user(user).filter(pk=mirror.pk).exists()
-            and user.has_perm("mirror.change_mirror")
+        return self.for_user(user).filter(pk=mirror.pk).exists() and user.has_perm(
+            "mirror.change_mirror"
         )
 
 

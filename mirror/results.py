@@ -36,6 +36,15 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
+
+from .errors import both
+
+
+def row_error(message: str, index: int, **params: Any) -> str:
+    """A bad row's message, Thai then English, naming the row (from 1)."""
+    thai, english = both(message, row=index + 1, **params)
+    return f"{thai} / {english}"
 
 
 class ResultKind:
@@ -193,18 +202,24 @@ class UsageEventKind(ResultKind):
             for field in self.required:
                 if not isinstance(row, dict) or not row.get(field):
                     errors.append(
-                        f"แถวที่ {index + 1}: ไม่มีช่อง {field} / row {index + 1}: {field} missing"
+                        row_error(
+                            gettext_noop("row %(row)s: %(field)s missing"), index, field=field
+                        )
                     )
             if isinstance(row, dict) and row.get("time") and not _parse_time(row["time"]):
                 errors.append(
-                    f"แถวที่ {index + 1}: เวลาไม่ถูกต้อง / row {index + 1}: bad time {row['time']!r}"
+                    row_error(
+                        gettext_noop("row %(row)s: bad time %(time)s"),
+                        index,
+                        time=repr(row["time"]),
+                    )
                 )
             if isinstance(row, dict) and row.get("event_id"):
                 try:
                     uuid.UUID(str(row["event_id"]))
                 except ValueError:
                     errors.append(
-                        f"แถวที่ {index + 1}: event_id ไม่ใช่ UUID / row {index + 1}: bad event_id"
+                        row_error(gettext_noop("row %(row)s: event_id is not a UUID"), index)
                     )
         return errors
 

@@ -13,8 +13,11 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from django.utils.translation import gettext_noop
 
 from .conf import mirror_settings
 from .errors import DiskFullError, IntegrityError
@@ -48,11 +51,14 @@ class FileStore:
     def __init__(self, root: Path | str | None = None):
         self.root = Path(root or mirror_settings.STORE_DIR)
         self._used: int | None = None  # counted once, then kept up to date
+        self._lock = threading.Lock()  # parallel downloads write at once
 
     # -- names ------------------------------------------------------------------
     def path_for(self, sha: str) -> Path:
         if not is_sha256(sha):
-            raise IntegrityError(f"ชื่อไฟล์ไม่ถูกต้อง: {sha!r}", f"not a sha256 file name: {sha!r}")
+            raise IntegrityError.pair(
+                gettext_noop("not a sha256 file name: %(name)s"), name=repr(sha)
+            )
         return self.root / sha[:2] / sha[2:4] / sha
 
     def partial_path(self, sha: str) -> Path:
@@ -90,8 +96,9 @@ class FileStore:
         return self._used
 
     def note_written(self, size: int) -> None:
-        if self._used is not None:
-            self._used += size
+        with self._lock:
+            if self._used is not None:
+                self._used += size
 
     def available_bytes(self) -> int:
         """What may still be written: the disk's free space less the reserve,
@@ -115,9 +122,14 @@ class FileStore:
         if actual != sha:
             self.note_written(-partial.stat().st_size)
             partial.unlink(missing_ok=True)
-            raise IntegrityError(
-                f"ไฟล์ {sha} เสียหายหรือถูกแก้ไข (ค่าแฮชได้ {actual}) จึงไม่นำมาใช้",
-                f"file {sha} is corrupt or was tampered with (hash was {actual}); rejected",
+            raise IntegrityError.pair(
+                gettext_noop(
+                    "a file arrived corrupt or tampered with (its content does not match its "
+                    "name %(sha)s); it was discarded and nothing that needs it was applied. "
+                    "Sync again to fetch it anew; if this repeats, tell the area office: "
+                    "central's copy may be damaged."
+                ),
+                sha=sha[:12],
             )
         final = self.path_for(sha)
         final.parent.mkdir(parents=True, exist_ok=True)

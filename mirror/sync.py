@@ -24,8 +24,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -253,34 +255,84 @@ class SyncManager:
         result and the records left for later."""
         result = SyncResult()
         started = time.monotonic()
-        files = needed_files(policy)
-        bar_total = pending_bytes(self.store, files)
-        bar = self.progress(bar_total, "files") if self.progress and bar_total else None
+        room = self.store.available_bytes()
+        planned: dict[str, dict[str, Any]] = {}
         left: list[dict[str, Any]] = []
         for entry in by_priority(waiting, self.store, policy):
-            lacking = {ref["sha"]: ref for ref in missing_files(entry, self.store, policy)}
-            if pending_bytes(self.store, lacking) > self.store.available_bytes():
+            lacking = {
+                ref["sha"]: ref
+                for ref in missing_files(entry, self.store, policy)
+                if ref["sha"] not in planned
+            }
+            cost = pending_bytes(self.store, lacking)
+            if cost > room:
                 left.append(entry)
                 continue
-            try:
-                for sha, ref in lacking.items():
-                    self._check_window()
-                    moved = self.client.download(
-                        sha, int(ref["size"]), self.store, on_bytes=bar.advance if bar else None
-                    )
-                    result.files_fetched += 1
-                    result.bytes_fetched += moved
-            except DiskFullError:
-                left.append(entry)  # the disk filled meanwhile: what arrived stays
-            except FileGoneError:
-                # Central no longer has it: the staged feed is stale, so ask again
-                # next time (partial files stay for whatever is still wanted).
-                reset_staging()
-                raise
+            room -= cost
+            planned.update(lacking)
+        total = pending_bytes(self.store, planned)
+        bar = self.progress(total, "files") if self.progress and total else None
+        try:
+            self._download_all(planned, result, bar)
+        except FileGoneError:
+            # Central no longer has it: the staged feed is stale, so ask again
+            # next time (partial files stay for whatever is still wanted).
+            reset_staging()
+            raise
         if bar:
             bar.finish()
         result.fetch_seconds = time.monotonic() - started
         return result, left
+
+    def _download_all(self, files: dict[str, dict[str, Any]], result: SyncResult, bar) -> None:
+        """Download with FETCH_PARALLEL requests in flight: over a long round trip
+        (600 ms by satellite) one file's request waits while another's bytes
+        fill the link. The window is checked before each file starts; a disk
+        that fills meanwhile stops new files (what arrived stays)."""
+        lock = threading.Lock()
+
+        def advance(size: int) -> None:
+            with lock:
+                bar.advance(size)
+
+        def fetch(sha: str) -> int:
+            ref = files[sha]
+            return self.client.download(
+                sha, int(ref["size"]), self.store, on_bytes=advance if bar else None
+            )
+
+        queue = list(files)
+        parallel = max(int(mirror_settings.FETCH_PARALLEL), 1)
+        failure: BaseException | None = None
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            running: set[Future] = set()
+            while queue or running:
+                while queue and len(running) < parallel and failure is None:
+                    try:
+                        self._check_window()
+                    except OutsideWindowError as error:
+                        failure = error
+                        break
+                    running.add(pool.submit(fetch, queue.pop(0)))
+                if not running:
+                    break
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    try:
+                        moved = future.result()
+                    except DiskFullError:
+                        queue.clear()  # the disk filled meanwhile: the rest waits
+                        continue
+                    except MirrorError as error:
+                        failure = failure or error
+                        queue.clear()
+                        continue
+                    result.files_fetched += 1
+                    result.bytes_fetched += moved
+                if failure is not None:
+                    queue.clear()
+        if failure is not None:
+            raise failure
 
     def _report(self, error: str = "") -> None:
         """Tell central how this mirror stands; silent when central is unreachable."""

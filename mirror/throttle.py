@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -26,10 +27,15 @@ class TokenBucket:
         self.clock = clock
         self.sleep = sleep
         self.stamp = clock()
+        self.lock = threading.Lock()  # one bucket for every download of a sync
 
     def take(self, size: int) -> None:
         if self.rate <= 0:
             return
+        with self.lock:
+            self._take(size)
+
+    def _take(self, size: int) -> None:
         while size > 0:
             now = self.clock()
             self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)

@@ -13,3 +13,10 @@ def progress_factory(command):
         return ProgressBar(total, label, stream=stream)
 
     return make
+
+
+def say(message: str, **params) -> str:
+    """A command-line message from one catalogue entry: Thai, then English."""
+    from mirror.errors import both
+
+    return " / ".join(both(message, **params))

@@ -20,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from .base import FileRef, Record, SyncSource
 
@@ -65,7 +66,7 @@ def media_path(name: str) -> Path:
     if not name or os.path.isabs(name) or not path.is_relative_to(root):
         from ..errors import IntegrityError
 
-        raise IntegrityError(f"ชื่อไฟล์ไม่ปลอดภัย: {name!r}", f"unsafe file name: {name!r}")
+        raise IntegrityError.pair(gettext_noop("unsafe file name: %(name)s"), name=repr(name))
     return path
 
 

@@ -19,6 +19,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from django.utils.translation import gettext_noop
+
 from ..errors import IntegrityError
 from ..store import FileStore
 from .base import FileRef, policy_files
@@ -38,7 +40,7 @@ def safe_relative(name: str) -> PurePosixPath:
     """A manifest name must stay inside its folder: no absolute path, no '..'."""
     path = PurePosixPath(name)
     if not name or path.is_absolute() or ".." in path.parts or "\\" in name:
-        raise IntegrityError(f"ชื่อไฟล์ไม่ปลอดภัย: {name!r}", f"unsafe file name: {name!r}")
+        raise IntegrityError.pair(gettext_noop("unsafe file name: %(name)s"), name=repr(name))
     return path
 
 

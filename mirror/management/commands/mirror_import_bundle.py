@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from mirror.errors import MirrorError
-from mirror.management import progress_factory
+from mirror.management import progress_factory, say
 
 
 class Command(BaseCommand):
-    help = "นำเข้าชุดข้อมูลจาก USB / import a USB bundle"
+    help = say(gettext_noop("import a USB bundle"))
 
     def add_arguments(self, parser):
         parser.add_argument("source")
@@ -24,6 +25,10 @@ class Command(BaseCommand):
         except (MirrorError, OSError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"นำเข้าแล้ว / imported: {outcome['entries']} entries, {outcome['files']} files, "
-            f"{outcome['bytes']} bytes"
+            say(
+                gettext_noop("imported: %(entries)s entries, %(files)s files, %(bytes)s bytes"),
+                entries=outcome["entries"],
+                files=outcome["files"],
+                bytes=outcome["bytes"],
+            )
         )

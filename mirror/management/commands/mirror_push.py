@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from mirror.errors import MirrorError
-from mirror.management import progress_factory
+from mirror.management import progress_factory, say
 
 
 class Command(BaseCommand):
-    help = "ส่งผลการเรียนขึ้นส่วนกลาง / push results to central"
+    help = say(gettext_noop("push results to central"))
 
     def handle(self, *args, **options):
         from mirror.push import PushManager
@@ -19,6 +20,10 @@ class Command(BaseCommand):
         except MirrorError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"ส่งแล้ว / pushed: {result.sent} rows, {result.accepted} new, "
-            f"{result.duplicates} already there"
+            say(
+                gettext_noop("pushed: %(sent)s rows, %(new)s new, %(old)s already there"),
+                sent=result.sent,
+                new=result.accepted,
+                old=result.duplicates,
+            )
         )

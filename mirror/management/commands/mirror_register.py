@@ -9,9 +9,11 @@ Mirror:   manage.py mirror_register      (prints the key to give central)
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from mirror.conf import is_mirror
 from mirror.errors import MirrorError
+from mirror.management import say
 from mirror.signing import own_private_key, public_key_text
 
 
@@ -20,7 +22,7 @@ def _codes(text: str) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "ลงทะเบียนเครื่องแม่ข่ายสำรอง / register a school mirror"
+    help = say(gettext_noop("register a school mirror"))
 
     def add_arguments(self, parser):
         parser.add_argument("mirror_id", nargs="?")
@@ -36,25 +38,25 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         own_key = public_key_text(own_private_key())
         if is_mirror():
-            self.stdout.write(f"กุญแจสาธารณะของเครื่องนี้ / this mirror's public key:\n{own_key}")
+            self.stdout.write(say(gettext_noop("this mirror's public key:")) + f"\n{own_key}")
             return
         from mirror.actions import register_mirror, revoke_mirror
         from mirror.models import Mirror
 
         if not options["mirror_id"]:
-            raise CommandError("ต้องระบุรหัสเครื่อง / a mirror id is required")
+            raise CommandError(say(gettext_noop("a mirror id is required")))
         try:
             if options["revoke"]:
                 mirror = Mirror.objects.filter(mirror_id=options["mirror_id"]).first()
                 if mirror is None:
-                    raise MirrorError("ไม่พบเครื่องนี้", f"no mirror {options['mirror_id']!r}")
+                    raise MirrorError.pair(
+                        gettext_noop("no mirror %(id)s"), id=repr(options["mirror_id"])
+                    )
                 revoke_mirror(mirror)
-                self.stdout.write(f"ยกเลิกกุญแจแล้ว / key revoked: {mirror.mirror_id}")
+                self.stdout.write(say(gettext_noop("key revoked: %(id)s"), id=mirror.mirror_id))
                 return
             if not options["school"] or not options["public_key"]:
-                raise MirrorError(
-                    "ต้องระบุ --school และ --public-key", "--school and --public-key are required"
-                )
+                raise MirrorError.pair(gettext_noop("--school and --public-key are required"))
             mirror = register_mirror(
                 options["mirror_id"],
                 options["school"],
@@ -68,7 +70,12 @@ class Command(BaseCommand):
         except MirrorError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"ลงทะเบียนแล้ว / registered: {mirror.mirror_id} ({mirror.school.code})\n"
-            f"ตั้งค่าที่เครื่องโรงเรียน / set on the mirror: "
-            f"KHLANG_MIRROR_CENTRAL_PUBLIC_KEY={own_key}"
+            say(
+                gettext_noop("registered: %(id)s (%(school)s)"),
+                id=mirror.mirror_id,
+                school=mirror.school.code,
+            )
+            + "\n"
+            + say(gettext_noop("set on the mirror:"))
+            + f" KHLANG_MIRROR_CENTRAL_PUBLIC_KEY={own_key}"
         )

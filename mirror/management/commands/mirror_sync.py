@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from mirror.errors import MirrorError
-from mirror.management import progress_factory
+from mirror.management import progress_factory, say
 
 
 class Command(BaseCommand):
-    help = "ซิงก์เนื้อหาจากส่วนกลาง / sync content from central"
+    help = say(gettext_noop("sync content from central"))
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="ignore the time window")
@@ -27,6 +28,14 @@ class Command(BaseCommand):
         except MirrorError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"ซิงก์เสร็จ / synced: version {result.version}, {result.entries_applied} entries, "
-            f"{result.files_fetched} files, {result.bytes_fetched} bytes"
+            say(
+                gettext_noop(
+                    "synced: version %(version)s, %(entries)s entries, %(files)s files, "
+                    "%(bytes)s bytes"
+                ),
+                version=result.version,
+                entries=result.entries_applied,
+                files=result.files_fetched,
+                bytes=result.bytes_fetched,
+            )
         )
