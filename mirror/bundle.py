@@ -198,7 +198,10 @@ def import_bundle(source: Path, progress=None) -> dict[str, Any]:
         policy = learn_profile(manifest)
         stage_entries([e for e in entries if in_profile(e, policy)], central_public_key())
         store = FileStore()
-        files = needed_files(policy)
+        # The bundle's own files; records a network sync left waiting for room
+        # stay waiting (the switch below applies only what is complete).
+        carried = {ref["sha"] for e in entries for ref in policy_files(e.get("files", []), policy)}
+        files = {sha: ref for sha, ref in needed_files(policy).items() if sha in carried}
         lacking = store.missing(files)
         store.ensure_room(sum(int(files[sha]["size"]) for sha in lacking))
         bar = progress(len(lacking), "import") if progress and lacking else None
@@ -224,7 +227,7 @@ def import_bundle(source: Path, progress=None) -> dict[str, Any]:
                 example=incomplete[0],
             )
         until = max((int(e["version"]) for e in entries), default=0)
-        applied, _ = apply_staged(store, policy, until, full=True)
+        applied, _ = apply_staged(store, policy, until, full=True, ready_only=True)
         journal.entries_applied = applied
         return {"entries": applied, "files": journal.files_moved, "bytes": journal.bytes_moved}
 

@@ -63,7 +63,7 @@ class DiskFullError(MirrorError):
         if left:
             more_th, more_en = both(
                 gettext_noop(
-                    "%(left)s records (%(bytes)s) were left for a later sync; everything else "
+                    "records left for a later sync: %(left)s (%(bytes)s); everything else "
                     "was applied. Free some space and sync again."
                 ),
                 left=left,

@@ -17,6 +17,10 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # Pango lays out the reports' PDF (WeasyPrint): Thai shaping and line breaks. grep reads all
 # of ldconfig's output (no -q), so pipefail never sees a SIGPIPE.
 ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so.0" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+# The mirror's satellite-link test and bench drop packets at random with nftables
+# (ip and tc come with iproute2).
+command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v tc >/dev/null 2>&1 || need+=(iproute2)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)

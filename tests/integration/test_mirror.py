@@ -209,9 +209,15 @@ def test_a_tampered_file_is_rejected_and_nothing_is_applied(sites):
     assert one(mirror, "SELECT COUNT(*) FROM wagtaildocs_document WHERE title = 'เฉลย'") == 1
 
 
-def test_a_full_disk_is_reported_before_the_transfer(sites):
+def test_a_full_disk_applies_what_needs_no_file_and_leaves_the_rest_for_later(sites):
     central, mirror = sites.central, sites.mirror
     add_media(central, "ใหญ่", central.folder / "big.bin", os.urandom(400_000))
+    central.shell(
+        "from core.models import School, User\n"
+        f"school = School.objects.get(code='{SCHOOL}')\n"
+        "User.objects.create_user(username='newcomer', password='x', school=school)\n"
+        "User.objects.filter(username='student').update(first_name='ชื่อใหม่')\n"
+    )
     used = sum(p.stat().st_size for p in (mirror.folder / "content").rglob("*") if p.is_file())
     before = last_transfer_id(central)
     failed = mirror.manage(
@@ -219,8 +225,20 @@ def test_a_full_disk_is_reported_before_the_transfer(sites):
     )
     assert failed.returncode != 0
     assert "พื้นที่ดิสก์ไม่พอ" in failed.stderr and "not enough disk space" in failed.stderr
-    assert transfers(central, before) == []
+    # How much is needed, how much is free, and what waits: never two equal figures.
+    needed, free = re.search(
+        r"([\d.,]+ KB) needed but only ([\d.,]+ KB) free", failed.stderr
+    ).groups()
+    assert needed == "390.6 KB" and free != needed
+    assert "records left for a later sync: 1 (390.6 KB)" in failed.stderr
+    assert transfers(central, before) == []  # a file that cannot fit is not started
+    # Accounts and text arrived all the same; the video waits.
+    assert one(mirror, "SELECT COUNT(*) FROM core_user WHERE username = 'newcomer'") == 1
+    assert one(mirror, "SELECT first_name FROM core_user WHERE username = 'student'") == "ชื่อใหม่"
     assert one(mirror, "SELECT COUNT(*) FROM wagtailmedia_media WHERE title = 'ใหญ่'") == 0
+    assert (
+        one(mirror, "SELECT status FROM mirror_syncjournal ORDER BY id DESC LIMIT 1") == "partial"
+    )
     assert one(central, "SELECT bytes_pending FROM mirror_mirror") == 400_000
     mirror.manage("mirror_sync", "--force")
     assert one(mirror, "SELECT COUNT(*) FROM wagtailmedia_media WHERE title = 'ใหญ่'") == 1
