@@ -238,6 +238,7 @@ def main() -> None:
             "refresh_feed()\n"
         )
         print(f"set-up: {time.monotonic() - started:.1f} s")
+        central.env["ALLOWED_HOSTS"] = "127.0.0.1,localhost,10.203.0.1"  # satellite host end
         central.start_server()
         link = ThrottledLink(central.port)
         pair.point_mirror_at(link.url)

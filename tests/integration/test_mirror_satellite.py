@@ -58,6 +58,7 @@ def behind_a_satellite(tmp_path_factory):
         f"'--public-key', '{pair.mirror_public_key}')\n"
     )
     add_media(central, "คลิปแรก", folder / "first.bin", os.urandom(150_000))
+    central.env["ALLOWED_HOSTS"] = "127.0.0.1,localhost,10.203.0.1"  # the link's host end
     central.start_server()
     with satellite.SatelliteLink(central.port, prefix="khmir", subnet="10.203.0") as link:
         pair.point_mirror_at(link.url)
