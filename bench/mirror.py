@@ -21,6 +21,17 @@ Measured in this run:
                   beyond what was missing, in chunks; the second run goes over
                   an open link with the mirror's own 512 kbps token bucket,
                   which measures the client cap too;
+  school cases    (bench/_mirror_cases.py) the school's USB bundle against what its
+                  mirror holds (bundle_bytes_vs_selection); 20 new accounts and a
+                  renamed one with a re-encoded item on a full disk
+                  (applied_records_when_disk_full, of file_less_records_...); two
+                  items deleted and one renamed after that bundle was made, then
+                  the old bundle imported (resurrected_records); a second school
+                  behind a real satellite-like link (network namespace, tc tbf
+                  256 kbit/s, nftables 1 % loss each way, 600 ms round trip):
+                  first sync, a sync killed at half a changed item, its resume
+                  (throughput_vs_cap_satellite, satellite_resume_extra_chunks;
+                  null with the reason when not root);
   results         a school day (200 students, 25 events each) pushed at 256 kbps.
 Last line: one JSON object.
 """

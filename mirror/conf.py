@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "EXTRA_SOURCES": [],
     # File requests in flight at once: over a long round trip one request waits
     # for its answer while another's bytes fill the link.
-    "FETCH_PARALLEL": 2,
+    "FETCH_PARALLEL": 4,
     # Network timeout of one HTTP request, in seconds.
     "HTTP_TIMEOUT": 60,
 }
