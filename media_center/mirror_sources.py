@@ -85,6 +85,7 @@ def original_height(item: MediaItem, heights: dict[str, int]) -> int | None:
 class MediaItemSource(SyncSource):
     name = "media_center.item"
     order = 50  # after vocabulary and schools, before the pages that embed items
+    usage_object_type = "media_center.mediaitem"  # keys are the items' ids
 
     def records(self) -> Iterable[Record]:
         items = (

@@ -360,17 +360,46 @@ def by_priority(
     entries: list[dict[str, Any]], store: FileStore, policy: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Records waiting for files, in the order their files are fetched: the
-    source's own priority first (e.g. this term's lessons, what students open
-    most), then smaller first, so a small disk holds as many usable records as
-    it can."""
+    source's own priority first (e.g. this term's lessons), then what students
+    on this mirror opened most in the last weeks (sources that name their
+    ``usage_object_type``), then smaller first, so a small disk holds as many
+    usable records as it can."""
+    opens = recent_opens(entries)
 
-    def rank(entry: dict[str, Any]) -> tuple[float, int, int]:
+    def rank(entry: dict[str, Any]) -> tuple[float, int, int, int]:
         source = get_source(entry["source"])
         wanted = source.priority(entry) if source is not None else 0
         size = sum(int(ref["size"]) for ref in missing_files(entry, store, policy))
-        return (-wanted, size, entry["version"])
+        return (-wanted, -opens.get((entry["source"], entry["key"]), 0), size, entry["version"])
 
     return sorted(entries, key=rank)
+
+
+def recent_opens(entries: list[dict[str, Any]], days: int = 28) -> dict[tuple[str, str], int]:
+    """(source, key) → usage events recorded on this mirror for the record's
+    object in the last ``days`` (one grouped query per kind of object)."""
+    from django.db.models import Count
+
+    from core.models import UsageEvent
+
+    since = timezone.now() - dt.timedelta(days=days)
+    counts: dict[tuple[str, str], int] = {}
+    by_source: dict[str, list[str]] = {}
+    for entry in entries:
+        by_source.setdefault(entry["source"], []).append(entry["key"])
+    for name, keys in by_source.items():
+        source = get_source(name)
+        object_type = getattr(source, "usage_object_type", "") if source else ""
+        if not object_type:
+            continue
+        rows = (
+            UsageEvent.objects.filter(object_type=object_type, object_id__in=keys, time__gte=since)
+            .values("object_id")
+            .annotate(opens=Count("pk"))
+        )
+        for row in rows:
+            counts[(name, row["object_id"])] = row["opens"]
+    return counts
 
 
 def software_version() -> str:

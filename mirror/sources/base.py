@@ -57,6 +57,10 @@ class SyncSource:
 
     name: str = ""
     order: int = 100
+    # The usage-event object type of this source's records, keyed like them
+    # (e.g. "media_center.mediaitem"): on a full disk, what students opened
+    # most comes first.
+    usage_object_type: str = ""
 
     def records(self) -> Iterable[Record]:
         """Central: every record mirrors may need, now."""
