@@ -19,8 +19,9 @@ def entry(version: int, key: str, size: int) -> dict:
 
 def test_what_students_open_most_comes_first_then_the_smallest(mirror_conf, make_user):
     items = [
-        MediaItem.objects.create(title=f"สื่อ {n}", type="video", licence="cc-by",
-                                 copyright_holder="สพท.", status="ready")  # fmt: skip
+        MediaItem.objects.create(
+            title=f"สื่อ {n}", type="video", licence="cc-by", copyright_holder="สพท.", status="ready"
+        )  # fmt: skip
         for n in range(3)
     ]
     student = make_user("s")
