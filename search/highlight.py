@@ -50,9 +50,7 @@ def spans(text: str, words: list[str]) -> list[tuple[int, int]]:
         if pattern is None:
             continue
         for m in pattern.finditer(text):
-            if m.end() > m.start() and not any(
-                s < m.end() and m.start() < e for s, e in found
-            ):
+            if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e in found):
                 found.append((m.start(), m.end()))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):

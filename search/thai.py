@@ -77,9 +77,29 @@ def variant_table() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _variant_pattern() -> tuple[re.Pattern, dict[str, str]]:
     table = variant_table()
-    # Longest first: at each place the whole loan word wins over a part of it.
-    alternatives = sorted(table, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, alternatives)) or "(?!)"), table
+    return re.compile(_trie_regex(sorted(table)) or "(?!)"), table
+
+
+def _trie_regex(words: list[str]) -> str:
+    """One regex matching any of ``words``, longest first at each place, built as a
+    letter tree so a text position is tested once per letter, not once per word."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+        ends_here = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Greedy: a longer variant is tried first, the word ending here after it.
+        return f"(?:{body})?" if ends_here else body
+
+    return build(tree)
 
 
 def variants_of(folded: str) -> list[str]:
@@ -166,7 +186,9 @@ def _full_trie():
     from pythainlp.corpus import thai_words
     from pythainlp.tokenize import Trie
 
-    folded = {normalize(w) for w in thai_words()}
+    # The word list is normalised already; only its loan-word variants are folded.
+    pattern, table = _variant_pattern()
+    folded = {pattern.sub(lambda m: table[m.group(0)], w) for w in thai_words()}
     return Trie(folded | curriculum_terms() | set(variant_table().values()))
 
 

@@ -29,22 +29,26 @@ def parse_params(params) -> dict:
     if len(text) > MAX_QUERY_LENGTH:
         raise BadParameter(
             "q",
-            f"คำค้นยาวเกิน {MAX_QUERY_LENGTH} ตัวอักษร / "
-            f"the query is longer than {MAX_QUERY_LENGTH} characters",
+            _("The search words are longer than %(limit)s characters.")
+            % {"limit": MAX_QUERY_LENGTH},
         )
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
         raise BadParameter(
-            "sort",
-            f"การเรียงลำดับต้องเป็น {', '.join(SORTS)} / sort must be one of {', '.join(SORTS)}",
+            "sort", _("Sort must be one of: %(sorts)s.") % {"sorts": ", ".join(SORTS)}
         )
     raw_page = params.get("page") or "1"
     if not raw_page.isdigit() or int(raw_page) < 1 or int(raw_page) > 1000:
-        raise BadParameter(
-            "page", "หน้าต้องเป็นเลข 1–1000 / page must be a whole number from 1 to 1000"
-        )
+        raise BadParameter("page", _("Page must be a whole number from 1 to 1000."))
     filters = {f: [v for v in params.getlist(f) if v][:20] for f in FACETS}
-    return {"text": text, "sort": sort, "page": int(raw_page), "filters": filters}
+    return {
+        "text": text,
+        "sort": sort,
+        "page": int(raw_page),
+        "filters": filters,
+        # "exact=1": search what was typed, never a corrected spelling.
+        "exact": params.get("exact") == "1",
+    }
 
 
 def facet_labels() -> dict[str, dict[str, str]]:
@@ -104,6 +108,7 @@ def _run(request) -> SearchResults:
         filters=p["filters"],
         sort=p["sort"],
         page=p["page"],
+        allow_correction=not p["exact"],
     )
     return search(query)
 
@@ -175,7 +180,9 @@ def search_page(request):
             if results.facets.get(facet)
         ]
         base = [(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "page"]
+        as_typed = [(k, v) for k, v in base if k != "exact"] + [("exact", "1")]
         context.update(
+            as_typed_url="?" + urlencode(as_typed),
             results=results,
             facets=facets,
             sort=results.query.sort,
