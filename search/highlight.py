@@ -22,19 +22,25 @@ _THAI_DIGIT = dict(zip("0123456789", "๐๑๒๓๔๕๖๗๘๙", strict=Tr
 _LATIN = re.compile(r"[a-z0-9]")
 
 
+_CONSONANTS = re.compile(r"^[\u0e01-\u0e2e]{2,5}$")
+
+
 def _written(form: str) -> str:
-    """A regex for one folded form as it may be written: either digit system."""
+    """A regex for one folded form as it may be written: either digit system; a
+    short run of consonants also as an abbreviation with dots (ค.ร.น.)."""
     out = []
     for char in form:
         thai = _THAI_DIGIT.get(char)
         out.append(f"[{char}{thai}]" if thai else re.escape(char))
+    if _CONSONANTS.match(form):
+        return r"\.?".join(out) + r"\.?"
     return "".join(out)
 
 
 @lru_cache(maxsize=2048)
 def _pattern(word: str) -> re.Pattern | None:
-    if len(word) < 2:
-        return None
+    if len(word) < 2 and not word.isdigit():
+        return None  # a lone letter ("e" of "e-Learning") marks nothing
     forms = sorted(variants_of(word), key=len, reverse=True)
     body = "|".join(_written(f) for f in forms)
     if _LATIN.match(word[0]) or _LATIN.match(word[-1]):

@@ -118,3 +118,12 @@ def catalog_run(backend=None) -> Callable[[str], list[str]]:
         return keys
 
     return run
+
+
+def top_ids(text: str, backend=None, k: int = 10) -> list[int]:
+    """The entry ids of the first ``k`` results for ``text`` (for comparing backends)."""
+    from .query import Audience
+    from .service import build_query, search
+
+    query = build_query(text, audience=Audience(sees_all=True), page_size=k, with_facets=False)
+    return [hit.entry.id for hit in search(query, backend=backend).hits]

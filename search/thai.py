@@ -212,10 +212,29 @@ def _cut(text: str, engine: str, trie) -> list[str]:
     return word_tokenize(text, engine=engine, custom_dict=trie, keep_whitespace=False)
 
 
+# An abbreviation of two or more Thai letters each followed by a dot (ค.ร.น.,
+# ห.ร.ม., พ.ศ.): one word, its letters without the dots, not lone letters.
+_ABBREVIATION = re.compile(r"(?:[\u0e01-\u0e2e]\.){2,}")
+
+
 def words(text: str, engine: str | None = None) -> list[str]:
-    """Normalised words of ``text`` in order, punctuation dropped, stop words kept."""
+    """Normalised words of ``text`` in order, punctuation dropped, none left out."""
     text = normalize(text)
     if not text:
+        return []
+    out: list[str] = []
+    position = 0
+    for abbreviation in [*_ABBREVIATION.finditer(text), None]:
+        end = abbreviation.start() if abbreviation else len(text)
+        out += _segment(text[position:end], engine)
+        if abbreviation:
+            out.append(abbreviation.group(0).replace(".", ""))
+            position = abbreviation.end()
+    return out
+
+
+def _segment(text: str, engine: str | None) -> list[str]:
+    if not text.strip():
         return []
     out: list[str] = []
     for piece in _cut(text, engine or default_engine(), _full_trie()):
