@@ -186,16 +186,26 @@ def pool_score(query: SearchQuery, vendor: str) -> tuple[str, list]:
     terms: list[str] = []
     params: list = []
     if vendor == "postgresql":
-        in_text = "e.search_vector @@ CAST(%s AS tsquery)"
+        # A phrase stands within one field, as in FTS5 and Elasticsearch: in the
+        # title vector, or among the body's (weight D) positions.
+        in_text = (
+            "(e.title_vector @@ CAST(%s AS tsquery) OR e.search_vector @@ CAST(%s AS tsquery))"
+        )
         in_title = "e.title_vector @@ CAST(%s AS tsquery)"
-        phrase, group = _pg_phrase, (lambda token: pg_tsquery([token]))
+        group = lambda token: pg_tsquery([token])  # noqa: E731
+
+        def phrase(words):
+            return [_pg_phrase(words), " <-> ".join(_pg_word(w) + ":D" for w in words)]
     else:
         in_text = in_title = f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
-        phrase = _fts5_phrase
+
+        def phrase(words):
+            return [_fts5_phrase(words)]
+
         group = lambda token: "title_seg : (" + fts5_match([token]) + ")"  # noqa: E731
     if len(query.phrase_words) >= 2:
         terms.append(_points(in_text, ranking.PHRASE_POINTS))
-        params.append(phrase(query.phrase_words))
+        params += phrase(query.phrase_words)
     for g in ranking.query_groups(query.tokens):
         terms.append(_points(in_title, g.title_points))
         params.append(group(g.token))

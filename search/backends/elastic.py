@@ -39,6 +39,7 @@ from elasticsearch_dsl import (
     Search,
     Text,
     analyzer,
+    char_filter,
 )
 
 from .. import ranking
@@ -48,8 +49,12 @@ from ..query import BackendResult, SearchQuery
 from ..thai import query_alternatives
 from .base import SearchBackend
 
-# Words were cut by search.thai already: split on spaces, nothing else.
-presegmented = analyzer("khlang_presegmented", tokenizer="whitespace", filter=["lowercase"])
+# Words were cut by search.thai already: split on spaces, nothing else. The
+# parts mark takes no position, as in FTS5 and PostgreSQL, so phrases agree.
+parts_mark = char_filter("khlang_parts_mark", "pattern_replace", pattern="~", replacement=" ")
+presegmented = analyzer(
+    "khlang_presegmented", tokenizer="whitespace", filter=["lowercase"], char_filter=[parts_mark]
+)
 FACET_FIELDS = {"subject": "subjects", "grade": "grades", "type": "doc_type", "school": "school"}
 
 

@@ -22,7 +22,17 @@ from search.service import build_query
 def test_mapping_has_presegmented_text_and_keyword_facets():
     body = mapping_body("khlang-catalog-v1")
     analyzer = body["settings"]["analysis"]["analyzer"]["khlang_presegmented"]
-    assert analyzer == {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]}
+    assert analyzer == {
+        "type": "custom",
+        "tokenizer": "whitespace",
+        "filter": ["lowercase"],
+        "char_filter": ["khlang_parts_mark"],
+    }
+    assert body["settings"]["analysis"]["char_filter"]["khlang_parts_mark"] == {
+        "type": "pattern_replace",
+        "pattern": "~",
+        "replacement": " ",
+    }
     props = body["mappings"]["properties"]
     assert props["title_seg"] == {"type": "text", "analyzer": "khlang_presegmented"}
     assert props["body_seg"] == {"type": "text", "analyzer": "khlang_presegmented"}
