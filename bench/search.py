@@ -289,34 +289,11 @@ def top_keys(text: str, page_size: int = 10) -> list[str]:
     return [f"{h.entry.source}:{h.entry.object_key}" for h in search(query).hits]
 
 
-def common_word_queries() -> list[str]:
-    """Words of PyThaiNLP's stop list that the judged items hold and that are not
-    grammatical words: content words a teacher searches for."""
-    from pythainlp.corpus import thai_stopwords
-
-    from search import relevance
-    from search.thai import function_words, words
-
-    held = set()
-    for _, doc in relevance.load_corpus():
-        held.update(words(f"{doc.title} {doc.description}"))
-    stop = {w for w in thai_stopwords() if w in held}
-    return sorted(stop - function_words())
-
-
-def variant_pairs() -> list[tuple[str, str]]:
-    """(variant, folded form) pairs of the variant table whose folded form the
-    judged items hold."""
-    from search import relevance
-    from search.thai import normalize, variant_table
-
-    text = normalize(" ".join(f"{d.title} {d.description}" for _, d in relevance.load_corpus()))
-    return sorted((v, f) for v, f in variant_table().items() if v != f and f in text)
-
-
 def trust_checks(judged) -> dict:
     """Top-10 lists of every judged query (compared across databases by the parent),
     common-word queries that find nothing, and variant pairs that disagree."""
+    from search.relevance import common_word_queries, variant_pairs
+
     common = common_word_queries()
     empty = [w for w in common if not top_keys(w, 1)]
     pairs = variant_pairs()

@@ -41,7 +41,11 @@ def test_api_returns_results_facets_and_highlights(client, catalog):
     "params, field, message",
     [
         ({"q": "แสง", "page": "zero"}, "page", "หน้าต้องเป็นเลขจำนวนเต็ม 1–1000 / Page must be"),
-        ({"q": "แสง", "sort": "random"}, "sort", "การเรียงลำดับต้องเป็นหนึ่งใน: relevance, date, popularity / Sort"),
+        (
+            {"q": "แสง", "sort": "random"},
+            "sort",
+            "การเรียงลำดับต้องเป็นหนึ่งใน: relevance, date, popularity / Sort",
+        ),
         ({"q": "ก" * 201}, "q", "คำค้นยาวเกิน 200 ตัวอักษร / The search words"),
     ],
 )
