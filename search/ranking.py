@@ -5,9 +5,10 @@ give the same top results for the same query and items:
 
 1. **Pool** (inside the backend): every match gets a coarse score that each
    backend computes exactly alike from its own index: the query's words found
-   as a phrase (FTS5 phrase, PostgreSQL ``<->``, Elasticsearch
+   as a phrase in the title (FTS5 phrase, PostgreSQL ``<->``, Elasticsearch
    ``match_phrase``), each query word found in the title, and the query's
-   subject group. Ties go to the shorter item, then the higher id. The top
+   subject group. Only title words are read for every match, so the cost stays
+   low however many items match. Ties go to the shorter item, then the higher id. The top
    ``RERANK_DEPTH`` matches are the pool; the same rule on the same items gives
    the same pool everywhere, whatever each engine's own scoring would say.
 2. **Rerank** (here, in Python, over the pool's stored words): an item holding

@@ -181,31 +181,25 @@ def _points(test: str, points: int) -> str:
 
 def pool_score(query: SearchQuery, vendor: str) -> tuple[str, list]:
     """The coarse pool score of search.ranking as SQL over the facts row ``e``,
-    with its parameters: integer points for the phrase, each query word in the
-    title and the subject group, alike on SQLite and PostgreSQL."""
+    with its parameters: integer points for the phrase in the title, each query
+    word in the title and the subject group, alike on SQLite and PostgreSQL.
+    Only title words are read for every match (a phrase in the body counts in
+    the rerank, over the pool alone)."""
     terms: list[str] = []
     params: list = []
     if vendor == "postgresql":
-        # A phrase stands within one field, as in FTS5 and Elasticsearch: in the
-        # title vector, or among the body's (weight D) positions.
-        in_text = (
-            "(e.title_vector @@ CAST(%s AS tsquery) OR e.search_vector @@ CAST(%s AS tsquery))"
-        )
+        # The small title vector kept in the row: no match's full vector is read.
         in_title = "e.title_vector @@ CAST(%s AS tsquery)"
         group = lambda token: pg_tsquery([token])  # noqa: E731
-
-        def phrase(words):
-            return [_pg_phrase(words), " <-> ".join(_pg_word(w) + ":D" for w in words)]
+        phrase = _pg_phrase
     else:
-        in_text = in_title = f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
-
-        def phrase(words):
-            return [_fts5_phrase(words)]
+        in_title = f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+        phrase = lambda words: "title_seg : " + _fts5_phrase(words)  # noqa: E731
 
         group = lambda token: "title_seg : (" + fts5_match([token]) + ")"  # noqa: E731
     if len(query.phrase_words) >= 2:
-        terms.append(_points(in_text, ranking.PHRASE_POINTS))
-        params += phrase(query.phrase_words)
+        terms.append(_points(in_title, ranking.PHRASE_POINTS))
+        params.append(phrase(query.phrase_words))
     for g in ranking.query_groups(query.tokens):
         terms.append(_points(in_title, g.title_points))
         params.append(group(g.token))

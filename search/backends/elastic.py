@@ -175,13 +175,8 @@ def pool_clauses(query: SearchQuery) -> list[Q]:
     """The integer pool score of search.ranking as constant-score clauses."""
     clauses = []
     if len(query.phrase_words) >= 2:
-        phrase = " ".join(query.phrase_words)
-        anywhere = Q(
-            "bool",
-            should=[Q("match_phrase", title_seg=phrase), Q("match_phrase", body_seg=phrase)],
-            minimum_should_match=1,
-        )
-        clauses.append(Q("constant_score", filter=anywhere, boost=ranking.PHRASE_POINTS))
+        phrase = Q("match_phrase", title_seg=" ".join(query.phrase_words))
+        clauses.append(Q("constant_score", filter=phrase, boost=ranking.PHRASE_POINTS))
     for group in ranking.query_groups(query.tokens):
         in_title = _word(group.token, ("title_seg",))
         clauses.append(Q("constant_score", filter=in_title, boost=group.title_points))

@@ -71,7 +71,7 @@ def test_query_is_the_shared_pool_score_filters_and_page():
     should = body["query"]["bool"]["should"]
     phrase_points, phrase = _const(should[0])
     assert phrase_points == 1000
-    assert {"match_phrase": {"title_seg": "สังเคราะห์แสง ของ พืช"}} in phrase["bool"]["should"]
+    assert phrase == {"match_phrase": {"title_seg": "สังเคราะห์แสง ของ พืช"}}
     assert [_const(c)[0] for c in should[1:]] == [100, 10, 100, 50]
     visibility = body["query"]["bool"]["filter"][1]["bool"]["should"]
     assert {"term": {"visibility": "public"}} in visibility
