@@ -263,7 +263,10 @@ def child(kind: str, data_path: str) -> None:
 
     relevance.load_into_catalog()
     judged = relevance.load_queries()
-    result["relevance"] = relevance.evaluate(relevance.catalog_run(), judged).as_dict()
+    score = relevance.evaluate(relevance.catalog_run(), judged)
+    result["relevance"] = score.as_dict()
+    # Which judged queries lost a relevant item, and what came first instead.
+    result["relevance_misses"] = [[q, ranked[:5]] for q, ranked in score.misses]
 
     def naive_run(text: str) -> list[str]:
         from search.thai import normalize
@@ -272,7 +275,36 @@ def child(kind: str, data_path: str) -> None:
         return [h.object_key for h in hits if h.source == relevance.SOURCE]
 
     result["icontains_relevance"] = relevance.evaluate(naive_run, judged).as_dict()
+    result.update(trust_checks(judged))
     print(json.dumps(result))
+
+
+def top_keys(text: str, page_size: int = 10) -> list[str]:
+    """The keys of the first results for ``text``, whatever source wrote them."""
+    from search.query import Audience
+    from search.service import build_query, search
+
+    query = build_query(text, audience=Audience(sees_all=True), page_size=page_size)
+    query.with_facets = False
+    return [f"{h.entry.source}:{h.entry.object_key}" for h in search(query).hits]
+
+
+def trust_checks(judged) -> dict:
+    """Top-10 lists of every judged query (compared across databases by the parent),
+    common-word queries that find nothing, and variant pairs that disagree."""
+    from search.relevance import common_word_queries, variant_pairs
+
+    common = common_word_queries()
+    empty = [w for w in common if not top_keys(w, 1)]
+    pairs = variant_pairs()
+    equal = sum(1 for v, f in pairs if top_keys(v) == top_keys(f))
+    return {
+        "top10": {j.query: top_keys(j.query) for j in judged},
+        "common_word_queries": len(common),
+        "common_word_queries_empty": empty,
+        "variant_pairs": len(pairs),
+        "variant_pairs_equal": equal,
+    }
 
 
 def _recreate_postgres(url: str) -> None:
@@ -341,9 +373,38 @@ def main() -> None:
     for kind in kinds:
         proc = running.get(kind) or _start_child(kind, data_path, env)
         results[kind] = _child_result(kind, proc)
-        print(f"{kind}: {json.dumps(results[kind], ensure_ascii=False)}", flush=True)
+        shown = {k: v for k, v in (results[kind] or {}).items() if k != "top10"}
+        print(f"{kind}: {json.dumps(shown, ensure_ascii=False)}", flush=True)
     os.remove(data_path)
     _report(n, len(queries), segment_s, results)
+
+
+def _trust_report(sqlite: dict, pg: dict) -> dict:
+    """The relevance figures over both databases: the worse of the two, and how
+    often their top 10 agree."""
+    ran = [r for r in (sqlite, pg) if r.get("relevance")]
+    if not ran:
+        return {}
+    both = [r for r in ran if r.get("top10")]
+    agreement = None
+    if len(both) == 2:
+        queries = list(both[0]["top10"])
+        same = sum(1 for q in queries if both[0]["top10"][q] == both[1]["top10"].get(q))
+        agreement = round(same / max(len(queries), 1), 4)
+    return {
+        "judged_queries": len(ran[0].get("top10", {})),
+        "recall_at_10_min_backend": min(r["relevance"]["recall_at_10"] for r in ran),
+        "ndcg_at_10_min_backend": min(r["relevance"]["ndcg_at_10"] for r in ran),
+        "top10_agreement": agreement,
+        "stopword_queries": ran[0].get("common_word_queries"),
+        "stopword_queries_zero_results": max(
+            len(r.get("common_word_queries_empty", [])) for r in ran
+        ),
+        "variant_pairs": ran[0].get("variant_pairs"),
+        "variant_pairs_equal": round(
+            min(r["variant_pairs_equal"] / max(r["variant_pairs"], 1) for r in ran), 4
+        ),
+    }
 
 
 def _report(n: int, queries: int, segment_s: float, results: dict) -> None:
@@ -383,6 +444,7 @@ def _report(n: int, queries: int, segment_s: float, results: dict) -> None:
         "postgres_ndcg_at_10": pg.get("relevance", {}).get("ndcg_at_10"),
         "icontains_recall_at_10": sqlite.get("icontains_relevance", {}).get("recall_at_10"),
         "engines": sqlite.get("engines"),
+        **_trust_report(sqlite, pg),
     }
     print(json.dumps(out, ensure_ascii=False))
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "search"
-    verbose_name = "การค้นหา (Search)"
+    verbose_name = _("Search")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     # How much more an item counts when its subject group is the one the
     # query's curriculum words belong to (search.thai.query_subjects).
     "SUBJECT_BOOST": 2.0,
+    # How many of the best pool matches the shared rerank orders (search.ranking).
+    "RERANK_DEPTH": 100,
+    # Facet values returned per facet: enough for every school of an area (~120).
+    "FACET_SIZE": 200,
     # Rows per batch for reindexing and bulk indexing.
     "BATCH_SIZE": 200,
 }

@@ -6,30 +6,31 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Visibility(models.TextChoices):
     """Who may find a document. Sources map their own sharing rules onto these."""
 
-    PUBLIC = "public", "สาธารณะ (Public)"
-    SIGNED_IN = "signed_in", "ผู้ใช้ที่เข้าสู่ระบบ (Signed-in users)"
-    SCHOOL = "school", "เฉพาะโรงเรียน (School only)"
-    PRIVATE = "private", "ส่วนตัว (Private)"
-    TEACHERS = "teachers", "เฉพาะครู (Teachers only)"
+    PUBLIC = "public", _("Public")
+    SIGNED_IN = "signed_in", _("Signed-in users")
+    SCHOOL = "school", _("School only")
+    PRIVATE = "private", _("Private")
+    TEACHERS = "teachers", _("Teachers only")
 
 
 class DocType(models.TextChoices):
     """Kinds of catalog document; apps may use other short codes too."""
 
-    PAGE = "page", "หน้าเว็บ (Page)"
-    VIDEO = "video", "วิดีโอ (Video)"
-    AUDIO = "audio", "เสียง (Audio)"
-    DOCUMENT = "document", "เอกสาร (Document)"
-    IMAGE = "image", "ภาพ (Image)"
-    LINK = "link", "ลิงก์ (Link)"
-    COURSE = "course", "หลักสูตร (Course)"
-    LESSON = "lesson", "บทเรียน (Lesson)"
-    QUESTION = "question", "ข้อสอบ (Exam question)"
+    PAGE = "page", _("Page")
+    VIDEO = "video", _("Video")
+    AUDIO = "audio", _("Audio")
+    DOCUMENT = "document", _("Document")
+    IMAGE = "image", _("Image")
+    LINK = "link", _("Link")
+    COURSE = "course", _("Course")
+    LESSON = "lesson", _("Lesson")
+    QUESTION = "question", _("Exam question")
 
 
 @dataclass

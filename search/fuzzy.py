@@ -1,6 +1,16 @@
 """Tolerance of misspelt queries: the nearest catalog word by edit distance.
 
-Used only when a query finds nothing, so a correct query is never changed.
+Used only when a query finds nothing, so a correct query is never changed, and
+only when confident:
+
+- the replacement is a word of the catalog's own vocabulary (CatalogTerm);
+- a real word (in the Thai dictionary or the curriculum list) is never
+  replaced: the catalog lacks it, it is not misspelt ("เล็ก" is not "เด็ก");
+- words shorter than four letters are never replaced ("ไกล" is not "กล");
+- the replacement is at most ``allowed_distance`` edits away and shares at
+  least ``MIN_SIMILARITY`` of its letters with the typed word;
+- a typed chunk is replaced whole by one word, never by a string of
+  pieces ("อินทราเนต" does not become "อินทรา เขต").
 """
 
 from __future__ import annotations
@@ -29,8 +39,24 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
     return prev[-1]
 
 
+MIN_LENGTH = 4
+MIN_SIMILARITY = 0.75
+
+
 def allowed_distance(word: str) -> int:
-    return 1 if len(word) <= 4 else 2
+    return 1 if len(word) <= 5 else 2
+
+
+def confident(word: str, term: str) -> bool:
+    distance = edit_distance(word, term, allowed_distance(word))
+    longest = max(len(word), len(term))
+    return distance <= allowed_distance(word) and 1 - distance / longest >= MIN_SIMILARITY
+
+
+def is_real_word(word: str) -> bool:
+    from .thai import _full_trie
+
+    return word in _full_trie() or word.isdigit()
 
 
 def nearest_term(word: str, candidates: list[str]) -> str | None:
@@ -62,14 +88,16 @@ def _candidates(word: str) -> list[str]:
 
 
 def correct_tokens(tokens: list[str]) -> list[str]:
-    """Each token not in the catalog's vocabulary replaced by its nearest word."""
+    """Each unknown, misspelt-looking token replaced by its nearest catalog word,
+    when confident (see the module's rules)."""
     known = set(CatalogTerm.objects.filter(term__in=tokens).values_list("term", flat=True))
     out = []
     for token in tokens:
-        if token in known or len(token) < 3:
+        if token in known or len(token) < MIN_LENGTH or is_real_word(token):
             out.append(token)
-        else:
-            out.append(nearest_term(token, _candidates(token)) or token)
+            continue
+        term = nearest_term(token, _candidates(token))
+        out.append(term if term and confident(token, term) else token)
     return out
 
 
@@ -77,18 +105,24 @@ def correct_query(text: str, tokens: list[str]) -> list[str]:
     """Query words with misspellings corrected against the catalog's vocabulary.
 
     A misspelt Thai word is often cut into meaningless pieces ("พีทากอรัส" →
-    พี ทา กอ รัส), so each space-separated chunk is first matched whole.
+    พี ทา กอ รัส), so a space-separated chunk cut into pieces is matched whole,
+    and left as typed when no single catalog word is close enough.
     """
     from .thai import normalize, query_tokens
 
     out: list[str] = []
     for chunk in normalize(text).split():
         chunk_tokens = query_tokens(chunk)
-        if len(chunk_tokens) > 1 and len(chunk) >= 4:
-            if not CatalogTerm.objects.filter(term=chunk).exists():
-                whole = nearest_term(chunk, _candidates(chunk))
-                if whole:
-                    out.append(whole)
-                    continue
+        if len(chunk_tokens) > 1 and len(chunk) >= MIN_LENGTH:
+            if CatalogTerm.objects.filter(term=chunk).exists():
+                out.extend(chunk_tokens)
+                continue
+            whole = nearest_term(chunk, _candidates(chunk))
+            if whole and confident(chunk, whole):
+                out.append(whole)
+                continue
+            if not all(is_real_word(t) for t in chunk_tokens):
+                out.extend(chunk_tokens)  # pieces of an unknown word: never "corrected" apart
+                continue
         out.extend(correct_tokens(chunk_tokens))
     return list(dict.fromkeys(out)) or tokens

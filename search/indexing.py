@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .documents import CatalogDocument
 from .models import CatalogEntry, CatalogFacet, CatalogTerm
-from .thai import index_tokens, normalize
+from .thai import PARTS_MARK, index_parts, normalize
 
 MAX_TERM_LENGTH = 64
 
@@ -36,19 +36,19 @@ def prepare_entry(
     whose own text never says it.
     """
     names = names if names is not None else {}
-    title_words = index_tokens(doc.title)
+    title_main, title_parts = index_parts(doc.title)
     subjects_text = " ".join(names.get(c, "") for c in doc.subject_codes)
     body_text = " ".join(
         part for part in (doc.description, doc.body, doc.transcript, subjects_text) if part
     )
-    body_words = index_tokens(body_text)
+    body_main, body_parts = index_parts(body_text)
     values = {
         "title": doc.title[:500],
         "description": doc.description,
         "body": doc.body,
         "transcript": doc.transcript,
-        "title_seg": " ".join(title_words),
-        "body_seg": " ".join(body_words),
+        "title_seg": _joined(title_main, title_parts),
+        "body_seg": _joined(body_main, body_parts),
         "title_norm": normalize(doc.title)[:500],
         "url": doc.url[:500],
         "thumbnail_url": doc.thumbnail_url[:500],
@@ -71,8 +71,14 @@ def prepare_entry(
     facets.append(("type", doc.doc_type))
     if doc.school_id is not None:
         facets.append(("school", str(doc.school_id)))
-    vocabulary = {w for w in title_words + body_words if len(w) <= MAX_TERM_LENGTH}
+    every = title_main + title_parts + body_main + body_parts
+    vocabulary = {w for w in every if len(w) <= MAX_TERM_LENGTH}
     return values, list(dict.fromkeys(facets)), vocabulary
+
+
+def _joined(main: list[str], parts: list[str]) -> str:
+    """Words in text order, then PARTS_MARK and the compound parts (search.thai.segmented)."""
+    return " ".join(main + ([PARTS_MARK, *parts] if parts else []))
 
 
 def save_documents(items: Iterable[tuple[str, str, CatalogDocument]]) -> list[int]:

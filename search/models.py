@@ -9,23 +9,24 @@ Thai words (search.thai), so all backends match the same words.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .documents import Visibility
 
 
 class CatalogEntry(models.Model):
-    source = models.CharField("แหล่ง", max_length=64)
-    object_key = models.CharField("รหัสวัตถุ", max_length=64)
-    title = models.CharField("ชื่อเรื่อง", max_length=500)
-    description = models.TextField("คำอธิบาย", blank=True)
-    body = models.TextField("เนื้อหา", blank=True)
-    transcript = models.TextField("คำบรรยาย", blank=True)
+    source = models.CharField(_("source"), max_length=64)
+    object_key = models.CharField(_("object key"), max_length=64)
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
     title_seg = models.TextField(blank=True)
     body_seg = models.TextField(blank=True)
     title_norm = models.CharField(max_length=500, blank=True, db_index=True)
     url = models.CharField(max_length=500)
     thumbnail_url = models.CharField(max_length=500, blank=True)
-    doc_type = models.CharField("ประเภท", max_length=32, db_index=True)
+    doc_type = models.CharField(_("type"), max_length=32, db_index=True)
     subject_codes = models.CharField(max_length=64, blank=True)
     grade_codes = models.CharField(max_length=128, blank=True)
     indicator_codes = models.TextField(blank=True)
@@ -44,8 +45,8 @@ class CatalogEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "object_key"], name="unique_catalog_object")
         ]
-        verbose_name = "รายการในแคตตาล็อก"
-        verbose_name_plural = "รายการในแคตตาล็อก"
+        verbose_name = _("catalog entry")
+        verbose_name_plural = _("catalog entries")
 
     def __str__(self) -> str:
         return self.title

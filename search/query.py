@@ -66,6 +66,10 @@ class SearchQuery:
     # Subject groups whose curriculum words the query uses (search.thai.query_subjects):
     # in relevance order, their items' scores are multiplied by SUBJECT_BOOST.
     subjects: tuple[str, ...] = ()
+    # The query's words in the order typed (repeats kept): its phrase.
+    phrase_words: tuple[str, ...] = ()
+    # False when the visitor asked for exactly what they typed (no correction).
+    allow_correction: bool = True
 
     @property
     def offset(self) -> int:

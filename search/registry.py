@@ -33,8 +33,10 @@ from collections.abc import Iterable, Iterator
 from django.apps import apps
 from django.db import models
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_noop
 
 from .documents import CatalogDocument
+from .messages import bilingual
 
 _SOURCES: dict[str, CatalogSource] = {}
 
@@ -98,8 +100,11 @@ def get_source(name: str) -> CatalogSource:
         return _SOURCES[name]
     except KeyError:
         raise LookupError(
-            f"ไม่มีแหล่งข้อมูลค้นหาชื่อ {name!r} / no catalog source named {name!r}; "
-            f"known: {', '.join(sorted(_SOURCES)) or 'none'}"
+            bilingual(
+                gettext_noop("No catalog source named %(name)s; known: %(known)s"),
+                name=repr(name),
+                known=", ".join(sorted(_SOURCES)) or "-",
+            )
         ) from None
 
 

@@ -118,3 +118,34 @@ def catalog_run(backend=None) -> Callable[[str], list[str]]:
         return keys
 
     return run
+
+
+def top_ids(text: str, backend=None, k: int = 10) -> list[int]:
+    """The entry ids of the first ``k`` results for ``text`` (for comparing backends)."""
+    from .query import Audience
+    from .service import build_query, search
+
+    query = build_query(text, audience=Audience(sees_all=True), page_size=k, with_facets=False)
+    return [hit.entry.id for hit in search(query, backend=backend).hits]
+
+
+def common_word_queries() -> list[str]:
+    """Words of PyThaiNLP's stop list that the judged items hold and that are not
+    grammatical words: content words a teacher searches for (จัดการ, ใหม่...)."""
+    from pythainlp.corpus import thai_stopwords
+
+    from .thai import function_words, words
+
+    held = set()
+    for _, doc in load_corpus():
+        held.update(words(f"{doc.title} {doc.description}"))
+    return sorted({w for w in thai_stopwords() if w in held} - function_words())
+
+
+def variant_pairs() -> list[tuple[str, str]]:
+    """(variant, folded form) pairs of the variant table whose folded form the
+    judged items hold."""
+    from .thai import normalize, variant_table
+
+    text = normalize(" ".join(f"{d.title} {d.description}" for _, d in load_corpus()))
+    return sorted((v, f) for v, f in variant_table().items() if v != f and f in text)

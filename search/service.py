@@ -7,7 +7,7 @@ the catalog's vocabulary. The answer says which step it took.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Q
@@ -16,8 +16,9 @@ from .backends import get_backend
 from .fuzzy import correct_query
 from .highlight import highlight
 from .models import CatalogEntry
-from .query import FACETS, SORTS, Audience, SearchQuery
-from .thai import query_subjects, query_tokens
+from .query import FACETS, SORTS, Audience, BackendResult, SearchQuery
+from .ranking import Candidate, rerank
+from .thai import query_subjects, query_tokens, words
 
 
 @dataclass
@@ -82,6 +83,7 @@ def build_query(
     page: int = 1,
     page_size: int | None = None,
     with_facets: bool = True,
+    allow_correction: bool = True,
 ) -> SearchQuery:
     from .conf import search_settings
 
@@ -89,6 +91,8 @@ def build_query(
     return SearchQuery(
         text=text or "",
         tokens=tokens,
+        phrase_words=tuple(words(text or "")),
+        allow_correction=allow_correction,
         subjects=query_subjects(tokens),
         filters={k: list(v) for k, v in (filters or {}).items() if k in FACETS and v},
         sort=sort if sort in SORTS else "relevance",
@@ -99,13 +103,45 @@ def build_query(
     )
 
 
+def ranked_search(query: SearchQuery, backend) -> BackendResult:
+    """The backend's answer in the one relevance order (search.ranking).
+
+    A relevance page within the first ``RERANK_DEPTH`` results is cut from the
+    reranked pool; a deeper page (or another sort) is the backend's own order,
+    the pool order, which every backend computes alike.
+    """
+    from .conf import search_settings
+
+    depth = int(search_settings.RERANK_DEPTH)
+    if not query.tokens or query.sort != "relevance" or query.offset + query.page_size > depth:
+        return backend.search(query)
+    result = backend.search(replace(query, page=1, page_size=depth))
+    rows = CatalogEntry.objects.filter(id__in=result.ids).values_list(
+        "id", "title_seg", "body_seg", "subject_codes", "popularity"
+    )
+    ordered = rerank(
+        [Candidate(*row) for row in rows],
+        query.tokens,
+        "".join(query.phrase_words),
+        query.subjects,
+        float(search_settings.TITLE_WEIGHT),
+        float(search_settings.SUBJECT_BOOST),
+    )
+    page = ordered[query.offset : query.offset + query.page_size]
+    result.ids = [entry_id for entry_id, _ in page]
+    result.scores = dict(page)
+    return result
+
+
 def search(query: SearchQuery, backend=None) -> SearchResults:
     backend = backend or get_backend()
     mode = "all" if query.tokens else "browse"
-    result = backend.search(query)
+    result = ranked_search(query, backend)
     corrected = ""
     original = list(query.tokens)
-    fixed = correct_query(query.text, original) if query.tokens and not result.total else original
+    fixed = original
+    if query.tokens and not result.total and query.allow_correction:
+        fixed = correct_query(query.text, original)
     # Fallbacks, in order: corrected spelling (all words), any word, both.
     steps = []
     if fixed != original:
@@ -118,8 +154,9 @@ def search(query: SearchQuery, backend=None) -> SearchResults:
         if result.total:
             break
         query.tokens, query.match, mode = tokens, match, step_mode
+        query.phrase_words = tuple(tokens)
         corrected = " ".join(tokens) if step_mode == "corrected" else ""
-        result = backend.search(query)
+        result = ranked_search(query, backend)
     if not result.total:
         query.tokens, query.match, mode, corrected = original, "all", "all", ""
     # Only the page's rows are loaded, without their segmented copies (index-only text).
@@ -129,14 +166,13 @@ def search(query: SearchQuery, backend=None) -> SearchResults:
         entry = entries.get(entry_id)
         if entry is None:
             continue  # removed between the index answer and now
-        own = result.highlights.get(entry_id, {})
         text = entry.description or entry.body or entry.transcript
         hits.append(
             Hit(
                 entry=entry,
                 score=result.scores.get(entry_id, 0.0),
-                title_html=own.get("title") or highlight(entry.title, query.tokens, 500),
-                snippet_html=own.get("body") or highlight(text, query.tokens),
+                title_html=highlight(entry.title, query.tokens, 500),
+                snippet_html=highlight(text, query.tokens),
             )
         )
     return SearchResults(

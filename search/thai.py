@@ -17,6 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 
 DICTIONARY_DIR = Path(__file__).parent / "dictionary"
+DATA_DIR = Path(__file__).parent / "data"
+# Between an entry's words in text order and the compound parts added after
+# them: ASCII punctuation, so no index makes a word of it (FTS5 ascii, the
+# PostgreSQL simple parser) and the text order stays readable for ranking.
+PARTS_MARK = "~"
 
 # Characters that carry no meaning but split or hide words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -44,6 +49,65 @@ _MEANINGLESS = {"ๆ", "ฯ"}
 
 
 def normalize(text: str) -> str:
+    """Canonical form of text with loan-word spelling variants folded (data/variants.txt)."""
+    text = base_normalize(text)
+    pattern, table = _variant_pattern()
+    return pattern.sub(lambda m: table[m.group(0)], text) if table else text
+
+
+def _data_lines(name: str) -> list[str]:
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
+@lru_cache(maxsize=1)
+def variant_table() -> dict[str, str]:
+    """Spelling variant → the form it is folded to (each folded form maps to itself)."""
+    table: dict[str, str] = {}
+    for line in _data_lines("variants.txt"):
+        folded, _, variants = line.partition("=")
+        folded = base_normalize(folded)
+        table[folded] = folded
+        for variant in variants.split(","):
+            if variant.strip():
+                table[base_normalize(variant)] = folded
+    return table
+
+
+@lru_cache(maxsize=1)
+def _variant_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    table = variant_table()
+    return re.compile(_trie_regex(sorted(table)) or "(?!)"), table
+
+
+def _trie_regex(words: list[str]) -> str:
+    """One regex matching any of ``words``, longest first at each place, built as a
+    letter tree so a text position is tested once per letter, not once per word."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+        ends_here = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Greedy: a longer variant is tried first, the word ending here after it.
+        return f"(?:{body})?" if ends_here else body
+
+    return build(tree)
+
+
+def variants_of(folded: str) -> list[str]:
+    """Every spelling that folds to ``folded`` (itself included), for highlighting."""
+    return [v for v, f in variant_table().items() if f == folded] or [folded]
+
+
+def base_normalize(text: str) -> str:
     """Canonical form of Thai (and any) text, for indexing and querying alike.
 
     - Unicode NFC, zero-width characters removed, whitespace collapsed;
@@ -122,15 +186,18 @@ def _full_trie():
     from pythainlp.corpus import thai_words
     from pythainlp.tokenize import Trie
 
-    return Trie(set(thai_words()) | curriculum_terms())
+    # The word list is normalised already; only its loan-word variants are folded.
+    pattern, table = _variant_pattern()
+    folded = {pattern.sub(lambda m: table[m.group(0)], w) for w in thai_words()}
+    return Trie(folded | curriculum_terms() | set(variant_table().values()))
 
 
 @lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    from pythainlp.corpus import thai_stopwords
-
-    english = {"a", "an", "and", "the", "of", "to", "in", "on", "for", "with", "is", "are"}
-    return frozenset(thai_stopwords()) | english
+def function_words() -> frozenset[str]:
+    """Grammatical words (data/function_words.txt): weighed down in ranking, never
+    dropped. PyThaiNLP's stop list is not used: it holds content words a teacher
+    searches for (จัดการ, ใหม่, กลุ่ม, เล็ก, ไกล...)."""
+    return frozenset(normalize(w) for w in _data_lines("function_words.txt"))
 
 
 def default_engine() -> str:
@@ -145,10 +212,29 @@ def _cut(text: str, engine: str, trie) -> list[str]:
     return word_tokenize(text, engine=engine, custom_dict=trie, keep_whitespace=False)
 
 
+# An abbreviation of two or more Thai letters each followed by a dot (ค.ร.น.,
+# ห.ร.ม., พ.ศ.): one word, its letters without the dots, not lone letters.
+_ABBREVIATION = re.compile(r"(?:[\u0e01-\u0e2e]\.){2,}")
+
+
 def words(text: str, engine: str | None = None) -> list[str]:
-    """Normalised words of ``text`` in order, punctuation dropped, stop words kept."""
+    """Normalised words of ``text`` in order, punctuation dropped, none left out."""
     text = normalize(text)
     if not text:
+        return []
+    out: list[str] = []
+    position = 0
+    for abbreviation in [*_ABBREVIATION.finditer(text), None]:
+        end = abbreviation.start() if abbreviation else len(text)
+        out += _segment(text[position:end], engine)
+        if abbreviation:
+            out.append(abbreviation.group(0).replace(".", ""))
+            position = abbreviation.end()
+    return out
+
+
+def _segment(text: str, engine: str | None) -> list[str]:
+    if not text.strip():
         return []
     out: list[str] = []
     for piece in _cut(text, engine or default_engine(), _full_trie()):
@@ -214,7 +300,7 @@ def query_alternatives(token: str) -> list[tuple[str, ...]]:
     thousands of unrelated items above nothing useful, so it is not an
     alternative.
     """
-    stop = stopwords()
+    stop = function_words()
     options = [(token,)]
     for parts in (compound_parts(token), leaf_parts(token)):
         kept = tuple(dict.fromkeys(p for p in parts if p not in stop))
@@ -223,33 +309,38 @@ def query_alternatives(token: str) -> list[tuple[str, ...]]:
     return options
 
 
-def _drop_stopwords(tokens: Iterable[str]) -> list[str]:
-    stop = stopwords()
-    return [t for t in tokens if t not in stop]
+def index_parts(text: str, engine: str | None = None) -> tuple[list[str], list[str]]:
+    """Every word of ``text`` in order (none dropped), and the compound parts to add."""
+    main = words(text, engine)
+    parts = [p for token in dict.fromkeys(main) for p in sub_words(token)]
+    return main, parts
 
 
 def index_tokens(text: str, engine: str | None = None) -> list[str]:
-    """Words to put in an index: stop words out, curriculum compounds plus their parts."""
-    out: list[str] = []
-    for token in _drop_stopwords(words(text, engine)):
-        out.append(token)
-        out.extend(p for p in sub_words(token) if p not in stopwords())
-    return out
+    """Words to put in an index: every word, then every compound's parts."""
+    main, parts = index_parts(text, engine)
+    return main + parts
 
 
 def query_tokens(text: str, engine: str | None = None) -> list[str]:
-    """Distinct words of a query, in order; stop words dropped unless nothing else is left."""
+    """Distinct words of a query, in order; none dropped (common words are only
+    weighed down when ranking)."""
     return list(_query_tokens(text, engine or default_engine()))
 
 
 @lru_cache(maxsize=4096)
 def _query_tokens(text: str, engine: str) -> tuple[str, ...]:
     # Searches repeat (paging, facet clicks, popular words): segment each text once.
-    all_words = words(text, engine)
-    kept = _drop_stopwords(all_words) or all_words
-    return tuple(dict.fromkeys(kept))
+    return tuple(dict.fromkeys(words(text, engine)))
 
 
 def segmented(text: str, engine: str | None = None) -> str:
-    """``index_tokens`` joined by spaces: what the database and ES indexes store."""
-    return " ".join(index_tokens(text, engine))
+    """What the indexes store for ``text``: its words in order, then PARTS_MARK
+    and the compound parts (omitted when there are none)."""
+    main, parts = index_parts(text, engine)
+    return " ".join(main + ([PARTS_MARK, *parts] if parts else []))
+
+
+def text_words(seg: str) -> list[str]:
+    """The words of a stored segmented text in their order, without the parts."""
+    return seg.split(f" {PARTS_MARK} ", 1)[0].split() if seg else []

@@ -7,9 +7,11 @@ from urllib.parse import urlencode
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from .documents import DocType
+from .messages import bilingual
 from .query import FACETS, SORTS
 from .service import SearchResults, audience_for, autocomplete, build_query, search
 
@@ -17,10 +19,14 @@ MAX_QUERY_LENGTH = 200
 
 
 class BadParameter(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
+    """A bad query-string value: ``message`` in the active language (the page),
+    ``both`` in Thai then English (the API, read by programs and people alike)."""
+
+    def __init__(self, field: str, template: str, **values):
+        super().__init__(template % values if values else template)
         self.field = field
-        self.message = message
+        self.message = _(template) % values if values else _(template)
+        self.both = bilingual(template, **values)
 
 
 def parse_params(params) -> dict:
@@ -29,22 +35,26 @@ def parse_params(params) -> dict:
     if len(text) > MAX_QUERY_LENGTH:
         raise BadParameter(
             "q",
-            f"คำค้นยาวเกิน {MAX_QUERY_LENGTH} ตัวอักษร / "
-            f"the query is longer than {MAX_QUERY_LENGTH} characters",
+            gettext_noop("The search words are longer than %(limit)s characters."),
+            limit=MAX_QUERY_LENGTH,
         )
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
         raise BadParameter(
-            "sort",
-            f"การเรียงลำดับต้องเป็น {', '.join(SORTS)} / sort must be one of {', '.join(SORTS)}",
+            "sort", gettext_noop("Sort must be one of: %(sorts)s."), sorts=", ".join(SORTS)
         )
     raw_page = params.get("page") or "1"
     if not raw_page.isdigit() or int(raw_page) < 1 or int(raw_page) > 1000:
-        raise BadParameter(
-            "page", "หน้าต้องเป็นเลข 1–1000 / page must be a whole number from 1 to 1000"
-        )
+        raise BadParameter("page", gettext_noop("Page must be a whole number from 1 to 1000."))
     filters = {f: [v for v in params.getlist(f) if v][:20] for f in FACETS}
-    return {"text": text, "sort": sort, "page": int(raw_page), "filters": filters}
+    return {
+        "text": text,
+        "sort": sort,
+        "page": int(raw_page),
+        "filters": filters,
+        # "exact=1": search what was typed, never a corrected spelling.
+        "exact": params.get("exact") == "1",
+    }
 
 
 def facet_labels() -> dict[str, dict[str, str]]:
@@ -104,6 +114,7 @@ def _run(request) -> SearchResults:
         filters=p["filters"],
         sort=p["sort"],
         page=p["page"],
+        allow_correction=not p["exact"],
     )
     return search(query)
 
@@ -113,7 +124,7 @@ def search_api(request):
     try:
         return JsonResponse(results_json(_run(request)), json_dumps_params={"ensure_ascii": False})
     except BadParameter as error:
-        return JsonResponse({"error": error.message, "field": error.field}, status=400)
+        return JsonResponse({"error": error.both, "field": error.field}, status=400)
 
 
 @require_GET
@@ -175,7 +186,9 @@ def search_page(request):
             if results.facets.get(facet)
         ]
         base = [(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "page"]
+        as_typed = [(k, v) for k, v in base if k != "exact"] + [("exact", "1")]
         context.update(
+            as_typed_url="?" + urlencode(as_typed),
             results=results,
             facets=facets,
             sort=results.query.sort,

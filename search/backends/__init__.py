@@ -17,9 +17,15 @@ def get_backend(name: str | None = None) -> SearchBackend:
         from .elastic import ElasticsearchBackend
 
         return ElasticsearchBackend()
+    from django.utils.translation import gettext_noop
+
+    from ..messages import bilingual
+
     raise ValueError(
-        f"ไม่รู้จักระบบค้นหา {name!r} / unknown search backend {name!r} "
-        "(use 'database' or 'elasticsearch')"
+        bilingual(
+            gettext_noop("Unknown search backend %(name)s (use database or elasticsearch)"),
+            name=repr(name),
+        )
     )
 
 

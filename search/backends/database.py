@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from ..conf import search_settings
+from .. import ranking
 from ..query import FACETS, BackendResult, SearchQuery
 from ..thai import query_alternatives
 from .base import SearchBackend
@@ -63,9 +63,9 @@ def pg_tsquery(tokens: list[str], *, any_word: bool = False, prefix_last: bool =
 
 
 def pg_title_tsquery(tokens: list[str]) -> str:
-    """Like pg_tsquery with the last word a prefix, restricted to title lexemes (weight A)."""
+    """Exactly these lexemes, the last one as a prefix (for the title vector)."""
     parts = [_pg_word(t) for t in tokens]
-    return " & ".join(p + (":*A" if i == len(parts) - 1 else ":A") for i, p in enumerate(parts))
+    return " & ".join(p + (":*" if i == len(parts) - 1 else "") for i, p in enumerate(parts))
 
 
 def _has_code(column: str, codes: list[str]) -> tuple[str, list]:
@@ -78,13 +78,12 @@ def _has_code(column: str, codes: list[str]) -> tuple[str, list]:
     return "(" + " OR ".join([test] * len(codes)) + ")", patterns
 
 
-def filter_sql(query: SearchQuery) -> tuple[list[str], list]:
-    """WHERE clauses (on the facts row ``e``) for visibility and facet filters, with params."""
+def visibility_sql(query: SearchQuery) -> tuple[list[str], list]:
+    """WHERE clauses (on the facts row ``e``) for what the audience may see, with params."""
     clauses: list[str] = []
     params: list = []
-    rules = query.audience.visibility_rules()
     ors = []
-    for visibility, extra in rules:
+    for visibility, extra in query.audience.visibility_rules():
         if not extra:
             ors.append("e.visibility = %s")
             params.append(visibility)
@@ -96,25 +95,35 @@ def filter_sql(query: SearchQuery) -> tuple[list[str], list]:
     if query.audience.held_only:
         clauses.append("e.held = %s")
         params.append(True)
+    return clauses, params
+
+
+def facet_sql(query: SearchQuery) -> dict[str, tuple[str, list]]:
+    """One WHERE clause (with params) per facet the query filters on; values of
+    one facet are alternatives (multi-select), facets are all required."""
+    out: dict[str, tuple[str, list]] = {}
     for facet in FACETS:
         values = list(dict.fromkeys(str(v) for v in query.filters.get(facet, []) if str(v)))
         if not values:
             continue
         if facet in MULTI_VALUED:
             # Codes are stored "|"-joined on the row: one pass, no join per value.
-            clause, patterns = _has_code(MULTI_VALUED[facet], values)
-            clauses.append(clause)
-            params += patterns
+            out[facet] = _has_code(MULTI_VALUED[facet], values)
         elif facet == "type":
-            clauses.append(f"e.doc_type IN ({', '.join(['%s'] * len(values))})")
-            params += values
+            out[facet] = (f"e.doc_type IN ({', '.join(['%s'] * len(values))})", values)
         else:  # school: an id; a value that is not one matches nothing
             ids = [int(v) for v in values if v.isdigit()]
-            if not ids:
-                clauses.append("1 = 0")
-                continue
-            clauses.append(f"e.school_id IN ({', '.join(['%s'] * len(ids))})")
-            params += ids
+            placeholders = ", ".join(["%s"] * len(ids))
+            out[facet] = (f"e.school_id IN ({placeholders})", ids) if ids else ("1 = 0", [])
+    return out
+
+
+def filter_sql(query: SearchQuery) -> tuple[list[str], list]:
+    """WHERE clauses (on the facts row ``e``) for visibility and facet filters, with params."""
+    clauses, params = visibility_sql(query)
+    for clause, values in facet_sql(query).values():
+        clauses.append(clause)
+        params += values
     return clauses, params
 
 
@@ -133,7 +142,8 @@ def order_sql(sort: str, has_text: bool) -> str:
         return "e.published_at DESC NULLS LAST, e.id DESC"
     if sort == "popularity":
         return "e.popularity DESC, e.id DESC"
-    return "e.score DESC, e.popularity DESC, e.id DESC"
+    # The pool order of search.ranking: coarse score, then shorter items, then id.
+    return "e.score DESC, e.length ASC, e.id DESC"
 
 
 def count_facets(rows) -> dict[str, list[tuple[str, int]]]:
@@ -157,13 +167,47 @@ def count_facets(rows) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def _boosted(score: str, subjects: tuple[str, ...]) -> tuple[str, list]:
-    """The score times SUBJECT_BOOST for items of the query's subject groups."""
-    if not subjects:
-        return score, []
-    boost = float(search_settings.SUBJECT_BOOST)
-    test, patterns = _has_code("subject_codes", list(subjects))
-    return f"({score}) * (CASE WHEN {test} THEN {boost} ELSE 1.0 END)", patterns
+def _fts5_phrase(words: tuple[str, ...]) -> str:
+    return '"' + " ".join(w.replace('"', "") for w in words) + '"'
+
+
+def _pg_phrase(words: tuple[str, ...]) -> str:
+    return " <-> ".join(_pg_word(w) for w in words)
+
+
+def _points(test: str, points: int) -> str:
+    return f"(CASE WHEN {test} THEN {points} ELSE 0 END)"
+
+
+def pool_score(query: SearchQuery, vendor: str) -> tuple[str, list]:
+    """The coarse pool score of search.ranking as SQL over the facts row ``e``,
+    with its parameters: integer points for the phrase in the title, each query
+    word in the title and the subject group, alike on SQLite and PostgreSQL.
+    Only title words are read for every match (a phrase in the body counts in
+    the rerank, over the pool alone)."""
+    terms: list[str] = []
+    params: list = []
+    if vendor == "postgresql":
+        # The small title vector kept in the row: no match's full vector is read.
+        in_title = "e.title_vector @@ CAST(%s AS tsquery)"
+        group = lambda token: pg_tsquery([token])  # noqa: E731
+        phrase = _pg_phrase
+    else:
+        in_title = f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+        phrase = lambda words: "title_seg : " + _fts5_phrase(words)  # noqa: E731
+
+        group = lambda token: "title_seg : (" + fts5_match([token]) + ")"  # noqa: E731
+    if len(query.phrase_words) >= 2:
+        terms.append(_points(in_title, ranking.PHRASE_POINTS))
+        params.append(phrase(query.phrase_words))
+    for g in ranking.query_groups(query.tokens):
+        terms.append(_points(in_title, g.title_points))
+        params.append(group(g.token))
+    if query.subjects:
+        test, patterns = _has_code("subject_codes", list(query.subjects))
+        terms.append(_points(test, ranking.SUBJECT_POINTS))
+        params += patterns
+    return "(" + " + ".join(terms or ["0"]) + ")", params
 
 
 class DatabaseBackend(SearchBackend):
@@ -182,69 +226,82 @@ class DatabaseBackend(SearchBackend):
 
     def _text(self, tokens: list[str], any_word: bool) -> dict:
         """SQL pieces of a text match over the facts table (alias ``e``):
-        ``source``/``where`` the match, each with its parameters (FTS5 drives and
-        its matches are looked up in the facts table by rowid; PostgreSQL uses
-        the GIN index), and ``score`` its relevance (bm25 with the title
-        weighted, or ts_rank with title words weighted A)."""
+        ``source`` and ``where``, each with its parameters (FTS5 drives and its
+        matches are looked up in the facts table by rowid; PostgreSQL uses the
+        GIN index)."""
         if self.vendor == "postgresql":
             expr = pg_tsquery(tokens, any_word=any_word)
             return {
-                "source": (f"{FACTS} e, CAST(%s AS tsquery) q", [expr]),
-                "where": ("e.search_vector @@ q", []),
-                "score": "ts_rank(e.search_vector, q, 1)",
+                "source": (f"{FACTS} e", []),
+                "where": ("e.search_vector @@ CAST(%s AS tsquery)", [expr]),
             }
-        weight = float(search_settings.TITLE_WEIGHT)
         return {
             "source": (f"{FTS} JOIN {FACTS} e ON e.id = {FTS}.rowid", []),
             "where": (f"{FTS} MATCH %s", [fts5_match(tokens, any_word=any_word)]),
-            "score": f"-bm25({FTS}, {weight}, 1.0)",
         }
 
     def search(self, query: SearchQuery) -> BackendResult:
         """The page, the total and the facet counts in one statement.
 
-        The matches, with their score, facet and sort values, are computed
-        once as a materialised common table expression ``m``, reading only
-        the narrow facts table; the page is its top rows (sorted with LIMIT
-        inside the database, so no match travels to Python), and every facet
-        is one GROUP BY over it. Multi-valued codes are grouped by their
-        stored "|"-joined form, which has few distinct values, and split in
-        count_facets.
+        The matches the audience may see, with their pool score, facet and sort
+        values, are computed once as a materialised common table expression
+        ``m``, reading only the narrow facts table; ``f`` is ``m`` narrowed by
+        the facet filters. The page is the top of ``f`` (sorted with LIMIT
+        inside the database, so no match travels to Python) and the total its
+        size. Each facet is counted over ``m`` narrowed by the *other* facets'
+        filters, so choosing a value keeps its siblings' counts (multi-select).
+        Multi-valued codes are grouped by their stored "|"-joined form, which
+        has few distinct values, and split in count_facets.
         """
-        clauses, params = filter_sql(query)
+        clauses, params = visibility_sql(query)
+        facet_filters = facet_sql(query)
         ranked = bool(query.tokens) and query.sort == "relevance"
         source, head, score = (FACTS + " e", [], "NULL")
         if query.tokens:
             text = self._text(query.tokens, query.match == "any")
-            source, head = text["source"]
+            source, source_params = text["source"]
             where, where_params = text["where"]
             clauses.insert(0, where)
-            params = where_params + params
+            params = source_params + where_params + params
             if ranked:
-                score, boost_params = _boosted(text["score"], query.subjects)
-                head = boost_params + head  # the select list comes before FROM
+                score, head = pool_score(query, self.vendor)
         order = order_sql(query.sort, ranked)
-        columns = ", ".join(["e.id", "e.popularity", "e.published_at", *FACET_COLUMNS.values()])
+        columns = ", ".join(
+            ["e.id", "e.popularity", "e.published_at", "e.length", *FACET_COLUMNS.values()]
+        )
+        sql_params = [*head, *params]
+        narrowed = "m"
+        if facet_filters:
+            where_all = " AND ".join(c for c, _ in facet_filters.values())
+            narrowed = f"(SELECT * FROM m e WHERE {where_all})"
+            narrowed_params = [v for _, values in facet_filters.values() for v in values]
         # Every branch of the UNION gives (kind, value as text, score, number).
         parts = [
             "SELECT 'hit', CAST(p.id AS TEXT), p.score, p.n FROM "
             f"(SELECT e.id, e.score, ROW_NUMBER() OVER (ORDER BY {order}) AS n "
-            f"FROM (SELECT * FROM m e ORDER BY {order} LIMIT %s OFFSET %s) e) p",
-            "SELECT 'total', NULL, NULL, COUNT(*) FROM m",
+            f"FROM (SELECT * FROM {narrowed} e ORDER BY {order} LIMIT %s OFFSET %s) e) p",
+            f"SELECT 'total', NULL, NULL, COUNT(*) FROM {narrowed} e",
         ]
+        if facet_filters:
+            sql_params += narrowed_params
+        sql_params += [query.page_size, query.offset]
+        if facet_filters:
+            sql_params += narrowed_params
         for name in FACETS if query.with_facets else ():
             column = FACET_COLUMNS[name]
+            others = [(c, v) for f, (c, v) in facet_filters.items() if f != name]
+            where_others = " AND ".join(c for c, _ in others) or "1 = 1"
             parts.append(
-                f"SELECT '{name}', CAST({column} AS TEXT), NULL, COUNT(*) FROM m GROUP BY {column}"
+                f"SELECT '{name}', CAST({column} AS TEXT), NULL, COUNT(*) FROM m e "
+                f"WHERE {where_others} GROUP BY {column}"
             )
+            sql_params += [v for _, values in others for v in values]
         sql = (
             f"WITH m AS MATERIALIZED (SELECT {columns}, {score} AS score "
             f"FROM {source} WHERE {' AND '.join(clauses)}) " + " UNION ALL ".join(parts)
         )
-        # Parameters in text order: the score's, PostgreSQL's tsquery in FROM,
-        # SQLite's MATCH and the filters in WHERE, then the page.
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*head, *params, query.page_size, query.offset])
+            cursor.execute(sql, sql_params)
             rows = cursor.fetchall()
         hits = sorted((r for r in rows if r[0] == "hit"), key=lambda r: r[3])
         total = next((r[3] for r in rows if r[0] == "total"), 0)
@@ -262,16 +319,16 @@ class DatabaseBackend(SearchBackend):
         # Titles only: FTS5 column filter, or the title-weighted lexemes in PostgreSQL.
         if self.vendor == "postgresql":
             source, match, head = (
-                f"{FACTS} e, CAST(%s AS tsquery) q",
-                "e.search_vector @@ q",
+                f"{FACTS} e",
+                "e.title_vector @@ CAST(%s AS tsquery)",
                 [pg_title_tsquery(prefix_tokens)],
             )
-            order = "ts_rank(e.search_vector, q, 1) DESC"
+            order = "e.length"
         else:
             expr = "title_seg : (" + fts5_match(prefix_tokens, prefix_last=True) + ")"
             source = f"{FTS} JOIN {FACTS} e ON e.id = {FTS}.rowid"
             match, head = f"{FTS} MATCH %s", [expr]
-            order = f"bm25({FTS}, 1.0, 0.0)"
+            order = "e.length"
         clauses, params = filter_sql(query)
         sql = (
             f"SELECT e.id FROM {source} WHERE {match} AND {' AND '.join(clauses)} "

@@ -2,8 +2,17 @@
 
 The index gets the same pre-segmented words as the database backend
 (``title_seg``/``body_seg``, split on whitespace only), so a query matches the
-same words everywhere; the original title and description are kept too,
-analysed with Elasticsearch's ``thai`` analyzer, for highlighting.
+same words everywhere. Relevance follows search.ranking: the query's score is
+the same integer pool score as the database backend's (constant scores for the
+phrase, title words and subject), ties go to the shorter item then the higher
+id, and the service reranks the pool in Python, so the top results are the
+database's. Highlighting is the service's too, on the stored original text.
+
+Pages past the result window (``index.max_result_window``, 10,000) are
+reached with a point in time and ``search_after``; facets return up to
+``FACET_SIZE`` values (an area has ~120 schools), each counted with the other
+facets' filters only (``post_filter`` narrows the hits), so choosing a value
+keeps its siblings' counts.
 
 Indices are versioned (``<alias>-v<timestamp>``) behind one alias. A rebuild
 fills a new index while searches keep using the alias, then moves the alias in
@@ -30,16 +39,22 @@ from elasticsearch_dsl import (
     Search,
     Text,
     analyzer,
+    char_filter,
 )
 
+from .. import ranking
 from ..conf import search_settings
 from ..models import CatalogEntry
 from ..query import BackendResult, SearchQuery
 from ..thai import query_alternatives
 from .base import SearchBackend
 
-# Words were cut by search.thai already: split on spaces, nothing else.
-presegmented = analyzer("khlang_presegmented", tokenizer="whitespace", filter=["lowercase"])
+# Words were cut by search.thai already: split on spaces, nothing else. The
+# parts mark takes no position, as in FTS5 and PostgreSQL, so phrases agree.
+parts_mark = char_filter("khlang_parts_mark", "pattern_replace", pattern="~", replacement=" ")
+presegmented = analyzer(
+    "khlang_presegmented", tokenizer="whitespace", filter=["lowercase"], char_filter=[parts_mark]
+)
 FACET_FIELDS = {"subject": "subjects", "grade": "grades", "type": "doc_type", "school": "school"}
 
 
@@ -47,8 +62,9 @@ class CatalogDoc(Document):
     """One catalog entry in Elasticsearch; _id is the CatalogEntry id."""
 
     entry_id = Long()
-    title = Text(analyzer="thai")
-    description = Text(analyzer="thai")
+    title = Text(index=False)
+    description = Text(index=False)
+    length = Long()
     title_seg = Text(analyzer=presegmented)
     body_seg = Text(analyzer=presegmented)
     url = Keyword(index=False)
@@ -101,6 +117,7 @@ def entry_source(entry: CatalogEntry) -> dict:
         "description": entry.description,
         "title_seg": entry.title_seg,
         "body_seg": entry.body_seg,
+        "length": entry_length(entry),
         "url": entry.url,
         "doc_type": entry.doc_type,
         "subjects": CatalogEntry.split_codes(entry.subject_codes),
@@ -119,6 +136,11 @@ def entry_source(entry: CatalogEntry) -> dict:
     }
 
 
+def entry_length(entry: CatalogEntry) -> int:
+    """Words of title and body, counted as the database trigger counts them."""
+    return sum(len(t.split(" ")) if t else 0 for t in (entry.title_seg, entry.body_seg))
+
+
 def bulk_actions(entries: Iterable[CatalogEntry], index: str) -> list[dict]:
     return [
         {"_op_type": "index", "_index": index, "_id": e.id, "_source": entry_source(e)}
@@ -126,44 +148,42 @@ def bulk_actions(entries: Iterable[CatalogEntry], index: str) -> list[dict]:
     ]
 
 
-def _word(word: str) -> Q:
-    weight = search_settings.TITLE_WEIGHT
-    return Q("multi_match", query=word, fields=[f"title_seg^{weight}", "body_seg"])
+MAX_WINDOW = 10_000
+
+
+def _in(field: str, words: tuple[str, ...]) -> Q:
+    terms = [Q("term", **{field: w}) for w in words]
+    return terms[0] if len(terms) == 1 else Q("bool", filter=terms)
+
+
+def _word(token: str, fields: tuple[str, ...] = ("title_seg", "body_seg")) -> Q:
+    """The token itself, or all the words of one of its alternatives, in one field."""
+    options = [_in(f, alt) for alt in query_alternatives(token) for f in fields]
+    return options[0] if len(options) == 1 else Q("bool", should=options, minimum_should_match=1)
 
 
 def text_query(tokens: list[str], any_word: bool) -> Q:
-    """Each word matches itself or all its compound parts, as in the database backend."""
-    groups = []
-    for token in tokens:
-        alternatives = [
-            _word(words[0]) if len(words) == 1 else Q("bool", must=[_word(w) for w in words])
-            for words in query_alternatives(token)
-        ]
-        groups.append(
-            alternatives[0]
-            if len(alternatives) == 1
-            else Q("bool", should=alternatives, minimum_should_match=1)
-        )
+    """Which items match: each word, itself or all its compound parts, as in the
+    database backend (a filter: the score is the pool score alone)."""
+    groups = [_word(token) for token in tokens]
     if any_word:
         return Q("bool", should=groups, minimum_should_match=1)
-    return Q("bool", must=groups)
+    return Q("bool", filter=groups)
 
 
-def subject_boosted(text: Q, subjects: tuple[str, ...]) -> Q:
-    """The text score times SUBJECT_BOOST for items of the query's subject groups,
-    as the database backend multiplies bm25/ts_rank."""
-    return Q(
-        "function_score",
-        query=text,
-        functions=[
-            {
-                "filter": {"terms": {"subjects": list(subjects)}},
-                "weight": float(search_settings.SUBJECT_BOOST),
-            }
-        ],
-        score_mode="multiply",
-        boost_mode="multiply",
-    )
+def pool_clauses(query: SearchQuery) -> list[Q]:
+    """The integer pool score of search.ranking as constant-score clauses."""
+    clauses = []
+    if len(query.phrase_words) >= 2:
+        phrase = Q("match_phrase", title_seg=" ".join(query.phrase_words))
+        clauses.append(Q("constant_score", filter=phrase, boost=ranking.PHRASE_POINTS))
+    for group in ranking.query_groups(query.tokens):
+        in_title = _word(group.token, ("title_seg",))
+        clauses.append(Q("constant_score", filter=in_title, boost=group.title_points))
+    if query.subjects:
+        subject = Q("terms", subjects=list(query.subjects))
+        clauses.append(Q("constant_score", filter=subject, boost=ranking.SUBJECT_POINTS))
+    return clauses
 
 
 def visibility_filter(query: SearchQuery) -> list[Q]:
@@ -175,43 +195,48 @@ def visibility_filter(query: SearchQuery) -> list[Q]:
     filters = [Q("bool", should=ors, minimum_should_match=1)]
     if query.audience.held_only:
         filters.append(Q("term", held=True))
-    for facet, field in FACET_FIELDS.items():
-        values = [str(v) for v in query.filters.get(facet, []) if str(v)]
-        if values:
-            filters.append(Q("terms", **{field: values}))
     return filters
 
 
-def build_search(query: SearchQuery, index: str) -> Search:
-    """The whole request for one search: query, filters, facets, sort, highlight, page."""
-    search = Search(index=index)
-    if query.tokens:
-        text = text_query(query.tokens, query.match == "any")
-        if query.subjects and query.sort == "relevance":
-            text = subject_boosted(text, query.subjects)
-        search = search.query(text)
-    search = search.filter(Q("bool", filter=visibility_filter(query)))
+def facet_filters(query: SearchQuery) -> dict[str, Q]:
+    out = {}
+    for facet, field in FACET_FIELDS.items():
+        values = [str(v) for v in query.filters.get(facet, []) if str(v)]
+        if values:
+            out[facet] = Q("terms", **{field: values})
+    return out
+
+
+def sort_keys(query: SearchQuery) -> list:
     if query.sort == "date" or (query.sort == "relevance" and not query.tokens):
-        search = search.sort({"published_at": {"order": "desc", "missing": "_last"}}, "-entry_id")
-    elif query.sort == "popularity":
-        search = search.sort("-popularity", "-entry_id")
-    else:
-        search = search.sort("_score", "-popularity", "-entry_id")
+        return [{"published_at": {"order": "desc", "missing": "_last"}}, {"entry_id": "desc"}]
+    if query.sort == "popularity":
+        return [{"popularity": "desc"}, {"entry_id": "desc"}]
+    return [{"_score": "desc"}, {"length": "asc"}, {"entry_id": "desc"}]
+
+
+def build_search(query: SearchQuery, index: str | None) -> Search:
+    """The whole request for one search: match, pool score, filters, facets, sort, page."""
+    search = Search(index=index) if index else Search()
+    must = visibility_filter(query)
+    if query.tokens:
+        must.insert(0, text_query(query.tokens, query.match == "any"))
+    should = pool_clauses(query) if query.tokens and query.sort == "relevance" else []
+    search = search.query(Q("bool", filter=must, should=should))
+    chosen = facet_filters(query)
+    if chosen:
+        search = search.post_filter(Q("bool", filter=list(chosen.values())))
     if query.with_facets:
+        size = int(search_settings.FACET_SIZE)
         for facet, field in FACET_FIELDS.items():
-            search.aggs.bucket(facet, "terms", field=field, size=50)
-    if query.text:
-        search = search.highlight("title", "description", fragment_size=160, number_of_fragments=1)
-        search = search.highlight_options(
-            pre_tags=["<mark>"],
-            post_tags=["</mark>"],
-            encoder="html",
-            highlight_query=Q(
-                "multi_match", query=query.text, fields=["title", "description"]
-            ).to_dict(),
-        )
-    search = search.extra(track_total_hits=True)
-    return search[query.offset : query.offset + query.page_size]
+            others = [q for f, q in chosen.items() if f != facet]
+            search.aggs.bucket(facet, "filter", filter=Q("bool", filter=others)).bucket(
+                "values", "terms", field=field, size=size
+            )
+    search = search.sort(*sort_keys(query)).source(False).extra(track_total_hits=True)
+    if query.offset + query.page_size <= MAX_WINDOW:
+        return search[query.offset : query.offset + query.page_size]
+    return search.extra(size=query.page_size)
 
 
 def build_autocomplete(tokens: list[str], query: SearchQuery, index: str) -> Search:
@@ -220,6 +245,32 @@ def build_autocomplete(tokens: list[str], query: SearchQuery, index: str) -> Sea
     )
     search = search.filter(Q("bool", filter=visibility_filter(query)))
     return search.sort("_score", "-popularity").source(False)[: query.page_size]
+
+
+def deep_page(client, search: Search, alias: str, offset: int, size: int):
+    """The hits at ``offset`` of a result list longer than the result window:
+    walked in window-sized steps with ``search_after`` over one point in time,
+    so the list does not shift between steps. Returns the last response."""
+    pit = client.open_point_in_time(index=alias, keep_alive="1m")["id"]
+    try:
+        after, skipped = None, 0
+        body = search.to_dict()
+        body.pop("from", None)
+        while True:
+            step = min(MAX_WINDOW, offset - skipped) if skipped < offset else size
+            request = {**body, "size": step, "pit": {"id": pit, "keep_alive": "1m"}}
+            if skipped < offset:
+                request.pop("aggs", None)  # counted once, with the page
+            if after is not None:
+                request["search_after"] = after
+            response = client.search(body=request)
+            hits = response["hits"]["hits"]
+            if skipped >= offset or not hits:
+                return response
+            skipped += len(hits)
+            after = hits[-1]["sort"]
+    finally:
+        client.close_point_in_time(id=pit)
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -293,30 +344,26 @@ class ElasticsearchBackend(SearchBackend):
 
     # -- queries ----------------------------------------------------------
     def search(self, query: SearchQuery) -> BackendResult:
-        response = build_search(query, self.alias).using(self.client).execute()
-        ids, scores, highlights = [], {}, {}
-        for hit in response.hits:
-            entry_id = int(hit.meta.id)
+        search = build_search(query, self.alias)
+        if query.offset + query.page_size <= MAX_WINDOW:
+            response = search.using(self.client).execute().to_dict()
+        else:
+            response = deep_page(
+                self.client, search.index(), self.alias, query.offset, query.page_size
+            )
+        ids, scores = [], {}
+        for hit in response["hits"]["hits"]:
+            entry_id = int(hit["_id"])
             ids.append(entry_id)
-            scores[entry_id] = float(hit.meta.score or 0)
-            marked = getattr(hit.meta, "highlight", None)
-            if marked:
-                highlights[entry_id] = {
-                    "title": " ".join(getattr(marked, "title", [])),
-                    "body": " ".join(getattr(marked, "description", [])),
-                }
+            scores[entry_id] = float(hit.get("_score") or 0)
         facets = {}
-        if query.with_facets and hasattr(response, "aggregations"):
-            for facet in FACET_FIELDS:
-                buckets = getattr(response.aggregations, facet, None)
-                if buckets is not None:
-                    facets[facet] = [(b.key, b.doc_count) for b in buckets.buckets]
+        for facet in FACET_FIELDS if query.with_facets else ():
+            agg = response.get("aggregations", {}).get(facet)
+            if agg is not None:
+                buckets = agg["values"]["buckets"]
+                facets[facet] = [(str(b["key"]), b["doc_count"]) for b in buckets]
         return BackendResult(
-            ids=ids,
-            total=response.hits.total.value,
-            scores=scores,
-            facets=facets,
-            highlights=highlights,
+            ids=ids, total=response["hits"]["total"]["value"], scores=scores, facets=facets
         )
 
     def autocomplete(self, prefix_tokens: list[str], query: SearchQuery) -> list[int]:

@@ -19,7 +19,9 @@ def test_core_pages_are_registered_at_start_up():
 
 
 def test_unknown_source_is_named_in_the_error():
-    with pytest.raises(LookupError, match="no catalog source named 'nope'"):
+    with pytest.raises(
+        LookupError, match="ไม่มีแหล่งข้อมูลค้นหาชื่อ 'nope'.* / No catalog source named 'nope'"
+    ):
         registry.get_source("nope")
 
 

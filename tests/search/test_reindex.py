@@ -79,7 +79,9 @@ def test_reindex_all_drops_sources_no_longer_registered(demo_site):
 
 
 def test_bad_arguments_are_named():
-    with pytest.raises(CommandError, match="no catalog source named 'nope'"):
+    with pytest.raises(
+        CommandError, match="ไม่มีแหล่งข้อมูลค้นหาชื่อ 'nope'.* / No catalog source named 'nope'"
+    ):
         call_command("reindex_catalog", "--source", "nope", stdout=StringIO())
     with pytest.raises(CommandError, match="--batch-size"):
         call_command("reindex_catalog", "--batch-size", "0", stdout=StringIO())

@@ -116,9 +116,12 @@ def test_any_word_then_corrected_spelling():
     put(doc("สมการเชิงเส้นตัวแปรเดียว"), doc("ทฤษฎีบทพีทาโกรัส"))
     some = search(build_query("สมการ ไดโนเสาร์", audience=EVERYONE))
     assert some.mode == "any" and titles(some) == ["สมการเชิงเส้นตัวแปรเดียว"]
-    typo = search(build_query("พีทากอรัส", audience=EVERYONE))
+    typo = search(build_query("พีทาโกรสั", audience=EVERYONE))
     assert typo.mode == "corrected" and typo.corrected_text == "พีทาโกรัส"
     assert titles(typo) == ["ทฤษฎีบทพีทาโกรัส"]
+    # A spelling variant is no typo: found as it is, nothing "corrected".
+    variant = search(build_query("พีทากอรัส", audience=EVERYONE))
+    assert variant.mode == "all" and titles(variant) == ["ทฤษฎีบทพีทาโกรัส"]
     assert search(build_query("zzqqxx", audience=EVERYONE)).total == 0
 
 

@@ -56,7 +56,7 @@ def test_compounds_are_indexed_with_their_parts():
     tokens = index_tokens("การสังเคราะห์ด้วยแสงของพืช")
     assert "การสังเคราะห์ด้วยแสง" in tokens
     assert {"สังเคราะห์", "แสง", "พืช"} <= set(tokens)
-    assert "ของ" not in tokens  # a stop word
+    assert "ของ" in tokens  # a function word: weighed down in ranking, never dropped
     assert compound_parts("ทฤษฎีบทพีทาโกรัส") == ("ทฤษฎีบท", "พีทาโกรัส")
     assert compound_parts("แสง") == ()
     assert compound_parts("python") == ()
@@ -68,13 +68,23 @@ def test_query_word_may_match_through_its_parts():
 
 
 def test_a_lone_part_is_a_broader_word_not_an_alternative():
-    # ทรง is a stop word, and กระบอก splits into กระ + บอก: neither lone part is
-    # the cylinder a query for ทรงกระบอก means.
-    assert query_alternatives("ทรงกระบอก") == [("ทรงกระบอก",)]
+    # Neither lone part (กระบอก, or กระ of กระ + บอก) is the cylinder a query for
+    # ทรงกระบอก means: an alternative needs every content part.
+    alternatives = query_alternatives("ทรงกระบอก")
+    assert alternatives[0] == ("ทรงกระบอก",)
+    assert all(len(alt) >= 2 for alt in alternatives[1:])
+    assert ("การ",) not in query_alternatives("การจัดการ")
 
 
-def test_query_tokens_drop_stop_words_unless_nothing_is_left():
-    assert query_tokens("เรื่องเกี่ยวกับระบบสุริยะ") == ["เรื่อง", "ระบบสุริยะ"]
+def test_no_word_is_ever_dropped():
+    """PyThaiNLP's stop list holds content words (จัดการ, ใหม่, เล็ก, ไกล): none
+    is left out of a query or an index; function words only weigh less."""
+    assert query_tokens("เรื่องเกี่ยวกับระบบสุริยะ") == ["เรื่อง", "เกี่ยวกับ", "ระบบสุริยะ"]
+    for word in ("ใหม่", "เล็ก", "ไกล", "กลุ่ม", "ภาค", "ผล", "ทาง", "สูง", "จัด", "การจัดการ"):
+        assert query_tokens(word) == [word]
+        assert word in index_tokens(f"ข้อความที่มีคำว่า{word}อยู่") or word in " ".join(
+            index_tokens(f"ข้อความที่มีคำว่า{word}อยู่")
+        )
     assert query_tokens("และ") == ["และ"]
     assert query_tokens("แสง แสง") == ["แสง"]
     assert query_tokens("   ") == []
@@ -86,3 +96,31 @@ def test_curriculum_words_name_their_subject_group():
     assert query_subjects(query_tokens("ดาวเคราะห์")) == ("ว",)
     assert query_subjects(query_tokens("กลอนสุภาพ")) == ("ท",)
     assert query_subjects(query_tokens("บ้าน")) == ()
+
+
+def test_loan_word_spellings_fold_alike():
+    from search.thai import normalize
+
+    same = ["อินเทอร์เน็ต", "อินเตอร์เน็ต", "อินเทอร์เนต", "อินเตอร์เน็ท"]
+    assert len({normalize(w) for w in same}) == 1
+    assert normalize("วีดีโอ") == normalize("วิดีโอ")
+    assert normalize("คอมพิวเทอร์") == normalize("คอมพิวเตอร์")
+    assert normalize("แอพพลิเคชั่น") == normalize("แอปพลิเคชัน")
+    assert normalize("เฟสบุ๊ค") == normalize("เฟซบุ๊ก")
+    # The whole loan word wins over a variant inside it; native words stay.
+    assert normalize("เซลล์") == "เซลล์" and normalize("ทองคำ") == "ทองคำ"
+    assert query_tokens("การใช้อินเทอร์เน็ต") == query_tokens("การใช้อินเตอร์เน็ต")
+
+
+def test_abbreviations_and_thai_digits_are_words():
+    assert query_tokens("ค.ร.น.") == ["ครน"]
+    assert query_tokens("ห.ร.ม. ๒ จำนวน") == ["หรม", "2", "จำนวน"]
+    assert query_tokens("e-Learning") == ["e", "learning"]
+
+
+def test_segmented_text_keeps_word_order_before_the_parts():
+    from search.thai import segmented, text_words
+
+    stored = segmented("การสังเคราะห์ด้วยแสงของพืช")
+    assert stored.startswith("การสังเคราะห์ด้วยแสง ของ พืช ~ ")
+    assert text_words(stored) == ["การสังเคราะห์ด้วยแสง", "ของ", "พืช"]

@@ -40,9 +40,13 @@ def test_api_returns_results_facets_and_highlights(client, catalog):
 @pytest.mark.parametrize(
     "params, field, message",
     [
-        ({"q": "แสง", "page": "zero"}, "page", "หน้าต้องเป็นเลข 1–1000 / page must be"),
-        ({"q": "แสง", "sort": "random"}, "sort", "การเรียงลำดับต้องเป็น relevance, date, popularity"),
-        ({"q": "ก" * 201}, "q", "คำค้นยาวเกิน 200 ตัวอักษร"),
+        ({"q": "แสง", "page": "zero"}, "page", "หน้าต้องเป็นเลขจำนวนเต็ม 1–1000 / Page must be"),
+        (
+            {"q": "แสง", "sort": "random"},
+            "sort",
+            "การเรียงลำดับต้องเป็นหนึ่งใน: relevance, date, popularity / Sort",
+        ),
+        ({"q": "ก" * 201}, "q", "คำค้นยาวเกิน 200 ตัวอักษร / The search words"),
     ],
 )
 def test_api_names_a_bad_parameter(client, catalog, params, field, message):
@@ -73,7 +77,7 @@ def test_search_page_is_thai_first_with_facets_and_paging(client, catalog):
 def test_search_page_reports_bad_input(client, catalog):
     response = client.get("/search/", {"q": "แสง", "page": "-1"})
     assert response.status_code == 400
-    assert "หน้าต้องเป็นเลข 1–1000" in response.content.decode()
+    assert "หน้าต้องเป็นเลขจำนวนเต็ม 1–1000" in response.content.decode()
 
 
 def test_search_page_in_english(client, catalog):

@@ -1,17 +1,16 @@
 """manage.py reindex_catalog [--source NAME ...] [--batch-size N] [--restart]"""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from core.progress import ProgressBar
+from search.messages import bilingual
 from search.registry import sources
 from search.reindex import reindex
 
 
 class Command(BaseCommand):
-    help = (
-        "สร้างดัชนีค้นหาใหม่จากทุกแหล่ง ทำต่อจากครั้งที่ค้างได้ / "
-        "Rebuild the search catalog from its sources; resumes an interrupted run."
-    )
+    help = "Rebuild the search catalog from its sources; resumes an interrupted run."
 
     def add_arguments(self, parser):
         parser.add_argument("--source", action="append", dest="sources", metavar="NAME")
@@ -25,13 +24,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"{source.name}\t{source.get_model()._meta.label}")
             return
         if options["batch_size"] < 1:
-            raise CommandError("--batch-size ต้องมากกว่า 0 / --batch-size must be at least 1")
+            raise CommandError(bilingual(gettext_noop("--batch-size must be at least 1")))
         bar: ProgressBar | None = None
 
         def progress(total: int, done: int) -> None:
             nonlocal bar
             if bar is None:
-                bar = ProgressBar(total, label="ดัชนีค้นหา / catalog", stream=self.stdout)
+                bar = ProgressBar(
+                    total, label=bilingual(gettext_noop("catalog")), stream=self.stdout
+                )
             bar.update(done)
 
         try:
@@ -47,7 +48,10 @@ class Command(BaseCommand):
             bar.finish()
         self.stdout.write(
             self.style.SUCCESS(
-                f"เสร็จแล้ว / done: {sum(1 for _ in run.done_sources)} source(s), "
-                f"backend {run.backend}"
+                bilingual(
+                    gettext_noop("done: %(count)s source(s), backend %(backend)s"),
+                    count=len(run.done_sources),
+                    backend=run.backend,
+                )
             )
         )
