@@ -96,6 +96,8 @@ RULES: dict[str, dict[str, dict[str, frozenset[str]]]] = {
     },
 }
 
+AREA_ROLES = frozenset({roles.AREA_ADMIN, roles.SUPERVISOR})
+
 # The strongest role wins when a user holds several.
 _ROLE_ORDER = [roles.AREA_ADMIN, roles.SUPERVISOR, roles.SCHOOL_ADMIN, roles.TEACHER]
 _CACHE_ATTR = "_khlang_policy_role"
