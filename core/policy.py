@@ -139,7 +139,8 @@ class ScopePolicy:
 
     def relation_q(self, relation: str, user, action: str) -> Q | None:
         if relation == AREA:
-            return Q()
+            # Not Q(): an empty Q vanishes when OR-ed with another condition.
+            return Q(pk__isnull=False)
         if relation == OWN:
             return Q(**{self.owner_field: user.pk}) if self.owner_field else None
         if relation == SCHOOL:

@@ -174,7 +174,7 @@ def attempt_save(request, pk: int):
             pk, position, response, sequence, user_id=request.user.pk, grace_seconds=row.grace
         )
     except Attempt.DoesNotExist:
-        raise PermissionDenied from None  # another student's attempt
+        raise Http404 from None  # another student's attempt looks like a missing one
     except actions.AttemptRefused as exc:
         return JsonResponse({"error": str(exc), "closed": True}, status=409)
     body = {"saved": saved.stored, "position": position, "seq": sequence}
@@ -196,9 +196,7 @@ def attempt_submit(request, pk: int):
         try:
             actions.submit_attempt(pk, user_id=request.user.pk)
         except Attempt.DoesNotExist:
-            if Attempt.objects.filter(pk=pk).exists():
-                raise PermissionDenied from None  # only its student submits an attempt
-            raise Http404 from None
+            raise Http404 from None  # missing, or another student's: the same answer
         return redirect("exambank:review", pk=pk)
     attempt = _own_attempt(request, pk)
     if attempt.user_id != request.user.pk:
@@ -419,9 +417,9 @@ def import_view(request):
 
 @login_required
 def export_view(request, pk: int, fmt: str):
+    category = category_policy.get_or_404(request.user, "view", pk=pk)
     if not request.user.has_perm("exambank.view_question"):
         raise PermissionDenied
-    category = category_policy.get_or_404(request.user, "view", pk=pk)
     ids, frontier = [category.pk], [category.pk]
     while frontier:  # the category and everything below it
         frontier = list(Category.objects.filter(parent__in=frontier).values_list("pk", flat=True))
