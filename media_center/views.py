@@ -23,7 +23,7 @@ from core.usage import record_event
 from . import actions, stats
 from .access import can_upload, visible_items
 from .files import file_url
-from .models import MediaItem, MediaKind, TusUpload, WatchProgress
+from .models import MediaItem, MediaKind, Status, TusUpload, WatchProgress
 from .policies import media_item_policy
 from .watch import covered_seconds, merge_ranges
 
@@ -74,6 +74,10 @@ def detail(request, pk: int):
         if not request.user.is_authenticated:  # the same answer whether it exists or not
             return redirect(f"{reverse('login')}?next={request.path}")
         raise
+    if item.status != Status.READY and not media_item_policy.user_has_permission_for_instance(
+        request.user, "change", item
+    ):
+        raise Http404  # processing or failed: only its owners see it (and why it failed)
     record_event(service=Service.MEDIA, action="view", obj=item, user=request.user)
     resume = 0.0
     if request.user.is_authenticated:
