@@ -121,3 +121,44 @@ def clean_html(value: str) -> str:
     if not value:
         return ""
     return _CLEANER.clean(str(value))
+
+
+def clean_rich_text_fields(instance) -> None:
+    """Clean, in place, every RichTextField of ``instance`` and every rich-text value
+    inside its StreamFields (lesson bodies, course summaries)."""
+    from wagtail.fields import RichTextField, StreamField
+
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, RichTextField):
+            value = getattr(instance, field.attname)
+            if value:
+                setattr(instance, field.attname, clean_html(value))
+        elif isinstance(field, StreamField):
+            for child in getattr(instance, field.attname) or []:
+                _clean_block_value(child.value)
+
+
+def _clean_block_value(value) -> None:
+    from wagtail.blocks import StreamValue, StructValue
+    from wagtail.rich_text import RichText
+
+    if isinstance(value, RichText):
+        value.source = clean_html(value.source)
+    elif isinstance(value, StructValue):
+        for inner in value.values():
+            _clean_block_value(inner)
+    elif isinstance(value, StreamValue):
+        for child in value:
+            _clean_block_value(child.value)
+    elif isinstance(value, list):
+        for inner in value:
+            _clean_block_value(inner)
+
+
+def clean_page_on_save(sender, instance, **kwargs) -> None:
+    """pre_save receiver: every Wagtail page is cleaned however it is saved
+    (the editor, an import, a mirror pull)."""
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        clean_rich_text_fields(instance)
