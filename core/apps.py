@@ -16,7 +16,10 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(signal_handlers.ensure_roles_after_migrate)
         # Stored HTML is cleaned when written, whatever path writes it (core.html).
+        from . import admin_csp
         from .html import clean_page_on_save
+
+        admin_csp.install()
 
         pre_save.connect(clean_page_on_save, dispatch_uid="khlang-clean-page-html")
         m2m_changed.connect(

@@ -3,14 +3,13 @@
  * The Content-Security-Policy allows no inline script, so core/templates/
  * wagtailadmin/ overrides those templates with a hidden marker
  * (data-khlang-init = the global constructor or function, data-khlang-options =
- * its JSON options, data-khlang-target = an element id). This file calls each
- * one once, for the page as loaded and for forms added later (inline panels
+ * its JSON options, data-khlang-target = an element id, data-khlang-construct =
+ * call it with `new`); core/admin_csp.py does the same for chooser widgets.
+ * This file calls each one once, for the page as loaded and for forms added later (inline panels
  * clone their empty form from a template).
  */
 (function () {
   "use strict";
-  var CONSTRUCTORS = { InlinePanel: true, MultipleChooserPanel: true };
-
   function start(marker) {
     if (marker.dataset.khlangStarted) { return; }
     var name = marker.dataset.khlangInit;
@@ -20,10 +19,11 @@
     if (typeof fn !== "function") { return; }
     marker.dataset.khlangStarted = "1";
     var options = JSON.parse(marker.dataset.khlangOptions || "{}");
-    if (CONSTRUCTORS[name]) {
-      new fn(options); // eslint-disable-line no-new
+    var args = target ? [target, options] : [options];
+    if (marker.dataset.khlangConstruct) {
+      new (Function.prototype.bind.apply(fn, [null].concat(args)))(); // eslint-disable-line no-new
     } else {
-      fn(target, options);
+      fn.apply(window, args);
     }
   }
 
