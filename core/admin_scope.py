@@ -43,7 +43,7 @@ _ACTIONS = {
 class AdminScope:
     namespace: str  # e.g. "wagtailsnippets_exambank_question"
     policy: object  # a core.policy.ScopePolicy
-    kwarg: str = "pk"  # the URL argument holding the object's id
+    kwarg: str | tuple[str, ...] = "pk"  # the URL argument(s) that can hold the object's id
 
 
 def action_for(view_name: str) -> str:
@@ -116,10 +116,10 @@ def apply(patterns: list, scopes: dict[str, AdminScope] | None = None, namespace
             wrapped += apply(entry.url_patterns, scopes, inner)
         elif isinstance(entry, URLPattern) and namespace in scopes:
             scope = scopes[namespace]
-            if scope.kwarg in entry.pattern.regex.groupindex and not hasattr(
-                entry.callback, "khlang_policy"
-            ):
+            names = (scope.kwarg,) if isinstance(scope.kwarg, str) else scope.kwarg
+            kwarg = next((n for n in names if n in entry.pattern.regex.groupindex), None)
+            if kwarg and not hasattr(entry.callback, "khlang_policy"):
                 action = action_for(entry.name or "")
-                entry.callback = scoped_view(entry.callback, scope.policy, action, scope.kwarg)
+                entry.callback = scoped_view(entry.callback, scope.policy, action, kwarg)
                 wrapped += 1
     return wrapped

@@ -92,12 +92,16 @@ VETTED: dict[str, str] = {
     "wagtailmedia:chooser_typed": "lists through the media policy's scope",
     "wagtailmedia:chooser_upload": "no object: a new item",
     "i18n": "language switch",
+    "wagtailimages:create_multiple_from_uploaded_image": "Wagtail: the uploader's own pending file",
+    "wagtailimages:delete_upload_multiple": "Wagtail: the uploader's own pending file",
+    "wagtaildocs:create_multiple_from_uploaded_document": "Wagtail: the uploader's own pending file",
+    "wagtaildocs:delete_upload_multiple": "Wagtail: the uploader's own pending file",
 }
 # Admin namespaces governed by Wagtail's own permission model: only roles that
 # hold those permissions (area admins) reach them; no school owns the objects.
 WAGTAIL_GOVERNED = (
     "wagtailadmin_", "wagtailsites", "wagtailusers_", "wagtailredirects", "wagtailsettings",
-    "wagtailforms", "wagtail_bulk_action", "wagtaildocs", "wagtailimages", "wagtailsnippets_core_",
+    "wagtailforms", "wagtail_bulk_action", "wagtaildocs_serve", "wagtailsnippets_core_",
     "wagtailsnippetchoosers_core_", "wagtailsnippets_reports_", "wagtailsnippetchoosers_reports_",
     "transcode_jobs", "mirror_revoke", "admin:", "wagtailadmin_api", "wagtailsearch",
     "wagtailembeds", "django.", "wagtail_preview",
