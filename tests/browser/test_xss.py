@@ -3,7 +3,7 @@
 A list of vectors goes in through every place a user writes text that others
 read — question import (GIFT ``[html]`` and Moodle XML) and the question
 editor's save path, lesson title and body, course summary, media title and
-description, search — and every page that shows it is opened as a student, a
+description, survey answers, search — and every page that shows it is opened as a student, a
 teacher and an area admin. The test fails if any dialog opens, if any vector's
 script runs (it would set ``window.__xss``), or if a ``javascript:`` link or an
 event-handler attribute reaches the page.
@@ -22,6 +22,7 @@ from exambank.importing import import_questions
 from exambank.models import Category, Question, Quiz, QuizSlot
 from lms.actions import enrol
 from media_center.models import MediaItem, Status, Visibility
+from reports.models import Survey, SurveyResponse
 from tests.conftest import ensure_base_data
 from tests.exambank.helpers import mc_question
 from tests.lms.builders import build_course, courses_index, lessons_of
@@ -107,6 +108,8 @@ def world(make_user, school, django_capture_on_commit_callbacks):
     for user in users.values():
         enrol(user, course)
     (lesson,) = lessons_of(course)
+    survey = Survey.objects.create(title=f"แบบสอบถาม {VECTORS[1]}", service="lms")
+    SurveyResponse.objects.create(survey=survey, user=users[roles.STUDENT], level=5, comment=ALL)
     question = Question.objects.filter(category=category).first()
     return {
         "users": users,
@@ -116,6 +119,7 @@ def world(make_user, school, django_capture_on_commit_callbacks):
         "course": course,
         "lesson": lesson,
         "question": question,
+        "survey": survey,
     }
 
 
@@ -139,6 +143,7 @@ def _pages(world, role: str) -> list[str]:
         world["lesson"].url,
         reverse("exambank:quizzes"),
         reverse("exambank:quiz", args=[quiz.pk]),
+        reverse("reports_survey", args=[world["survey"].pk]),
     ]
     if role == roles.STUDENT:
         return [*common, reverse("exambank:attempt", args=[attempt.pk])]
@@ -152,6 +157,8 @@ def _pages(world, role: str) -> list[str]:
         reverse("wagtailsnippets_exambank_quiz:edit", args=[quiz.pk]),
         "/admin/media/",
     ]
+    if role == roles.AREA_ADMIN:
+        staff.append(reverse("reports_survey_results", args=[world["survey"].pk]))
     return staff
 
 
