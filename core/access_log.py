@@ -48,7 +48,10 @@ def record(request, status: int, duration_ms: int) -> None:
     row = AccessLog(
         time=timezone.now(),
         user_id=user.pk if authenticated else None,
-        username=user.get_username() if authenticated else "",
+        # A failed login names the account tried (set by core.throttle).
+        username=user.get_username()
+        if authenticated
+        else getattr(request, "khlang_attempted_username", ""),
         ip=client_ip(request),
         method=request.method[:8],
         path=request.get_full_path()[:2000],

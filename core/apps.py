@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_migrate
+from django.db.models.signals import m2m_changed, post_migrate, pre_save
 
 
 class CoreConfig(AppConfig):
@@ -15,6 +15,13 @@ class CoreConfig(AppConfig):
         thai_slugs.install()
 
         post_migrate.connect(signal_handlers.ensure_roles_after_migrate)
+        # Stored HTML is cleaned when written, whatever path writes it (core.html).
+        from . import admin_csp
+        from .html import clean_page_on_save
+
+        admin_csp.install()
+
+        pre_save.connect(clean_page_on_save, dispatch_uid="khlang-clean-page-html")
         m2m_changed.connect(
             signal_handlers.forget_admin_link, sender=get_user_model().groups.through
         )

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
@@ -11,6 +13,27 @@ from .models import AreaOffice, Indicator, LearningStandard, School, SchoolNetwo
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("system-status/", views.system_status, name="khlang_system_status")]
+
+
+@hooks.register("register_admin_scopes")
+def admin_scopes():
+    """Image and document edit, delete, usage and chooser views: in scope or 404."""
+    from .admin_scope import AdminScope
+    from .policies import document_policy, image_policy
+
+    images, documents = image_policy(), document_policy()
+    return [
+        AdminScope("wagtailimages", images, kwarg="image_id"),
+        AdminScope("wagtailimages_chooser", images, kwarg=("pk", "image_id")),
+        AdminScope("wagtaildocs", documents, kwarg=("document_id", "doc_id")),
+        AdminScope("wagtaildocs_chooser", documents),
+    ]
+
+
+@hooks.register("insert_global_admin_js")
+def admin_init_without_inline_scripts():
+    """Starts the widgets whose inline scripts the CSP blocks (see the JS file)."""
+    return format_html('<script src="{}" defer></script>', static("core/js/admin-init.js"))
 
 
 @hooks.register("register_settings_menu_item")

@@ -7,8 +7,9 @@ class ExambankConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import snapshot
+        from . import sanitise, snapshot
 
+        sanitise.connect()
         snapshot.connect()
         if apps.is_installed("lms"):
             from lms import quiz_bridge

@@ -13,13 +13,17 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from wagtail.rich_text import expand_db_html
 
+from core.html import clean_html
+
 from . import grading
 
 
 def question_html(text: str, data: dict) -> str:
     fmt = data.get("text_format", "html")
     if fmt in {"html", "moodle"} and ("<" in text):
-        return expand_db_html(text)
+        # Cleaned when stored (exambank.sanitise); cleaned again here so a row
+        # written before that, or by hand, still cannot carry script.
+        return expand_db_html(clean_html(text))
     return linebreaks(escape(text))
 
 

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,12 +28,11 @@ from .models import (
     AttemptState,
     Category,
     ItemAnalysis,
-    Question,
     Quiz,
     QuizMode,
     ReviewWhen,
-    visible_to_school,
 )
+from .policies import attempt_policy, category_policy, question_policy, quiz_policy
 from .rendering import questions_form_html, response_from_form, slot_view
 from .tasks import compute_item_analysis_task
 
@@ -50,31 +48,27 @@ def _teacher(request, quiz: Quiz | None = None) -> None:
             raise PermissionDenied
 
 
-def _can_take(user, quiz: Quiz) -> bool:
-    return quiz.school_id is None or user.school_id == quiz.school_id or user.has_perm(TEACHER_PERM)
-
-
 def _own_attempt(request, pk: int) -> Attempt:
-    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk)
-    if attempt.user_id != request.user.pk and not request.user.has_perm(TEACHER_PERM):
-        raise PermissionDenied
-    return attempt
+    """The user's own attempt (taking, saving, submitting); anyone else's is a 404."""
+    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk, user=request.user)
+
+
+def _attempt_in_scope(request, pk: int) -> Attempt:
+    """An attempt the user may read (its student, that school's staff, the area)."""
+    queryset = Attempt.objects.select_related("quiz")
+    return attempt_policy.get_or_404(request.user, "view", queryset=queryset, pk=pk)
 
 
 @login_required
 def quiz_list(request):
     """The quizzes open to this student (their school's and the area's)."""
-    quizzes = Quiz.objects.all()
-    if not request.user.has_perm(TEACHER_PERM):
-        quizzes = quizzes.filter(Q(school__isnull=True) | Q(school=request.user.school_id))
+    quizzes = quiz_policy.for_user(request.user, "view")
     return render(request, "exambank/quiz_list.html", {"quizzes": quizzes})
 
 
 @login_required
 def quiz_detail(request, pk: int):
-    quiz = get_object_or_404(Quiz, pk=pk)
-    if not _can_take(request.user, quiz):
-        raise PermissionDenied
+    quiz = quiz_policy.get_or_404(request.user, "view", pk=pk)
     attempts = quiz.attempts.filter(user=request.user).order_by("number")
     if quiz.mode == QuizMode.FIXED and quiz.is_open():
         # A class sits on this page until told to start: have the quiz's snapshot
@@ -100,9 +94,7 @@ def quiz_detail(request, pk: int):
 @login_required
 @require_POST
 def quiz_start(request, pk: int):
-    quiz = get_object_or_404(Quiz, pk=pk)
-    if not _can_take(request.user, quiz):
-        raise PermissionDenied
+    quiz = quiz_policy.get_or_404(request.user, "view", pk=pk)
     key = (request.POST.get("start_key") or "").strip()[:64] or uuid.uuid4().hex
     try:
         attempt = actions.start_attempt(quiz, request.user, key)
@@ -148,9 +140,7 @@ def attempt_take(request, pk: int):
 
 def _not_found_or_forbidden(request, pk: int, what: str):
     """Why an attempt lookup filtered by owner found nothing (slow path only)."""
-    owner = Attempt.objects.filter(pk=pk).values_list("user_id", flat=True).first()
-    if owner is not None and owner != request.user.pk:
-        raise PermissionDenied  # only its student answers an attempt
+    # Another student's attempt looks exactly like a missing one.
     return JsonResponse({"error": what}, status=404)
 
 
@@ -184,7 +174,7 @@ def attempt_save(request, pk: int):
             pk, position, response, sequence, user_id=request.user.pk, grace_seconds=row.grace
         )
     except Attempt.DoesNotExist:
-        raise PermissionDenied from None  # another student's attempt
+        raise Http404 from None  # another student's attempt looks like a missing one
     except actions.AttemptRefused as exc:
         return JsonResponse({"error": str(exc), "closed": True}, status=409)
     body = {"saved": saved.stored, "position": position, "seq": sequence}
@@ -206,9 +196,7 @@ def attempt_submit(request, pk: int):
         try:
             actions.submit_attempt(pk, user_id=request.user.pk)
         except Attempt.DoesNotExist:
-            if Attempt.objects.filter(pk=pk).exists():
-                raise PermissionDenied from None  # only its student submits an attempt
-            raise Http404 from None
+            raise Http404 from None  # missing, or another student's: the same answer
         return redirect("exambank:review", pk=pk)
     attempt = _own_attempt(request, pk)
     if attempt.user_id != request.user.pk:
@@ -236,7 +224,7 @@ def _visible(when: str, attempt: Attempt) -> bool:
 
 @login_required
 def attempt_review(request, pk: int):
-    attempt = _own_attempt(request, pk)
+    attempt = _attempt_in_scope(request, pk)
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect("exambank:attempt", pk=attempt.pk)
     quiz = attempt.quiz
@@ -264,7 +252,7 @@ def attempt_review(request, pk: int):
 
 @login_required
 def item_analysis(request, pk: int):
-    quiz = get_object_or_404(Quiz, pk=pk)
+    quiz = quiz_policy.get_or_404(request.user, "stats", pk=pk)
     _teacher(request, quiz)
     analysis = ItemAnalysis.objects.filter(quiz=quiz).first()
     rows = []
@@ -342,7 +330,7 @@ def _analysis_csv(quiz: Quiz, rows: list[dict]) -> HttpResponse:
 @login_required
 @require_POST
 def item_analysis_refresh(request, pk: int):
-    quiz = get_object_or_404(Quiz, pk=pk)
+    quiz = quiz_policy.get_or_404(request.user, "stats", pk=pk)
     _teacher(request, quiz)
     transaction.on_commit(lambda: compute_item_analysis_task.delay(quiz.pk))
     messages.info(request, "กำลังคำนวณในเบื้องหลัง / computing in the background")
@@ -351,7 +339,7 @@ def item_analysis_refresh(request, pk: int):
 
 @login_required
 def paper_pdf(request, pk: int):
-    quiz = get_object_or_404(Quiz, pk=pk)
+    quiz = quiz_policy.get_or_404(request.user, "view", pk=pk)
     _teacher(request, quiz)
     data = paper.render_paper(quiz, with_key=request.GET.get("key", "1") != "0")
     response = HttpResponse(data, content_type="application/pdf")
@@ -361,7 +349,7 @@ def paper_pdf(request, pk: int):
 
 @login_required
 def answer_sheet(request, pk: int):
-    quiz = get_object_or_404(Quiz, pk=pk)
+    quiz = quiz_policy.get_or_404(request.user, "view", pk=pk)
     _teacher(request, quiz)
     errors: list[str] = []
     if request.method == "POST" and request.FILES.get("file"):
@@ -381,11 +369,10 @@ def grading_queue(request):
         raise PermissionDenied
     slots = (
         AttemptSlot.objects.filter(needs_manual=True, attempt__state=AttemptState.NEEDS_GRADING)
+        .filter(attempt__in=attempt_policy.for_user(request.user, "view").values("pk"))
         .select_related("attempt__quiz", "attempt__user", "version")
         .order_by("attempt__submitted_at")
     )
-    if not request.user.is_superuser and request.user.school_id:
-        slots = slots.filter(attempt__user__school_id=request.user.school_id)
     if request.method == "POST":
         slot = get_object_or_404(slots, pk=request.POST.get("slot"))
         try:
@@ -403,10 +390,8 @@ def grading_queue(request):
 def import_view(request):
     if not request.user.has_perm("exambank.add_question"):
         raise PermissionDenied
-    categories = Category.objects.all()
-    if not request.user.is_superuser and request.user.school_id:
-        # Import into the school's own categories or the area's, never another school's.
-        categories = categories.filter(Q(school=request.user.school_id) | Q(school__isnull=True))
+    # Import only into categories the user may change (their school's; the area's for area admins).
+    categories = category_policy.for_user(request.user, "change")
     errors: list[str] = []
     if request.method == "POST":
         category = get_object_or_404(categories, pk=request.POST.get("category"))
@@ -432,17 +417,15 @@ def import_view(request):
 
 @login_required
 def export_view(request, pk: int, fmt: str):
+    category = category_policy.get_or_404(request.user, "view", pk=pk)
     if not request.user.has_perm("exambank.view_question"):
         raise PermissionDenied
-    categories = Category.objects.all()
-    if not request.user.is_superuser and request.user.school_id:
-        categories = categories.filter(visible_to_school(request.user.school_id))
-    category = get_object_or_404(categories, pk=pk)
     ids, frontier = [category.pk], [category.pk]
     while frontier:  # the category and everything below it
         frontier = list(Category.objects.filter(parent__in=frontier).values_list("pk", flat=True))
         ids += frontier
-    questions = Question.objects.filter(category__in=ids).select_related("category")
+    questions = question_policy.for_user(request.user, "view").filter(category__in=ids)
+    questions = questions.select_related("category")
     questions = questions.order_by("category_id", "pk")
     if fmt not in {"gift", "aiken", "xml"}:
         raise PermissionDenied

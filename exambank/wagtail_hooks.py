@@ -2,30 +2,80 @@
 
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_scope import AdminScope
+from core.models import School
+from core.policy import AREA_ROLES, role_of
+
 from .actions import snapshot_version
-from .models import Category, Question, Quiz, visible_to_school
+from .models import Category, Question, Quiz
+from .policies import category_policy, question_policy, quiz_policy
+
+
+class ScopedChooseView(ChooseView):
+    def get_object_list(self):
+        return self.policy.for_user(self.request.user, "view")
+
+
+class ScopedChooseResultsView(ChooseResultsView):
+    def get_object_list(self):
+        return self.policy.for_user(self.request.user, "view")
+
+
+class ScopedAdminForm(WagtailAdminModelForm):
+    """Foreign keys offer only what the user may put things into."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is None:
+            return
+        if "category" in self.fields:
+            self.fields["category"].queryset = category_policy.for_user(user, "change")
+        if "parent" in self.fields:
+            self.fields["parent"].queryset = category_policy.for_user(user, "change")
+        if "school" in self.fields and role_of(user) not in AREA_ROLES:
+            self.fields["school"].queryset = School.objects.filter(pk=user.school_id)
+            self.fields["school"].required = True
 
 
 class SchoolScopedViewSet(SnippetViewSet):
-    """A teacher sees their school's items, the area's and what is published."""
+    """Lists, choosers and every per-object admin view ask the model's policy
+    (per-object views through core.admin_scope, registered below)."""
 
-    scope_prefix = ""
+    policy = None
 
     def get_queryset(self, request):
-        queryset = self.model._default_manager.all()
-        user = request.user
-        if user.is_superuser or user.school_id is None:
-            return queryset
-        return queryset.filter(visible_to_school(user.school_id, self.scope_prefix)).distinct()
+        return self.policy.for_user(request.user, "view")
+
+    @property
+    def chooser_viewset_class(self):
+        policy = self.policy
+        return type(
+            "ScopedChooserViewSet",
+            (SnippetChooserViewSet,),
+            {
+                "choose_view_class": type("Choose", (ScopedChooseView,), {"policy": policy}),
+                "choose_results_view_class": type(
+                    "ChooseResults", (ScopedChooseResultsView,), {"policy": policy}
+                ),
+            },
+        )
 
 
 class QuestionViewSet(SchoolScopedViewSet):
-    scope_prefix = "category__"
+    policy = question_policy
+    base_form_class = ScopedAdminForm
     model = Question
     icon = "help"
     menu_label = "ข้อสอบ (Questions)"
@@ -63,13 +113,17 @@ class QuestionViewSet(SchoolScopedViewSet):
 
 
 class CategoryViewSet(SchoolScopedViewSet):
+    policy = category_policy
+    base_form_class = ScopedAdminForm
     model = Category
     icon = "folder-open-inverse"
     menu_label = "หมวดข้อสอบ (Categories)"
     list_display = ["name", "parent", "school", "published"]
 
 
-class QuizViewSet(SnippetViewSet):
+class QuizViewSet(SchoolScopedViewSet):
+    policy = quiz_policy
+    base_form_class = ScopedAdminForm
     model = Quiz
     icon = "form"
     menu_label = "แบบทดสอบ (Quizzes)"
@@ -130,3 +184,14 @@ def register_import_menu_item():
     return MenuItem(
         "นำเข้าข้อสอบ (Import questions)", reverse("exambank:import"), icon_name="upload", order=251
     )
+
+
+@hooks.register("register_admin_scopes")
+def admin_scopes():
+    """Edit, delete, history, copy, usage, revisions and chooser views: in scope or 404."""
+    models = {"question": question_policy, "category": category_policy, "quiz": quiz_policy}
+    return [
+        AdminScope(f"{prefix}_exambank_{name}", policy)
+        for name, policy in models.items()
+        for prefix in ("wagtailsnippets", "wagtailsnippetchoosers")
+    ]

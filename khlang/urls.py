@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core import admin_scope
 from core import urls as core_urls
 
 DOMAIN_APPS = ["media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"]
@@ -25,3 +26,6 @@ if settings.DEBUG:
 
 # Wagtail's page serving catches everything else, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Admin views that name an object ask that object's policy (core/admin_scope.py).
+admin_scope.apply(urlpatterns)

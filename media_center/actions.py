@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Collection
 
 from core.signals import catalog_changed
@@ -36,7 +39,9 @@ def start_processing(item: MediaItem) -> None:
     """Send the item's file to be checked (and encoded) once the transaction commits."""
     from .tasks import check_file_task
 
-    MediaItem.objects.filter(pk=item.pk).update(status=Status.PROCESSING, error_message="")
+    MediaItem.objects.filter(pk=item.pk).update(
+        status=Status.PROCESSING, error_message="", updated_at=timezone.now()
+    )  # updated_at: when processing began, for the watchdog (tasks.fail_stuck_items_task)
     item.status = Status.PROCESSING
     if item.type in (MediaKind.VIDEO, MediaKind.AUDIO):
         from transcoding.actions import queue_transcode
@@ -79,8 +84,16 @@ def record_probe(item: MediaItem, info) -> None:
     )
 
 
+_SERVER_PATH = re.compile(r"(?<![:\w/])(?:[A-Za-z]:)?(?:[/\\][\w.\-@]+){2,}[/\\]?")
+
+
 def mark_failed(item: MediaItem, message: str) -> None:
-    """The file was refused or the encode failed: the original stays, the reason shows."""
+    """The file was refused or the encode failed: the original stays, the reason shows.
+
+    The reason is shown to the uploader, so any file path in it (an ffmpeg or
+    library message) is cut out: the server's layout is nobody's business.
+    """
+    message = _SERVER_PATH.sub("…", message)
     MediaItem.objects.filter(pk=item.pk).update(status=Status.FAILED, error_message=message)
 
 

@@ -23,6 +23,8 @@ from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.urls import reverse
 
+from core.file_headers import protect_file_response
+
 from .ranges import file_response
 
 SALT = "media_center.files"
@@ -114,6 +116,6 @@ def serve_file(request, token: str, name: str):
     else:
         response = file_response(request, path, content_type)
     response["Cache-Control"] = "private, max-age=3600"
-    if name.startswith("download."):
-        response["Content-Disposition"] = f'attachment; filename="khlang-{item_id}{path.suffix}"'
-    return response
+    return protect_file_response(
+        response, f"khlang-{item_id}{path.suffix}", attachment=name.startswith("download.")
+    )

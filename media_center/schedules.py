@@ -5,4 +5,8 @@ BEAT_SCHEDULE: dict = {
         "task": "media_center.tasks.purge_stale_uploads_task",
         "schedule": 3600.0,
     },
+    "media-center-fail-stuck-items": {
+        "task": "media_center.tasks.fail_stuck_items_task",
+        "schedule": 600.0,
+    },
 }

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -21,9 +21,10 @@ from core.signals import media_watch_progress
 from core.usage import record_event
 
 from . import actions, stats
-from .access import can_upload, can_view, visible_items
+from .access import can_upload, visible_items
 from .files import file_url
-from .models import MediaItem, MediaKind, TusUpload, WatchProgress
+from .models import MediaItem, MediaKind, Status, TusUpload, WatchProgress
+from .policies import media_item_policy
 from .watch import covered_seconds, merge_ranges
 
 
@@ -67,11 +68,16 @@ def player_sources(item: MediaItem, user=None) -> dict:
 
 
 def detail(request, pk: int):
-    item = get_object_or_404(MediaItem, pk=pk)
-    if not can_view(request.user, item):
-        if not request.user.is_authenticated:
+    try:
+        item = media_item_policy.get_or_404(request.user, "view", pk=pk)
+    except Http404:
+        if not request.user.is_authenticated:  # the same answer whether it exists or not
             return redirect(f"{reverse('login')}?next={request.path}")
-        raise Http404
+        raise
+    if item.status != Status.READY and not media_item_policy.user_has_permission_for_instance(
+        request.user, "change", item
+    ):
+        raise Http404  # processing or failed: only its owners see it (and why it failed)
     record_event(service=Service.MEDIA, action="view", obj=item, user=request.user)
     resume = 0.0
     if request.user.is_authenticated:
@@ -102,9 +108,7 @@ def report_watch(request, pk: int):
     Counts only seconds not seen before (seeking back does not add, skipping ahead
     does not count), records them as a usage event and tells other apps.
     """
-    item = get_object_or_404(MediaItem, pk=pk)
-    if not can_view(request.user, item):
-        raise Http404
+    item = media_item_policy.get_or_404(request.user, "view", pk=pk)
     try:
         data = json.loads(request.body or b"{}")
         position = max(0.0, float(data.get("position", 0)))
@@ -220,9 +224,7 @@ def upload(request):
 
 def item_status(request, pk: int):
     """Processing state for the item page's poll (and tests)."""
-    item = get_object_or_404(MediaItem, pk=pk)
-    if not can_view(request.user, item):
-        raise Http404
+    item = media_item_policy.get_or_404(request.user, "view", pk=pk)
     job = item.transcode_jobs.first()
     return JsonResponse(
         {
@@ -235,10 +237,5 @@ def item_status(request, pk: int):
 
 @login_required
 def item_stats(request, pk: int):
-    item = get_object_or_404(MediaItem, pk=pk)
-    if not (
-        item.uploaded_by_user_id == request.user.pk
-        or request.user.has_perm("media_center.change_mediaitem")
-    ):
-        raise PermissionDenied
+    item = media_item_policy.get_or_404(request.user, "stats", pk=pk)
     return JsonResponse({"item": item.pk, "days": stats.item_by_day(item)})

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from ..certificates import certificate_pdf
 from ..models import Certificate
-from .teaching import sees_every_school
+from ..policies import certificate_policy
 
 
 def certificate_pdf_view(request, code: str):
-    certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code)
-    user = request.user
-    if not user.is_authenticated or (
-        certificate.user_id != user.pk and not sees_every_school(user)
-    ):
-        raise PermissionDenied
+    queryset = Certificate.objects.select_related("course")
+    certificate = certificate_policy.get_or_404(request.user, "view", queryset=queryset, code=code)
     verify_url = request.build_absolute_uri(reverse("lms_verify") + f"?code={certificate.code}")
     issuer = ""
     course = certificate.course

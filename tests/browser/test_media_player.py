@@ -43,19 +43,21 @@ def test_upload_then_play(page, live_server, make_user, tmp_path, settings):
     page.reload()
     page.wait_for_selector("video#player")
     # play() only once the player has attached its source, or that load cuts it off.
-    page.wait_for_function("document.querySelector('video#player').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('video#player').readyState >= 1")
     page.eval_on_selector("video#player", "v => { v.muted = true; return v.play(); }")
-    page.wait_for_function("document.querySelector('video#player').currentTime > 1", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('video#player').currentTime > 1", timeout=30_000
+    )
 
     # The seek bar previews the sprite tile of the moment under the pointer...
-    page.wait_for_function("!document.getElementById('seek-bar').disabled", timeout=30_000)
+    page.wait_for_function("() => !document.getElementById('seek-bar').disabled", timeout=30_000)
     box = page.locator("#seek-bar").bounding_box()
     assert page.locator("#seek-preview").is_hidden()
     page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
     page.wait_for_selector("#seek-preview:not([hidden])", timeout=10_000)
     thumb = page.locator("#seek-preview .thumb")
     page.wait_for_function(
-        "document.querySelector('#seek-preview .thumb').dataset.sheet === 'sprite_001.jpg'",
+        "() => document.querySelector('#seek-preview .thumb').dataset.sheet === 'sprite_001.jpg'",
         timeout=10_000,
     )
     assert "sprite_001.jpg" in thumb.evaluate("t => t.style.backgroundImage")
@@ -75,4 +77,6 @@ def test_upload_then_play(page, live_server, make_user, tmp_path, settings):
     page.keyboard.press("ArrowRight")
     page.wait_for_selector("#seek-preview:not([hidden])", timeout=10_000)
     assert page.locator("#seek-preview .time").inner_text() == "0:04"
-    page.wait_for_function("document.querySelector('video#player').currentTime > 3", timeout=10_000)
+    page.wait_for_function(
+        "() => document.querySelector('video#player').currentTime > 3", timeout=10_000
+    )

@@ -12,7 +12,7 @@ def test_search_suggests_titles_filters_by_facet_and_fits_a_phone(page, live_ser
     box = page.locator("#search-q")
     box.fill("ระบบย่อ")
     page.wait_for_function(
-        "document.querySelectorAll('#search-suggestions option').length > 0", timeout=10_000
+        "() => document.querySelectorAll('#search-suggestions option').length > 0", timeout=10_000
     )
     assert page.locator("#search-suggestions option").first.get_attribute("value") == (
         "ระบบย่อยอาหารของมนุษย์"

@@ -155,12 +155,12 @@ def test_other_students_attempts_are_private(db, student, make_user, school, cli
     quiz = make_quiz(1)
     attempt = actions.start_attempt(quiz, student, "p")
     client.force_login(make_user("other", roles.STUDENT, school=school))
-    assert client.get(reverse("exambank:attempt", args=[attempt.pk])).status_code == 403
+    assert client.get(reverse("exambank:attempt", args=[attempt.pk])).status_code == 404
     save = client.post(
         reverse("exambank:save", args=[attempt.pk]), {"position": 1, "seq": 3, "q1": "a"}
     )
-    assert save.status_code == 403 and attempt.slots.get(position=1).response is None
-    assert client.get(reverse("exambank:analysis", args=[quiz.pk])).status_code == 403
+    assert save.status_code == 404 and attempt.slots.get(position=1).response is None
+    assert client.get(reverse("exambank:analysis", args=[quiz.pk])).status_code == 404
 
 
 def test_item_analysis_page_csv_and_task(db, student, teacher, make_user, school, client):
@@ -240,7 +240,7 @@ def test_pdf_text_is_shaped_thai(db):
 def test_import_page_all_or_nothing(db, teacher, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    category = Category.objects.create(name="นำเข้า")
+    category = Category.objects.create(name="นำเข้า", school=teacher.school)
     client.force_login(teacher)
     bad = "::ดี:: 1+1 {=2 ~3}\n\n::เสีย:: 2+2 {=4 ~5\n".encode()
     page = client.post(

@@ -143,7 +143,7 @@ def test_only_its_student_submits_an_attempt(db, student, make_user, school, cli
     quiz = make_quiz(1)
     attempt = actions.start_attempt(quiz, student, "mine")
     client.force_login(make_user("other", roles.STUDENT, school=school))
-    assert client.post(reverse("exambank:submit", args=[attempt.pk]), {}).status_code == 403
+    assert client.post(reverse("exambank:submit", args=[attempt.pk]), {}).status_code == 404
     assert client.post(reverse("exambank:submit", args=[attempt.pk + 99]), {}).status_code == 404
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.IN_PROGRESS

@@ -35,8 +35,10 @@ def test_visibility_rules(item, make_user, school):
     assert not can_view(AnonymousUser(), item)
     assert list(visible_items(classmate)) == [item] and not visible_items(outsider).exists()
     item.visibility = Visibility.PRIVATE
+    item.save()
     assert not can_view(classmate, item) and can_view(item.uploaded_by_user, item)
     item.visibility = Visibility.PUBLIC
+    item.save()
     assert can_view(AnonymousUser(), item)
 
 

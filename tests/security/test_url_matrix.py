@@ -1,0 +1,228 @@
+"""Every routed URL against the rules table: role × owner school × action.
+
+``test_every_url_with_an_object_has_an_access_rule`` walks the URL resolver: a
+URL that names an object (has a path argument) must be checked by the matrix
+below, be an admin view wrapped by its model's policy (core.admin_scope), or be
+listed in VETTED with the reason and the test that covers it. A new view added
+without any of these fails the suite.
+
+The matrix requests each object URL as every role, for an object of the user's
+own school and of another school, and expects exactly what core.policy.RULES
+says: outside the scope a 404 (a signed-out visitor may get the login page
+instead, for any id), inside it anything but a 404.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core import roles
+from core.policy import ANONYMOUS, AREA, OWN, RULES, SCHOOL
+from tests.exambank.helpers import make_quiz
+
+ROLES = [
+    ANONYMOUS,
+    roles.STUDENT,
+    roles.TEACHER,
+    roles.SCHOOL_ADMIN,
+    roles.SUPERVISOR,
+    roles.AREA_ADMIN,
+]
+
+# URL name → (object, rules kind, action, method, extra URL kwargs).
+# "take" is a student's own attempt only: nobody else, whatever their role.
+MATRIX: dict[str, tuple[str, str, str, str, dict]] = {
+    "media_center:detail": ("media", "content", "view", "get", {}),
+    "media_center:status": ("media", "content", "view", "get", {}),
+    "media_center:stats": ("media", "content", "stats", "get", {}),
+    "media_center:watch": ("media", "content", "view", "post", {}),
+    "exambank:quiz": ("quiz", "content", "view", "get", {}),
+    "exambank:start": ("quiz", "content", "view", "post", {}),
+    "exambank:analysis": ("quiz", "content", "stats", "get", {}),
+    "exambank:analysis_refresh": ("quiz", "content", "stats", "post", {}),
+    "exambank:paper": ("quiz", "content", "view", "get", {}),
+    "exambank:answer_sheet": ("quiz", "content", "view", "get", {}),
+    "exambank:attempt": ("attempt", "record", "take", "get", {}),
+    "exambank:save": ("attempt", "record", "take", "post", {}),
+    "exambank:submit": ("attempt", "record", "take", "post", {}),
+    "exambank:review": ("attempt", "record", "view", "get", {}),
+    "exambank:export": ("category", "content", "view", "get", {"fmt": "gift"}),
+    "wagtailsnippets_exambank_question:edit": ("question", "content", "change", "get", {}),
+    "wagtailsnippets_exambank_question:delete": ("question", "content", "delete", "get", {}),
+    "wagtailsnippets_exambank_question:history": ("question", "content", "view", "get", {}),
+    "wagtailsnippets_exambank_question:copy": ("question", "content", "view", "get", {}),
+    "wagtailsnippets_exambank_question:usage": ("question", "content", "view", "get", {}),
+    "wagtailsnippets_exambank_quiz:edit": ("quiz", "content", "change", "get", {}),
+    "wagtailsnippets_exambank_category:edit": ("category", "content", "change", "get", {}),
+    "wagtailmedia:edit": ("media", "content", "change", "get", {}),
+    "wagtailmedia:delete": ("media", "content", "delete", "get", {}),
+}
+_URL_KWARG = {"wagtailmedia": "media_id"}
+# A well-formed body, so a view's input checks are not mistaken for its access check.
+_POST_DATA = {"exambank:save": {"position": "1", "seq": "1", "q1": "A"}}
+
+# URLs with arguments that are not objects of a school, or that are governed
+# elsewhere: the reason, and where it is tested.
+VETTED: dict[str, str] = {
+    "media_center:file": "signed, expiring token bound to the user (tests/media_center/test_file_serving.py)",
+    "media_center:tus_upload": "an upload session of its own user only (tests/media_center/test_upload_and_files.py)",
+    "lms_certificate_pdf": "certificate_policy (record): holder, their school's staff, the area",
+    "lms_enrol": "a published course anyone signed in may join (tests/lms)",
+    "lms_unenrol": "removes only the user's own enrolment (tests/lms)",
+    "lms_enrol_class": "teacher enrols their own school's class only (tests/lms)",
+    "lms_class_report": "report rows filtered to the teacher's own school (tests/lms)",
+    "lms_mark_done": "marks the user's own progress on a live lesson (tests/lms)",
+    "lms_lesson_page": "enrolment or preview decides (lms/access.py, tests/lms)",
+    "mirror:file": "signed mirror requests only; files are content-addressed (tests/mirror)",
+    "mirror:results": "signed mirror requests only, their own school (tests/mirror)",
+    "reports_kpi": "area staff only (reports.privacy.can_view_area)",
+    "reports_survey": "a survey is answered by anyone it is addressed to (tests/reports)",
+    "reports_survey_results": "area staff only (tests/reports)",
+    "reports_annual_pdf": "area staff only (tests/reports)",
+    "wagtail_serve": "Wagtail pages: publication and page privacy",
+    "wagtaildocs_serve": "Wagtail documents: collection privacy",
+    "wagtaildocs_authenticate_with_password": "Wagtail document privacy form",
+    "wagtailcore_authenticate_with_password": "Wagtail page privacy form",
+    "wagtailadmin_password_reset_confirm": "signed reset token",
+    "wagtailmedia:media_chosen": "admin_scope (view)",
+    "wagtailmedia:media_usage": "admin_scope (view)",
+    "wagtailmedia:add": "no object: a new item of the user's own school",
+    "wagtailmedia:chooser_typed": "lists through the media policy's scope",
+    "wagtailmedia:chooser_upload": "no object: a new item",
+    "i18n": "language switch",
+    "wagtailimages:create_multiple_from_uploaded_image": "Wagtail: the uploader's own pending file",
+    "wagtailimages:delete_upload_multiple": "Wagtail: the uploader's own pending file",
+    "wagtaildocs:create_multiple_from_uploaded_document": "Wagtail: the uploader's own pending file",
+    "wagtaildocs:delete_upload_multiple": "Wagtail: the uploader's own pending file",
+}
+# Admin namespaces governed by Wagtail's own permission model: only roles that
+# hold those permissions (area admins) reach them; no school owns the objects.
+WAGTAIL_GOVERNED = (
+    "wagtailadmin_", "wagtailsites", "wagtailusers_", "wagtailredirects", "wagtailsettings",
+    "wagtailforms", "wagtail_bulk_action", "wagtaildocs_serve", "wagtailsnippets_core_",
+    "wagtailsnippetchoosers_core_", "wagtailsnippets_reports_", "wagtailsnippetchoosers_reports_",
+    "transcode_jobs", "mirror_revoke", "admin:", "wagtailadmin_api", "wagtailsearch",
+    "wagtailembeds", "django.", "wagtail_preview",
+)  # fmt: skip
+
+
+def _walk(patterns, namespace: str = "", prefix: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern), entry
+
+
+def _short(name: str) -> str:
+    """``wagtailsnippets_exambank_question:edit`` however deep it is included."""
+    parts = name.split(":")
+    return ":".join(parts[-2:]) if len(parts) > 1 else name
+
+
+def test_every_url_with_an_object_has_an_access_rule():
+    unruled = []
+    for name, route, entry in _walk(get_resolver().url_patterns):
+        if not entry.pattern.regex.groupindex:
+            continue  # no object named in the URL
+        short = _short(name)
+        if short in MATRIX or short in VETTED or hasattr(entry.callback, "khlang_policy"):
+            continue
+        if any(short.startswith(p) or name.startswith(p) for p in WAGTAIL_GOVERNED):
+            continue
+        unruled.append(f"{route} ({name})")
+    assert not unruled, "URLs without an access rule:\n" + "\n".join(unruled)
+
+
+def test_scoped_admin_views_cover_every_object_view_of_our_snippets():
+    """Edit, delete, history, copy, usage and chooser of each exam-bank snippet."""
+    for name, route, entry in _walk(get_resolver().url_patterns):
+        short = _short(name)
+        if short.startswith(("wagtailsnippets_exambank_", "wagtailsnippetchoosers_exambank_")):
+            if "pk" in entry.pattern.regex.groupindex:
+                assert hasattr(entry.callback, "khlang_policy"), route
+
+
+def test_matrix_names_are_routed():
+    for name, (_, _, _, _, extra) in MATRIX.items():
+        kwarg = _URL_KWARG.get(name.split(":")[0], "pk")
+        reverse(name, kwargs={kwarg: 1, **extra})
+
+
+# --- the matrix -------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db, area, make_user, django_capture_on_commit_callbacks):
+    """Two schools, each with a media item, a category with a question, a quiz and
+    a submitted attempt by one of its students; one user per role at school A."""
+    from core.models import School
+    from exambank import actions
+    from media_center.models import MediaItem, Status, Visibility
+
+    network = area.networks.create(name="เครือข่าย")
+    schools = {
+        key: School.objects.create(code=f"10000000{i}", name=f"โรงเรียน {key}", network=network)
+        for i, key in enumerate(("A", "B"))
+    }
+    objects: dict[str, dict] = {}
+    for key, school in schools.items():
+        author = make_user(f"author{key}", roles.TEACHER, school=school)
+        owner = make_user(f"owner{key}", roles.STUDENT, school=school)
+        quiz = make_quiz(1, school=school, review_answers="after_submit")
+        category = quiz.slots.first().question.category
+        with django_capture_on_commit_callbacks(execute=True):
+            attempt = actions.start_attempt(quiz, owner, f"k{key}")
+            actions.submit_attempt(attempt.pk)
+        media = MediaItem.objects.create(
+            title=f"สื่อ {key}", type="video", licence="cc-by", copyright_holder="สพป.",
+            duration=10, owner_school=school, visibility=Visibility.SCHOOL,
+            status=Status.READY, uploaded_by_user=author,
+        )  # fmt: skip
+        objects[key] = {
+            "school": school,
+            "media": media,
+            "quiz": quiz,
+            "category": category,
+            "question": quiz.slots.first().question,
+            "attempt": attempt,
+        }
+    users = {ANONYMOUS: None}
+    for role in ROLES[1:]:
+        school = schools["A"] if role not in (roles.SUPERVISOR, roles.AREA_ADMIN) else None
+        users[role] = make_user(f"u_{role}", role, school=school)
+    return {"objects": objects, "users": users}
+
+
+def _expected(role: str, kind: str, action: str, same_school: bool) -> bool:
+    if action == "take":
+        return False  # only the attempt's own student, who is none of these users
+    relations = {AREA} | ({SCHOOL} if same_school else set())
+    return bool(RULES[kind][action][role] & relations) and OWN not in relations - {AREA}
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_matrix(world, url_name):
+    obj_kind, kind, action, method, extra = MATRIX[url_name]
+    kwarg = _URL_KWARG.get(url_name.split(":")[0], "pk")
+    failures = []
+    for role in ROLES:
+        client = Client()
+        user = world["users"][role]
+        if user is not None:
+            client.force_login(user)
+        for owner in ("A", "B"):
+            obj = world["objects"][owner][obj_kind]
+            url = reverse(url_name, kwargs={kwarg: obj.pk, **extra})
+            response = getattr(client, method)(url, _POST_DATA.get(url_name, {}))
+            allowed = _expected(role, kind, action, same_school=owner == "A")
+            status = response.status_code
+            to_login = status == 302 and "login" in response.headers.get("Location", "")
+            if allowed and status == 404:
+                failures.append(f"{role} × school {owner}: 404 but the rules allow {action}")
+            if not allowed and status != 404 and not (role == ANONYMOUS and to_login):
+                failures.append(f"{role} × school {owner}: {status}, the rules deny {action}")
+    assert not failures, f"{url_name}:\n" + "\n".join(failures)
