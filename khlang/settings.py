@@ -310,7 +310,9 @@ TRANSCODING = {
     # Time limit = BASE + duration × FACTOR seconds (a slow box gets a bigger factor).
     "TIME_LIMIT_BASE": env.int("KHLANG_TRANSCODE_TIME_BASE", default=300),
     "TIME_LIMIT_FACTOR": env.float("KHLANG_TRANSCODE_TIME_FACTOR", default=6.0),
-    "STUCK_AFTER_SECONDS": env.int("KHLANG_TRANSCODE_STUCK_AFTER", default=600),
+    # A running job writes a heartbeat every 2 s (transcoding/runtime.py); this
+    # much silence means its worker is dead and the job is requeued.
+    "STUCK_AFTER_SECONDS": env.int("KHLANG_TRANSCODE_STUCK_AFTER", default=30),
     "OLD_VERSION_GRACE_SECONDS": env.int("KHLANG_RENDITION_GRACE", default=3600),
     # Media longer than twice this is cut into chunks encoded by several workers.
     "CHUNK_SECONDS": env.int("KHLANG_TRANSCODE_CHUNK_SECONDS", default=300),
@@ -324,6 +326,15 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# --- Production: TLS behind nginx (deploy/nginx.conf, docs/production.md) -------
+# nginx terminates TLS and sends X-Forwarded-Proto; Django redirects anything
+# that still arrives as plain HTTP and asks browsers to stay on HTTPS. The
+# health check inside the compose network speaks plain HTTP, so it is exempt.
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
 
 LOGGING = {
     "version": 1,
