@@ -5,8 +5,9 @@ the server never holds a file in memory. After a dropped connection the client
 asks HEAD for the offset and sends the rest. The file itself is the record of
 what arrived (it is only ever appended to), so a worker killed mid-PATCH loses
 nothing that reached the disk: the next HEAD reports the file's length. One
-PATCH writes at a time (a lock on the file); a second gets 423 and retries. Only signed-in users who may upload
-media can create uploads, and only their own uploads can be resumed.
+PATCH writes at a time (a lock on the file); a second gets 423 and retries.
+Only signed-in users who may upload media can create uploads, and only their
+own uploads can be resumed.
 """
 
 from __future__ import annotations
