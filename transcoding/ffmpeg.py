@@ -204,24 +204,25 @@ def _watch(process, watch, deadline, on_progress, on_start, source) -> str:
     if on_start:
         on_start(process.pid)
     tail: deque[str] = deque(maxlen=LOG_TAIL_LINES)
-    lines: queue.Queue[str | None] = queue.Queue()
+    lines: queue.Queue = queue.Queue()
 
-    def pump(stream, sink) -> None:
+    def pump(stream, sink, last=None) -> None:
         for line in stream:
             sink(line)
-        if sink is lines.put:
-            lines.put(None)
+        if last is not None:
+            sink(last)  # end of stdout: ffmpeg is done
 
     errors = threading.Thread(target=pump, args=(process.stderr, tail.append), daemon=True)
     errors.start()
-    threading.Thread(target=pump, args=(process.stdout, lines.put), daemon=True).start()
+    end = object()
+    threading.Thread(target=pump, args=(process.stdout, lines.put, end), daemon=True).start()
     reported = last_beat = 0.0
     while True:
         try:
             line = lines.get(timeout=TICK_SECONDS)
         except queue.Empty:
             line = ""
-        if line is None:
+        if line is end:
             break
         now = time.monotonic()
         key, _, value = line.strip().partition("=")

@@ -77,3 +77,12 @@ def test_ffmpeg_dies_with_the_worker_process_that_started_it(tmp_path):
             break
         time.sleep(0.1)
     assert _gone(pid)  # no orphan encoding on beside the retry
+
+
+def test_a_run_that_ends_returns_at_once():
+    """The runner returns when ffmpeg exits, with or without a supervision block."""
+    started = time.monotonic()
+    with ffmpeg.supervised(ffmpeg.Supervision(heartbeat=lambda: None)):
+        ffmpeg.run(_ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x64:rate=5:duration=1",
+                           "-progress", "pipe:1", "-f", "null", "-"), timeout=60)  # fmt: skip
+    assert time.monotonic() - started < 30
