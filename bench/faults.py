@@ -148,13 +148,14 @@ def main() -> None:
             ),
             "duplicate_ffmpeg_runs": duplicates,
         })  # fmt: skip
+        print(json.dumps(result), file=sys.stderr)
         # 2. the web process dies mid-upload
-        result.update(
-            web_crash(run, port, browser, TusUpload, protected_storage, _get_new_csrf_string)
-        )
+        csrf = _get_new_csrf_string()
+        cookie = f"sessionid={browser.cookies['sessionid'].value}; csrftoken={csrf}"
+        result.update(web_crash(run, port, cookie, csrf, TusUpload, protected_storage))
     finally:
         os.killpg(run.pid, signal.SIGTERM)
-        run.wait(timeout=30)
+        run.wait(timeout=60)
         log.close()
     result["restarts_announced"] = (var / "khlang_run.log").read_text().count("restarting it")
     print(json.dumps(result))

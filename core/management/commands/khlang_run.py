@@ -43,7 +43,8 @@ class Command(BaseCommand):
             "--loglevel",
             "INFO",
         ]
-        server = [python, "manage.py", "runserver", addr, "--noreload"]
+        # --skip-checks: the checks ran at migrate; a restarted web is back sooner.
+        server = [python, "manage.py", "runserver", addr, "--noreload", "--skip-checks"]
         commands = {"worker": worker, "web": server}
         # Own sessions: a crash (or a test's kill) of one group leaves the other alone.
         children = {
@@ -89,4 +90,5 @@ class Command(BaseCommand):
                 try:
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:
-                    child.kill()
+                    os.killpg(child.pid, signal.SIGKILL)  # with its pool processes
+                    child.wait()
