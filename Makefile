@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml package.json package-lock.json
 install: $(STAMP)
 
 run: install
+	@bash scripts/ensure-system.sh run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py khlang_run

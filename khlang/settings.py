@@ -311,7 +311,9 @@ TRANSCODING = {
     # Time limit = BASE + duration × FACTOR seconds (a slow box gets a bigger factor).
     "TIME_LIMIT_BASE": env.int("KHLANG_TRANSCODE_TIME_BASE", default=300),
     "TIME_LIMIT_FACTOR": env.float("KHLANG_TRANSCODE_TIME_FACTOR", default=6.0),
-    "STUCK_AFTER_SECONDS": env.int("KHLANG_TRANSCODE_STUCK_AFTER", default=600),
+    # A running job writes a heartbeat every 2 s (transcoding/runtime.py); this
+    # much silence means its worker is dead and the job is requeued.
+    "STUCK_AFTER_SECONDS": env.int("KHLANG_TRANSCODE_STUCK_AFTER", default=30),
     "OLD_VERSION_GRACE_SECONDS": env.int("KHLANG_RENDITION_GRACE", default=3600),
     # Media longer than twice this is cut into chunks encoded by several workers.
     "CHUNK_SECONDS": env.int("KHLANG_TRANSCODE_CHUNK_SECONDS", default=300),
@@ -390,6 +392,15 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "core.throttle.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.throttle.client_address"
 AXES_VERBOSE = False
+
+# --- Production: TLS behind nginx (deploy/nginx.conf, docs/production.md) -------
+# nginx terminates TLS and sends X-Forwarded-Proto; Django redirects anything
+# that still arrives as plain HTTP and asks browsers to stay on HTTPS. The
+# health check inside the compose network speaks plain HTTP, so it is exempt.
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
 
 LOGGING = {
     "version": 1,

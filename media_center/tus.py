@@ -2,13 +2,18 @@
 
 PATCH bodies are streamed from the socket to the ``.part`` file in 1 MiB pieces:
 the server never holds a file in memory. After a dropped connection the client
-asks HEAD for the offset and sends the rest. Only signed-in users who may upload
-media can create uploads, and only their own uploads can be resumed.
+asks HEAD for the offset and sends the rest. The file itself is the record of
+what arrived (it is only ever appended to), so a worker killed mid-PATCH loses
+nothing that reached the disk: the next HEAD reports the file's length. One
+PATCH writes at a time (a lock on the file); a second gets 423 and retries.
+Only signed-in users who may upload media can create uploads, and only their
+own uploads can be resumed.
 """
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import os
 
 from django.conf import settings
@@ -83,7 +88,8 @@ def tus_upload(request, upload_id):
     if upload is None or upload.claimed:
         return _response(404)
     if request.method == "HEAD":
-        return _response(200, Upload_Offset=upload.offset, Upload_Length=upload.length)
+        offset = _arrived(upload)
+        return _response(200, Upload_Offset=offset, Upload_Length=upload.length)
     if request.method == "DELETE":
         protected_storage.delete(upload.path)
         upload.delete()
@@ -96,31 +102,49 @@ def tus_upload(request, upload_id):
         offset = int(request.headers.get("Upload-Offset", ""))
     except ValueError:
         return _response(400)
-    if offset != upload.offset:
-        return _response(409, Upload_Offset=upload.offset)
-    written = _append(request, upload)
+    with open(protected_storage.path(upload.path), "r+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # an earlier PATCH of this upload is still writing
+            return _response(423)
+        upload.offset = _arrived(upload)
+        if offset != upload.offset:
+            return _response(409, Upload_Offset=upload.offset)
+        written = _append(request, upload, handle)
     TusUpload.objects.filter(pk=upload.pk).update(offset=upload.offset + written)
     return _response(204, Upload_Offset=upload.offset + written)
 
 
-def _append(request, upload: TusUpload) -> int:
+def _arrived(upload: TusUpload) -> int:
+    """Bytes stored: the file's length (the stored offset lags after a killed write)."""
+    try:
+        on_disk = os.path.getsize(protected_storage.path(upload.path))
+    except OSError:
+        return upload.offset
+    if on_disk != upload.offset:
+        TusUpload.objects.filter(pk=upload.pk).update(offset=on_disk)
+    return min(on_disk, upload.length)
+
+
+def _append(request, upload: TusUpload, handle) -> int:
     """Copy the body to the file at the upload's offset; returns bytes written.
 
     A body cut short (dropped link) keeps what arrived: the offset then tells the
-    client where to resume.
+    client where to resume. Each piece is flushed as it comes, so the file's
+    length is always what arrived.
     """
     room = upload.length - upload.offset
     written = 0
-    with open(protected_storage.path(upload.path), "r+b") as handle:
-        handle.seek(upload.offset)
-        handle.truncate()
-        while written < room:
-            try:
-                piece = request.read(min(CHUNK, room - written))
-            except OSError:
-                break
-            if not piece:
-                break
-            handle.write(piece)
-            written += len(piece)
+    handle.seek(upload.offset)
+    handle.truncate()
+    while written < room:
+        try:
+            piece = request.read(min(CHUNK, room - written))
+        except OSError:
+            break
+        if not piece:
+            break
+        handle.write(piece)
+        handle.flush()
+        written += len(piece)
     return written

@@ -1,35 +1,40 @@
 #!/usr/bin/env bash
-# System packages the test suite needs: Debian's Chromium and its driver (browser
-# tests), ffmpeg (transcoding tests), Thai fonts (screenshots and PDFs that show Thai),
-# Pango (the reports' PDF).
-# Installs what is missing when run as root; otherwise says exactly what to install.
+# Install the Debian packages listed in deploy/system-packages.txt for one use:
+#   ensure-system.sh run        what the product needs (make run; the Docker image)
+#   ensure-system.sh test       that plus what the test suite needs (make test)
+#   ensure-system.sh run build  the Docker image's build stage (adds npm)
+# The Dockerfile reads the same file, so the image, `make run` and `make test`
+# cannot drift apart. Installs what is missing when run as root (apt-get);
+# otherwise stops with one line naming what to install.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+uses="${*:-test}"
+list=deploy/system-packages.txt
 
+wanted() {  # package names whose WHERE column names one of the uses in $1 (test implies run)
+  awk -v uses=" $1 " '!/^[[:space:]]*#/ && NF >= 2 {
+    if (uses ~ / test /) uses = uses "run "
+    n = split($2, where, ",")
+    for (i = 1; i <= n; i++)
+      if (index(uses, " " where[i] " ")) { print $1; break }
+  }' "$list"
+}
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "ไม่ใช่ระบบ Debian: ติดตั้งแพ็กเกจเทียบเท่าเอง / not a Debian system: install the equivalents of: $(wanted "$uses" | tr '\n' ' ')" >&2
+  exit 0
+fi
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
-command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
-command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
-fc-list 2>/dev/null | grep -i "tlwg\|sarabun\|noto sans thai" >/dev/null || need+=(fonts-thai-tlwg)
-# Certificates embed Laksaman; their tests read the PDF back with pdftotext.
-[ -f /usr/share/fonts/truetype/tlwg/Laksaman.ttf ] || need+=(fonts-tlwg-laksaman-ttf)
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-# Pango lays out the reports' PDF (WeasyPrint): Thai shaping and line breaks. grep reads all
-# of ldconfig's output (no -q), so pipefail never sees a SIGPIPE.
-ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so.0" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-# The mirror's satellite-link test and bench drop packets at random with nftables
-# (ip and tc come with iproute2).
-command -v nft >/dev/null 2>&1 || need+=(nftables)
-command -v tc >/dev/null 2>&1 || need+=(iproute2)
+while read -r name; do installed "$name" || need+=("$name"); done < <(wanted "$uses")
 [ ${#need[@]} -eq 0 ] && exit 0
 
-mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
 if [ "$(id -u)" -ne 0 ]; then
-  echo "ขาดแพ็กเกจระบบ / missing system packages: ${need[*]}" >&2
-  echo "ติดตั้งด้วย / install with: sudo apt-get install -y ${need[*]}" >&2
+  echo "ขาดแพ็กเกจระบบ ติดตั้งด้วย / missing system packages, install with: sudo apt-get install -y ${need[*]}" >&2
   exit 1
 fi
 echo "ติดตั้งแพ็กเกจระบบ / installing system packages: ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig >/dev/null
+apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${need[@]}" >/dev/null

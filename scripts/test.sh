@@ -15,8 +15,12 @@ export PYTHONDONTWRITEBYTECODE=1
 status=0
 started=$(date +%s)
 
-echo "== lint (ruff) =="
+echo "== lint (ruff) and declared dependencies (deptry) =="
 .venv/bin/ruff check . && .venv/bin/ruff format --check --quiet . || status=1
+.venv/bin/deptry . || status=1
+
+echo "== production check (clean venv, pip install ., production settings) =="
+bash scripts/production-check.sh || status=1
 
 echo "== 1/2 embedded default (SQLite) =="
 env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL \

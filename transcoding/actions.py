@@ -43,28 +43,6 @@ def queue_transcode(item) -> TranscodeJob:
     return job
 
 
-def claim_job(job_id: int, worker: str) -> TranscodeJob | None:
-    """Take a job for this worker; None when it is finished or cancelled.
-
-    A job found RUNNING was left by a worker that died (acks late delivers it
-    again), so it is simply taken over: a new attempt writes a new version folder.
-    """
-    with transaction.atomic():
-        job = TranscodeJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status not in ACTIVE:
-            return None
-        job.attempts += 1
-        job.status = JobStatus.RUNNING
-        job.worker = worker
-        job.pid = None
-        job.progress = 0
-        job.version = f"v{job.pk}-{job.attempts}"
-        now = timezone.now()
-        job.started_at = job.heartbeat_at = now
-        job.save()
-    return job
-
-
 def report_progress(job: TranscodeJob, fraction: float) -> bool:
     """Store progress and a heartbeat; False when the job was cancelled meanwhile."""
     updated = TranscodeJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(

@@ -7,14 +7,20 @@ ffprobe (or KHLANG_FFPROBE) probing fails with a message saying so.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from .probe import ProbeError, ProbeResult, parse_probe
@@ -83,6 +89,80 @@ def decodes_cleanly(path: str | Path, seconds: float = 2.0, timeout: float = 60)
     return result.returncode == 0
 
 
+@dataclass
+class Supervision:
+    """What the task running ffmpeg asks of every ffmpeg process it starts.
+
+    ``deadline`` (time.monotonic()) is enforced by killing the process group;
+    ``heartbeat`` is called every HEARTBEAT_SECONDS while a process lives, whether
+    or not ffmpeg prints progress; ``duration`` (seconds of source) turns the
+    source file's read position into progress when ffmpeg's own report stalls.
+    """
+
+    deadline: float | None = None
+    heartbeat: Callable[[], None] | None = None
+    duration: float = 0.0
+
+
+_supervision: ContextVar[Supervision | None] = ContextVar("ffmpeg_supervision", default=None)
+HEARTBEAT_SECONDS = 2.0
+TICK_SECONDS = 0.5
+
+
+@contextmanager
+def supervised(supervision: Supervision):
+    """Every ffmpeg.run inside this block obeys ``supervision``."""
+    token = _supervision.set(supervision)
+    try:
+        yield supervision
+    finally:
+        _supervision.reset(token)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: ffmpeg gets SIGKILL when the worker process that started it dies.
+
+    ffmpeg runs in its own session (so a cancel can kill its group without the
+    worker), which also means a killed worker would leave it running: an orphan
+    encoding on for an hour beside the retry. PR_SET_PDEATHSIG closes that gap.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _input_fraction(pid: int, source: str | None, size: int) -> float | None:
+    """How far ffmpeg has read its input file (0-1), from /proc's fd position.
+
+    ffmpeg's ``-progress`` report waits for every output: with the preview
+    sprite in the same command it says nothing until the main encode ends.
+    The input's read offset moves all the time, whatever the outputs do.
+    """
+    if not source or size <= 0:
+        return None
+    fd_dir = Path(f"/proc/{pid}/fd")
+    try:
+        for fd in fd_dir.iterdir():
+            if os.readlink(fd) == source:
+                info = (Path(f"/proc/{pid}/fdinfo") / fd.name).read_text()
+                pos = int(info.split("pos:", 1)[1].split()[0])
+                return min(1.0, pos / size)
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _first_input(args: list[str]) -> tuple[str | None, int]:
+    for flag, value in zip(args, args[1:], strict=False):
+        if flag == "-i" and os.path.isfile(value):
+            return os.path.realpath(value), os.path.getsize(value)
+    return None, 0
+
+
 def run(
     args: list[str],
     *,
@@ -92,38 +172,78 @@ def run(
 ) -> str:
     """Run one ffmpeg command; report progress (seconds of output done) and its pid.
 
-    Raises FfmpegError with the log tail on a non-zero exit. ``-progress pipe:1``
-    lines arrive on stdout; errors on stderr, kept as a bounded tail.
+    The timeout (and the deadline of an enclosing ``supervised`` block) is
+    enforced while ffmpeg runs: its whole process group is killed. Raises
+    FfmpegError with the log tail on a non-zero exit or a timeout. Any exception
+    from a callback (a cancel) also kills the group before it propagates.
     """
+    watch = _supervision.get() or Supervision()
+    deadlines = [d for d in (watch.deadline,) if d is not None]
+    if timeout is not None:
+        deadlines.append(time.monotonic() + timeout)
+    deadline = min(deadlines) if deadlines else None
+    if deadline is not None and time.monotonic() >= deadline:
+        raise FfmpegError("ffmpeg ใช้เวลานานเกินกำหนด / ffmpeg took too long")
     process = subprocess.Popen(
         args,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own group: cancelling kills ffmpeg, not the worker
+        preexec_fn=_die_with_parent,
     )
+    try:
+        return _watch(process, watch, deadline, on_progress, on_start, _first_input(args))
+    except BaseException:
+        kill(process.pid)
+        process.wait()
+        raise
+
+
+def _watch(process, watch, deadline, on_progress, on_start, source) -> str:
     if on_start:
         on_start(process.pid)
     tail: deque[str] = deque(maxlen=LOG_TAIL_LINES)
+    lines: queue.Queue = queue.Queue()
 
-    def read_stderr():
-        for line in process.stderr:  # type: ignore[union-attr]
-            tail.append(line.rstrip())
+    def pump(stream, sink, last=None) -> None:
+        for line in stream:
+            sink(line)
+        if last is not None:
+            sink(last)  # end of stdout: ffmpeg is done
 
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
-    try:
-        for line in process.stdout:  # type: ignore[union-attr]
-            key, _, value = line.strip().partition("=")
-            if key == "out_time_us" and on_progress and value.lstrip("-").isdigit():
-                on_progress(max(0, int(value)) / 1_000_000)
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        kill(process.pid)
-        process.wait()
-        message = "ffmpeg ใช้เวลานานเกินกำหนด / ffmpeg took too long"
-        raise FfmpegError(message, "\n".join(tail)) from exc
-    reader.join(timeout=5)
+    errors = threading.Thread(target=pump, args=(process.stderr, tail.append), daemon=True)
+    errors.start()
+    end = object()
+    threading.Thread(target=pump, args=(process.stdout, lines.put, end), daemon=True).start()
+    reported = last_beat = 0.0
+    while True:
+        try:
+            line = lines.get(timeout=TICK_SECONDS)
+        except queue.Empty:
+            line = ""
+        if line is end:
+            break
+        now = time.monotonic()
+        key, _, value = line.strip().partition("=")
+        if key == "out_time_us" and value.lstrip("-").isdigit():
+            reported = max(reported, int(value) / 1_000_000)
+            if on_progress:
+                on_progress(reported)
+        if now - last_beat >= HEARTBEAT_SECONDS:
+            last_beat = now
+            read = _input_fraction(process.pid, *source) if watch.duration else None
+            if on_progress and read is not None and read * watch.duration > reported:
+                reported = read * watch.duration
+                on_progress(reported)
+            if watch.heartbeat:
+                watch.heartbeat()
+        if deadline is not None and now >= deadline:
+            kill(process.pid)
+            process.wait()
+            raise FfmpegError("ffmpeg ใช้เวลานานเกินกำหนด / ffmpeg took too long", "\n".join(tail))
+    process.wait()
+    errors.join(timeout=5)
     log = "\n".join(tail)
     if process.returncode != 0:
         raise FfmpegError(
@@ -144,3 +264,12 @@ def kill(pid: int) -> bool:
         except (ProcessLookupError, PermissionError):
             return False
     return True
+
+
+def is_ffmpeg(pid: int) -> bool:
+    """True when ``pid`` is a live ffmpeg process on this host (not a reused pid)."""
+    try:
+        argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0]
+    except OSError:
+        return False
+    return os.path.basename(argv0.decode(errors="replace")).startswith("ffmpeg")

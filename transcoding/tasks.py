@@ -11,15 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from . import actions, ffmpeg, pipeline
+from . import actions, ffmpeg, pipeline, runtime
 from .ladder import plan_ladder
 from .models import JobStatus, TranscodeChunk, TranscodeJob
 from .pipeline import encode_chunk
@@ -86,11 +84,22 @@ def _publish(job: TranscodeJob, result: pipeline.Rendition) -> str:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)
 def transcode_media_task(self, job_id: int) -> str:
-    from media_center import actions as media_actions
-
-    job = actions.claim_job(job_id, worker=self.request.hostname or actions.this_worker())
+    """One attempt at a job: claimed once, supervised (runtime.py), published or failed."""
+    job = runtime.claim_once(job_id, worker=self.request.hostname or actions.this_worker())
     if job is None:
         return "skipped"
+    watch = runtime.before_probe(job)
+    try:
+        with ffmpeg.supervised(watch):
+            return _transcode(job, watch, started=time.monotonic())
+    except runtime.LostJob:
+        shutil.rmtree(_partial_dir(job), ignore_errors=True)  # this attempt's folder only
+        return "lost"
+
+
+def _transcode(job: TranscodeJob, watch: ffmpeg.Supervision, started: float) -> str:
+    from media_center import actions as media_actions
+
     item = job.media_item
     partial = _partial_dir(job)
     shutil.rmtree(partial, ignore_errors=True)
@@ -99,6 +108,8 @@ def transcode_media_task(self, job_id: int) -> str:
     conf = settings.TRANSCODING
     try:
         info = _checked_probe(source)
+        runtime.after_probe(watch, started, info.duration)
+        runtime.beat(job)
         media_actions.record_probe(item, info)
         ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
         if ladder.rungs and job.chunk_seconds and info.duration > 2 * job.chunk_seconds:
@@ -115,7 +126,6 @@ def transcode_media_task(self, job_id: int) -> str:
             threads=conf["FFMPEG_THREADS"],
             on_progress=_progress_reporter(job),
             on_start=lambda pid: actions.record_pid(job, pid),
-            timeout=actions.time_limit_for(info.duration),
         )
     except ProbeError as exc:
         shutil.rmtree(partial, ignore_errors=True)
@@ -140,14 +150,21 @@ def encode_chunk_task(self, chunk_id: int) -> str:
     ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
     chunk_dir = _partial_dir(job) / "chunks" / f"{chunk.index:04d}"
     is_last = not TranscodeChunk.objects.filter(job=job, index__gt=chunk.index).exists()
+    watch = ffmpeg.Supervision(
+        deadline=runtime.deadline_in(actions.time_limit_for(chunk.length)),
+        heartbeat=lambda: runtime.beat_for_chunk(job.pk),
+    )
     try:
-        encode_chunk(
-            source, chunk_dir, ladder, chunk.start, chunk.length, last=is_last,
-            preset=conf["PRESET"],
-            threads=pipeline.chunk_threads(conf["FFMPEG_THREADS"], _chunks_at_once()),
-            on_start=lambda pid: TranscodeChunk.objects.filter(pk=chunk.pk).update(pid=pid),
-            timeout=actions.time_limit_for(chunk.length),
-        )  # fmt: skip
+        with ffmpeg.supervised(watch):
+            encode_chunk(
+                source, chunk_dir, ladder, chunk.start, chunk.length, last=is_last,
+                preset=conf["PRESET"],
+                threads=pipeline.chunk_threads(conf["FFMPEG_THREADS"], _chunks_at_once()),
+                on_start=lambda pid: TranscodeChunk.objects.filter(pk=chunk.pk).update(pid=pid),
+            )  # fmt: skip
+    except runtime.LostJob:
+        shutil.rmtree(chunk_dir, ignore_errors=True)
+        return "lost"
     except ffmpeg.FfmpegError as exc:
         shutil.rmtree(chunk_dir, ignore_errors=True)
         if self.request.retries >= self.max_retries:
@@ -171,13 +188,19 @@ def join_chunks_task(job_id: int) -> str:
     conf = settings.TRANSCODING
     partial = _partial_dir(job)
     source = _source_path(job.media_item)
+    watch = ffmpeg.Supervision(heartbeat=lambda: runtime.beat_for_chunk(job.pk))
     try:
-        info = ffmpeg.probe(source)
-        ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
-        chunk_dirs = [partial / "chunks" / f"{c.index:04d}" for c in job.chunks.order_by("index")]
-        pipeline.join_chunks(chunk_dirs, partial, ladder.variant_names)
-        shutil.rmtree(partial / "chunks", ignore_errors=True)
-        result = pipeline.finish(source, partial, info, ladder, None, with_extras=True)
+        with ffmpeg.supervised(watch):
+            info = ffmpeg.probe(source)
+            watch.deadline = runtime.deadline_in(actions.time_limit_for(info.duration))
+            ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
+            chunks = job.chunks.order_by("index")
+            chunk_dirs = [partial / "chunks" / f"{c.index:04d}" for c in chunks]
+            pipeline.join_chunks(chunk_dirs, partial, ladder.variant_names)
+            shutil.rmtree(partial / "chunks", ignore_errors=True)
+            result = pipeline.finish(source, partial, info, ladder, None, with_extras=True)
+    except runtime.LostJob:
+        return "lost"
     except (ffmpeg.FfmpegError, OSError, ProbeError) as exc:
         return _fail(job, job.media_item, exc)
     return _publish(job, result)
@@ -211,19 +234,9 @@ def _progress_reporter(job: TranscodeJob):
 
 @shared_task
 def find_stuck_jobs_task() -> dict:
-    """Requeue running jobs whose heartbeat stopped (worker gone), prune old versions."""
-    conf = settings.TRANSCODING
-    cutoff = timezone.now() - timedelta(seconds=conf["STUCK_AFTER_SECONDS"])
-    stuck = TranscodeJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
-    requeued = []
-    for job in stuck:
-        if job.attempts >= 3:
-            actions.finish_job(job, JobStatus.FAILED, error="หยุดค้าง 3 ครั้ง / stuck three times")
-            continue
-        TranscodeJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
-        transcode_media_task.delay(job.pk)
-        requeued.append(job.pk)
-    pruned = prune_old_versions(conf["OLD_VERSION_GRACE_SECONDS"])
+    """Requeue jobs whose worker died (runtime.sweep), prune old versions."""
+    requeued = runtime.sweep()
+    pruned = prune_old_versions(settings.TRANSCODING["OLD_VERSION_GRACE_SECONDS"])
     return {"requeued": requeued, "pruned": pruned}
 
 

@@ -1,7 +1,10 @@
 """Serve the site and run a Celery worker (with beat) beside it: `make run`.
 
-Both are child processes; when one stops, or on Ctrl-C, the other is stopped
-too, so nothing is left running in the background.
+Both are child processes, supervised: when one dies (a crash, the OOM killer,
+a SIGKILL) it is started again at once and the console says so, so one dead
+process never takes the site or the encodes down. A process that keeps dying
+(five times in a minute) stops everything with a message instead of looping.
+On Ctrl-C or SIGTERM both are stopped, so nothing is left running.
 """
 
 import os
@@ -40,26 +43,52 @@ class Command(BaseCommand):
             "--loglevel",
             "INFO",
         ]
-        server = [python, "manage.py", "runserver", addr, "--noreload"]
-        children = [subprocess.Popen(worker), subprocess.Popen(server)]
+        # --skip-checks: the checks ran at migrate; a restarted web is back sooner.
+        server = [python, "manage.py", "runserver", addr, "--noreload", "--skip-checks"]
+        commands = {"worker": worker, "web": server}
+        # Own sessions: a crash (or a test's kill) of one group leaves the other alone.
+        children = {
+            name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()
+        }
         self.stdout.write(f"เปิดที่ http://{addr}/ (ผู้ดูแล http://{addr}/admin/) — กด Ctrl-C เพื่อหยุด")
         self.stdout.write(f"serving http://{addr}/ with a Celery worker; Ctrl-C stops both")
+        stopping = []
 
         def stop(*_):
-            for child in children:
+            stopping.append(True)
+            for child in children.values():
                 if child.poll() is None:
                     child.terminate()
 
         signal.signal(signal.SIGTERM, stop)
+        deaths: dict[str, list[float]] = {name: [] for name in commands}
         try:
-            while all(child.poll() is None for child in children):
+            while not stopping:
                 time.sleep(0.5)
+                for name, child in list(children.items()):
+                    if child.poll() is None or stopping:
+                        continue
+                    now = time.monotonic()
+                    deaths[name] = [t for t in deaths[name] if now - t < 60] + [now]
+                    if len(deaths[name]) > 5:
+                        self.stderr.write(
+                            f"{name} หยุดซ้ำ 5 ครั้งใน 1 นาที เลิกทำงาน / "
+                            f"{name} died five times in a minute; stopping"
+                        )
+                        stop()
+                        break
+                    self.stderr.write(
+                        f"{name} หยุดทำงาน (รหัส {child.returncode}) กำลังเริ่มใหม่ / "
+                        f"{name} died (exit code {child.returncode}); restarting it"
+                    )
+                    children[name] = subprocess.Popen(commands[name], start_new_session=True)
         except KeyboardInterrupt:
             pass
         finally:
             stop()
-            for child in children:
+            for child in children.values():
                 try:
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:
-                    child.kill()
+                    os.killpg(child.pid, signal.SIGKILL)  # with its pool processes
+                    child.wait()
