@@ -1,0 +1,81 @@
+"""Bringing questions in and out of the bank: import, export, the spreadsheet template."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ..formats import QuestionImportError
+from ..importing import FORMATS, export_questions, import_questions
+from ..models import Category, Question, visible_to_school
+
+
+@login_required
+def import_view(request):
+    if not request.user.has_perm("exambank.add_question"):
+        raise PermissionDenied
+    categories = Category.objects.all()
+    if not request.user.is_superuser and request.user.school_id:
+        # Import into the school's own categories or the area's, never another school's.
+        categories = categories.filter(Q(school=request.user.school_id) | Q(school__isnull=True))
+    errors: list[str] = []
+    if request.method == "POST":
+        category = get_object_or_404(categories, pk=request.POST.get("category"))
+        upload = request.FILES.get("file")
+        fmt = request.POST.get("format", "gift")
+        if upload is None or fmt not in FORMATS:
+            errors = ["ต้องเลือกไฟล์และรูปแบบ / choose a file and a format"]
+        else:
+            try:
+                created = import_questions(upload.name, upload.read(), fmt, category, request.user)
+                messages.success(
+                    request, f"นำเข้า {len(created)} ข้อ / imported {len(created)} questions"
+                )
+                return redirect("exambank:import")
+            except QuestionImportError as exc:
+                errors = [e.format(exc.filename) for e in exc.errors]
+    return render(
+        request,
+        "exambank/import.html",
+        {"categories": categories, "formats": FORMATS, "errors": errors},
+    )
+
+
+@login_required
+def export_view(request, pk: int, fmt: str):
+    if not request.user.has_perm("exambank.view_question"):
+        raise PermissionDenied
+    categories = Category.objects.all()
+    if not request.user.is_superuser and request.user.school_id:
+        categories = categories.filter(visible_to_school(request.user.school_id))
+    category = get_object_or_404(categories, pk=pk)
+    ids, frontier = [category.pk], [category.pk]
+    while frontier:  # the category and everything below it
+        frontier = list(Category.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    questions = Question.objects.filter(category__in=ids).select_related("category")
+    questions = questions.order_by("category_id", "pk")
+    if fmt not in {"gift", "aiken", "xml"}:
+        raise PermissionDenied
+    try:
+        text = export_questions(questions, fmt, category)
+    except ValueError as exc:
+        return HttpResponse(
+            f"ส่งออกไม่ได้ / cannot export: {exc}", status=400, content_type="text/plain"
+        )
+    ext = {"gift": "gift.txt", "aiken": "aiken.txt", "xml": "xml"}[fmt]
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="questions-{category.pk}.{ext}"'
+    return response
+
+
+def sheet_template(request):
+    from .formats.sheet import template_csv
+
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="question-template.csv"'
+    return response
