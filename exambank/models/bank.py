@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.fields import RichTextField
@@ -66,6 +67,9 @@ class Category(models.Model):
     )
     published = models.BooleanField(
         "เผยแพร่ทั้งเขต", default=False, help_text="Shared with every school of the area"
+    )
+    info = models.TextField(
+        _("description"), blank=True, help_text=_("Kept from Moodle's category info (HTML)")
     )
 
     class Meta:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
 
 from ..formats import QuestionImportError
 from ..importing import FORMATS, export_questions, import_questions
@@ -61,15 +65,30 @@ def export_view(request, pk: int, fmt: str):
     questions = questions.order_by("category_id", "pk")
     if fmt not in {"gift", "aiken", "xml"}:
         raise PermissionDenied
-    try:
-        text = export_questions(questions, fmt, category)
-    except ValueError as exc:
-        return HttpResponse(
-            f"ส่งออกไม่ได้ / cannot export: {exc}", status=400, content_type="text/plain"
-        )
+    export = export_questions(questions, fmt, category)
     ext = {"gift": "gift.txt", "aiken": "aiken.txt", "xml": "xml"}[fmt]
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="questions-{category.pk}.{ext}"'
+    filename = f"questions-{category.pk}.{ext}"
+    if not export.skipped:
+        response = HttpResponse(export.text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    # Some questions do not fit the format: the rest still export, and a report
+    # file inside the same download lists what was left out and why.
+    messages.warning(
+        request,
+        ngettext(
+            "%(count)d question was left out: %(format)s cannot hold it",
+            "%(count)d questions were left out: %(format)s cannot hold them",
+            len(export.skipped),
+        )
+        % {"count": len(export.skipped), "format": FORMATS[fmt]},
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(filename, export.text)
+        archive.writestr("skipped-questions.txt", export.report(fmt))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="questions-{category.pk}-{fmt}.zip"'
     return response
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from .. import actions, grading, snapshot
 from ..models import Attempt, AttemptState, Quiz, QuizMode, ReviewWhen
-from ..rendering import questions_form_html, response_from_form, slot_view
+from ..rendering import format_mark, questions_form_html, response_from_form, slot_view
 from .access import TEACHER_PERM, can_take, own_attempt
 
 
@@ -217,5 +217,8 @@ def attempt_review(request, pk: int):
             "quiz": quiz,
             "questions": [slot_view(s) for s in slots],
             "show": show,
+            "marks_text": format_mark(attempt.marks),
+            "max_marks_text": format_mark(attempt.max_marks),
+            "percent_text": format_mark((attempt.score or 0) * 100),
         },
     )

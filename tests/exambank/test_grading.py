@@ -26,7 +26,8 @@ def test_multichoice_single_right_wrong_negative_and_blank():
     assert grade("multichoice", MC, "b").fraction == 1.0
     assert grade("multichoice", MC, "b").feedback == "ถูก"
     assert grade("multichoice", MC, "a").fraction == 0.0
-    assert grade("multichoice", MC, "c").fraction == -0.5
+    # A penalty choice costs this question's marks only, never another's.
+    assert grade("multichoice", MC, "c").fraction == 0.0
     assert grade("multichoice", MC, None).fraction == 0.0
     assert grade("multichoice", MC, "zz").fraction == 0.0
 
@@ -34,9 +35,9 @@ def test_multichoice_single_right_wrong_negative_and_blank():
 def test_multichoice_multi_weights_and_penalty_clamped():
     assert grade("multichoice", MULTI, ["a", "b"]).fraction == 1.0
     assert grade("multichoice", MULTI, ["a"]).fraction == 0.5
-    assert grade("multichoice", MULTI, ["a", "c"]).fraction == -0.5
+    assert grade("multichoice", MULTI, ["a", "c"]).fraction == 0.0
     assert grade("multichoice", MULTI, ["a", "b", "c", "d"]).fraction == 0.0
-    assert grade("multichoice", MULTI, ["c"]).fraction == -1.0
+    assert grade("multichoice", MULTI, ["c"]).fraction == 0.0
     assert grading.max_fraction("multichoice", MULTI) == 1.0
 
 
