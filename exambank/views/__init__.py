@@ -5,6 +5,7 @@ Every view is re-exported here: ``exambank.views.X`` is the public path (urls).
 
 from .access import TEACHER_PERM, can_take, check_teacher, own_attempt
 from .bank import export_view, import_view, sheet_template
+from .grades import class_gradebook_view, my_grades_view
 from .taking import (
     attempt_review,
     attempt_save,
@@ -31,11 +32,13 @@ __all__ = [
     "attempt_take",
     "can_take",
     "check_teacher",
+    "class_gradebook_view",
     "export_view",
     "grading_queue",
     "import_view",
     "item_analysis",
     "item_analysis_refresh",
+    "my_grades_view",
     "own_attempt",
     "paper_pdf",
     "quiz_detail",
