@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from ..formats import QuestionImportError
 from ..importing import FORMATS, export_questions, import_questions
@@ -32,12 +32,18 @@ def import_view(request):
         upload = request.FILES.get("file")
         fmt = request.POST.get("format", "gift")
         if upload is None or fmt not in FORMATS:
-            errors = ["ต้องเลือกไฟล์และรูปแบบ / choose a file and a format"]
+            errors = [gettext("Choose a file and a format.")]
         else:
             try:
                 created = import_questions(upload.name, upload.read(), fmt, category, request.user)
                 messages.success(
-                    request, f"นำเข้า {len(created)} ข้อ / imported {len(created)} questions"
+                    request,
+                    ngettext(
+                        "Imported %(count)d question.",
+                        "Imported %(count)d questions.",
+                        len(created),
+                    )
+                    % {"count": len(created)},
                 )
                 return redirect("exambank:import")
             except QuestionImportError as exc:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from .. import actions, grading, snapshot
@@ -131,12 +132,12 @@ def attempt_save(request, pk: int):
         position = int(request.POST["position"])
         sequence = int(request.POST["seq"])
     except (KeyError, ValueError):
-        return JsonResponse(
-            {"error": "ต้องระบุ position และ seq / position and seq are required"}, status=400
-        )
+        return JsonResponse({"error": gettext("position and seq are required")}, status=400)
     row = actions.slot_for_answer(pk, position, request.user.pk)
     if row is None:
-        return _not_found_or_forbidden(request, pk, f"ไม่มีข้อที่ {position} / no question {position}")
+        return _not_found_or_forbidden(
+            request, pk, gettext("There is no question %(number)d.") % {"number": position}
+        )
     version = snapshot.card(row.version_id)
     response = response_from_form(
         version.qtype, version.data, row.layout, request.POST, f"q{position}"

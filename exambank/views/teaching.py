@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from .. import actions, paper, stats
@@ -104,7 +105,7 @@ def item_analysis_refresh(request, pk: int):
     quiz = get_object_or_404(Quiz, pk=pk)
     check_teacher(request, quiz)
     transaction.on_commit(lambda: compute_item_analysis_task.delay(quiz.pk))
-    messages.info(request, "กำลังคำนวณในเบื้องหลัง / computing in the background")
+    messages.info(request, gettext("Computing in the background."))
     return redirect("exambank:analysis", pk=quiz.pk)
 
 
@@ -127,7 +128,11 @@ def answer_sheet(request, pk: int):
         upload = request.FILES["file"]
         try:
             done = paper.import_answer_sheet(quiz, upload.name, upload.read(), request.user)
-            messages.success(request, f"ตรวจแล้ว {len(done)} คน / graded {len(done)} students")
+            messages.success(
+                request,
+                ngettext("Graded %(count)d student.", "Graded %(count)d students.", len(done))
+                % {"count": len(done)},
+            )
             return redirect("exambank:answer_sheet", pk=quiz.pk)
         except QuestionImportError as exc:
             errors = [e.format(exc.filename) for e in exc.errors]
@@ -150,7 +155,7 @@ def grading_queue(request):
         try:
             fraction = float(request.POST.get("fraction", ""))
         except ValueError:
-            messages.error(request, "คะแนนต้องเป็นตัวเลข 0–1 / the mark must be a number 0–1")
+            messages.error(request, gettext("The mark must be a number from 0 to 1."))
             return redirect("exambank:grading")
         actions.grade_by_hand(slot, fraction, request.POST.get("comment", ""), request.user)
         return redirect("exambank:grading")

@@ -196,5 +196,10 @@ def test_right_answers_read_well_on_the_review_page():
     assert correct_text("matching", matching, {}) == "แมว → cat; หมา → dog"
     assert correct_text("multichoice", MC, "b") == "5"
     assert correct_text("multichoice", MULTI, ["a", "b"]) == "2, 4"
-    assert correct_text("truefalse", {"answer": False}, False) == "ผิด (False)"
+    from django.utils import translation
+
+    with translation.override("th"):
+        assert correct_text("truefalse", {"answer": False}, False) == "ผิด"
+    with translation.override("en"):
+        assert correct_text("truefalse", {"answer": False}, False) == "False"
     assert correct_text("ordering", {"items": ["ก", "ข"]}, ["ก", "ข"]) == "ก → ข"
