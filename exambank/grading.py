@@ -80,11 +80,13 @@ def grade_multichoice(data: dict, response) -> Grade:
         choice = choices.get(str(response)) if response not in (None, "") else None
         if choice is None:
             return Grade(0.0)
-        return Grade(_clamp(float(choice.get("fraction", 0))), feedback=choice.get("feedback", ""))
+        fraction = _clamp(float(choice.get("fraction", 0)), 0.0)
+        return Grade(fraction, feedback=choice.get("feedback", ""))
     picked = [choices[str(r)] for r in (response or []) if str(r) in choices]
     total = sum(float(c.get("fraction", 0)) for c in picked)
     feedback = " ".join(c.get("feedback", "") for c in picked if c.get("feedback"))
-    return Grade(_clamp(total), feedback=feedback)
+    # Moodle floors a question at 0: wrong picks never take marks from other questions.
+    return Grade(_clamp(total, 0.0), feedback=feedback)
 
 
 def grade_truefalse(data: dict, response) -> Grade:

@@ -8,16 +8,20 @@ transaction, or raises ``QuestionImportError`` and writes nothing.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from core.models import GradeLevel, Indicator, SubjectGroup
 
 from .actions import snapshot_version
+from .files import read_files, store_files
 from .formats import ParsedQuestion, QuestionImportError, err
 from .formats.aiken import export_aiken, parse_aiken
-from .formats.gift import export_gift, parse_gift
+from .formats.gift import GIFT_TYPES, export_gift, parse_gift
 from .formats.moodlexml import export_moodle_xml, parse_moodle_xml
 from .formats.sheet import parse_sheet
 from .models import Category, Question
@@ -101,8 +105,14 @@ def import_questions(
         for p in parsed:
             data = dict(p.data)
             data["text_format"] = p.text_format
+            if p.files:
+                data["files"] = store_files(p.files, user)
+            target = _category_for(category, p.category, cache)
+            if p.category_info and not target.info:
+                target.info = p.category_info
+                target.save(update_fields=["info"])
             question = Question.objects.create(
-                category=_category_for(category, p.category, cache),
+                category=target,
                 qtype=p.qtype,
                 name=p.name[:255],
                 text=p.text,
@@ -126,6 +136,7 @@ def import_questions(
 def to_parsed(question: Question, root: Category | None = None) -> ParsedQuestion:
     data = dict(question.data)
     text_format = data.pop("text_format", "html")
+    files = read_files(data.pop("files", {}))
     path = question.category.path
     if root is not None and path.startswith(root.path):
         path = path[len(root.path) :].lstrip("/")
@@ -138,17 +149,58 @@ def to_parsed(question: Question, root: Category | None = None) -> ParsedQuestio
         data=data,
         default_mark=float(question.default_mark),
         category=path,
+        category_info=question.category.info,
         text_format=text_format,
         tags=sorted(question.tags.names()),
+        files=files,
     )
 
 
-def export_questions(questions, fmt: str, root: Category | None = None) -> str:
-    parsed = [to_parsed(q, root) for q in questions]
+def holds(fmt: str, question: ParsedQuestion) -> bool:
+    """Whether a format can carry this question at all."""
     if fmt == "gift":
-        return export_gift(parsed)
+        return question.qtype in GIFT_TYPES
     if fmt == "aiken":
-        return export_aiken(parsed)
-    if fmt == "xml":
-        return export_moodle_xml(parsed)
-    raise ValueError(f"unknown format {fmt!r}")
+        return question.qtype == "multichoice" and question.data.get("single", True)
+    return True
+
+
+@dataclass
+class Export:
+    """An export's text and the questions the format could not hold (left out, listed)."""
+
+    text: str
+    skipped: list[Question]
+
+    def report(self, fmt: str) -> str:
+        """A plain-text list of what was left out, Thai line then English line."""
+        name = FORMATS.get(fmt, fmt)
+        lines = []
+        for language in ("th", "en"):
+            with translation.override(language):
+                lines.append(
+                    gettext("Questions left out: the %(format)s format cannot hold them")
+                    % {"format": name}
+                )
+        lines.append("")
+        for question in self.skipped:
+            lines.append(
+                f"#{question.pk} {question.name} ({question.get_qtype_display()})"
+                f" {question.category.path}"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def export_questions(questions, fmt: str, root: Category | None = None) -> Export:
+    """Export every question the format can hold; one it cannot never blocks the rest."""
+    exporters = {"gift": export_gift, "aiken": export_aiken, "xml": export_moodle_xml}
+    if fmt not in exporters:
+        raise ValueError(f"unknown format {fmt!r}")
+    kept, skipped = [], []
+    for question in questions:
+        parsed = to_parsed(question, root)
+        if holds(fmt, parsed):
+            kept.append(parsed)
+        else:
+            skipped.append(question)
+    return Export(exporters[fmt](kept) if kept else "", skipped)

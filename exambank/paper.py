@@ -11,10 +11,13 @@ and is pure Python on top of the uharfbuzz wheel.
 from __future__ import annotations
 
 import hashlib
+import io
 import random
+import re
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.csv_import import RowError
 from core.models import User
@@ -22,6 +25,7 @@ from core.models import User
 from . import actions, grading
 from .formats import QuestionImportError
 from .models import Attempt, AttemptState, Quiz, QuizMode
+from .rendering import correct_text
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/tlwg/Garuda.ttf",
@@ -57,6 +61,92 @@ def _plain(html: str) -> str:
     return strip_tags(html).replace("&nbsp;", " ").strip()
 
 
+def _line(pdf, text: str, height: float = 6.5) -> None:
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _question_images(version) -> list:
+    """Wagtail images the question shows: rich-text embeds and Moodle's embedded files."""
+    from wagtail.images import get_image_model
+
+    ids = [int(i) for i in re.findall(r'<embed[^>]*embedtype="image"[^>]*id="(\d+)"', version.text)]
+    ids += [
+        ref["id"]
+        for ref in (version.data.get("files") or {}).values()
+        if ref.get("kind") == "image"
+    ]
+    images = get_image_model().objects.in_bulk(ids)
+    return [images[i] for i in dict.fromkeys(ids) if i in images]
+
+
+def _print_images(pdf, version) -> None:
+    """Each picture under its question; one that cannot be read is named, never dropped."""
+    for image in _question_images(version):
+        try:
+            with image.file.open("rb") as handle:
+                data = io.BytesIO(handle.read())
+            pdf.image(data, x=pdf.l_margin + 8, w=min(70, max(20, image.width * 0.2)))
+        except Exception:  # noqa: BLE001 - a broken file must not stop the whole paper
+            _line(pdf, f"      [{gettext('picture')}: {image.title}]")
+
+
+def _print_cloze(pdf, number: int, version, mark) -> str:
+    gaps = version.data.get("gaps", [])
+    text = re.sub(r"\{#(\d+)\}", lambda m: f"({m.group(1)}) ________", _plain(version.text))
+    pdf.set_font("thai", size=12)
+    _line(pdf, f"{number}. {text}  ({mark:g} {gettext('marks')})", 7)
+    pdf.set_font("thai", size=11)
+    for index, gap in enumerate(gaps, start=1):
+        if gap["type"] == "multichoice":
+            options = "   ".join(
+                f"{THAI_CHOICE_LETTERS[i]}. {_plain(c['text'])}"
+                for i, c in enumerate(gap.get("choices", []))
+            )
+            _line(pdf, f"      ({index}) {options}")
+    return correct_text("cloze", version.data, grading.correct_response("cloze", version.data))
+
+
+def _print_question(pdf, number: int, version, mark) -> str:
+    """Print one question; return its key as the answer key prints it."""
+    data = version.data
+    if version.qtype == "cloze":
+        key = _print_cloze(pdf, number, version, mark)
+        _print_images(pdf, version)
+        return key
+    pdf.set_font("thai", size=12)
+    _line(pdf, f"{number}. {_plain(version.text)}  ({mark:g} {gettext('marks')})", 7)
+    _print_images(pdf, version)
+    pdf.set_font("thai", size=11)
+    key = ""
+    if version.qtype == "multichoice":
+        for index, choice in enumerate(data.get("choices", [])):
+            letter = THAI_CHOICE_LETTERS[index]
+            _line(pdf, f"      {letter}. {_plain(choice['text'])}")
+            if float(choice.get("fraction", 0)) > 0:
+                key += letter
+    elif version.qtype == "truefalse":
+        _line(pdf, f"      ( ) {gettext('True')}     ( ) {gettext('False')}")
+        key = gettext("True") if data.get("answer") else gettext("False")
+    elif version.qtype == "matching":
+        rights = sorted(
+            {p["right"] for p in data.get("pairs", [])} | set(data.get("extra_rights", []))
+        )
+        for pair in data.get("pairs", []):
+            _line(pdf, f"      {pair['left']}  ........")
+        _line(pdf, f"      {gettext('Options')}: " + " / ".join(rights))
+        key = "; ".join(f"{p['left']} → {p['right']}" for p in data.get("pairs", []))
+    else:
+        lines = 6 if version.qtype == "essay" else 1
+        for _ in range(lines):
+            _line(pdf, "      " + "." * 90, 7)
+        if version.qtype == "essay":
+            key = gettext("(marked by hand)")
+        else:
+            correct = grading.correct_response(version.qtype, data)
+            key = correct_text(version.qtype, data, correct)
+    return key
+
+
 def render_paper(quiz: Quiz, with_key: bool = True) -> bytes:
     from fpdf import FPDF
 
@@ -82,52 +172,10 @@ def render_paper(quiz: Quiz, with_key: bool = True) -> bytes:
     planned = paper_layout(quiz)
     keys = []
     for number, (version, mark) in enumerate(planned, start=1):
-        pdf.set_font("thai", size=12)
-        pdf.multi_cell(
-            0,
-            7,
-            f"{number}. {_plain(version.text)}  ({mark:g} คะแนน)",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        pdf.set_font("thai", size=11)
-        data = version.data
-        key = ""
-        if version.qtype == "multichoice":
-            for index, choice in enumerate(data.get("choices", [])):
-                letter = THAI_CHOICE_LETTERS[index]
-                pdf.multi_cell(
-                    0,
-                    6.5,
-                    f"      {letter}. {_plain(choice['text'])}",
-                    new_x="LMARGIN",
-                    new_y="NEXT",
-                )
-                if float(choice.get("fraction", 0)) > 0:
-                    key += letter
-        elif version.qtype == "truefalse":
-            pdf.multi_cell(0, 6.5, "      ( ) ถูก     ( ) ผิด", new_x="LMARGIN", new_y="NEXT")
-            key = "ถูก" if data.get("answer") else "ผิด"
-        elif version.qtype == "matching":
-            rights = sorted(
-                {p["right"] for p in data.get("pairs", [])} | set(data.get("extra_rights", []))
-            )
-            for pair in data.get("pairs", []):
-                pdf.multi_cell(
-                    0, 6.5, f"      {pair['left']}  ........", new_x="LMARGIN", new_y="NEXT"
-                )
-            pdf.multi_cell(
-                0, 6.5, "      ตัวเลือก: " + " / ".join(rights), new_x="LMARGIN", new_y="NEXT"
-            )
-            key = "; ".join(f"{p['left']} → {p['right']}" for p in data.get("pairs", []))
-        else:
-            lines = 6 if version.qtype == "essay" else 1
-            for _ in range(lines):
-                pdf.multi_cell(0, 7, "      " + "." * 90, new_x="LMARGIN", new_y="NEXT")
-            correct = grading.correct_response(version.qtype, data)
-            key = "(ตรวจด้วยมือ)" if version.qtype == "essay" else str(correct or "")
-        keys.append((number, key))
-        pdf.ln(2)
+        # A question never splits across pages: fpdf2 moves the whole block on.
+        with pdf.unbreakable() as block:
+            keys.append((number, _print_question(block, number, version, mark)))
+            block.ln(2)
     if with_key:
         pdf.add_page()
         pdf.set_font("thai", size=14)

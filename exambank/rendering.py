@@ -7,8 +7,9 @@ no-JavaScript submit and the review, so what the student saw is what is stored.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape, linebreaks, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from wagtail.rich_text import expand_db_html
@@ -16,14 +17,42 @@ from wagtail.rich_text import expand_db_html
 from core.html import clean_html
 
 from . import grading
+from .files import link_files
+
+HTML_FORMATS = {"html", "moodle", "moodle_auto_format"}
+
+
+def format_mark(value) -> str:
+    """A mark as Moodle prints it: exact, without trailing zeros (0.5, 1, 2.25)."""
+    if value is None:
+        return ""
+    number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = format(number.normalize(), "f")
+    return "0" if text in {"-0", ""} else text
+
+
+def mark_state(fraction: float | None) -> str:
+    """correct, partial or incorrect, as Moodle labels a graded question."""
+    if fraction is None:
+        return ""
+    if fraction >= 1 - 1e-7:
+        return "correct"
+    return "partial" if fraction > 1e-7 else "incorrect"
+
+
+def choice_html(choice: dict, files: dict | None = None) -> str:
+    """A choice as shown: HTML choices cleaned by the allow-list, the rest escaped."""
+    if choice.get("format") == "html":
+        return link_files(clean_html(choice.get("text", "")), files or {})
+    return escape(choice.get("text", ""))
 
 
 def question_html(text: str, data: dict) -> str:
     fmt = data.get("text_format", "html")
-    if fmt in {"html", "moodle"} and ("<" in text):
+    if fmt in HTML_FORMATS and ("<" in text):
         # Cleaned when stored (exambank.sanitise); cleaned again here so a row
         # written before that, or by hand, still cannot carry script.
-        return expand_db_html(clean_html(text))
+        return link_files(expand_db_html(clean_html(text)), data.get("files") or {})
     return linebreaks(escape(text))
 
 
@@ -73,6 +102,7 @@ def _choice_list(data: dict, order: list | None, response, name: str) -> list[di
         {
             "id": cid,
             "text": choices[cid]["text"],
+            "html": mark_safe(choice_html(choices[cid], data.get("files"))),
             "checked": cid in picked,
             "name": name,
             "fraction": float(choices[cid].get("fraction", 0)),
@@ -87,7 +117,7 @@ def _gap_widget(gap: dict, order: list | None, value, name: str) -> str:
     if gap["type"] == "multichoice":
         options = "".join(
             f'<option value="{escape(c["id"])}"{" selected" if c["checked"] else ""}>'
-            f"{escape(c['text'])}</option>"
+            f"{escape(strip_tags(c['text']))}</option>"
             for c in _choice_list(gap, order, value, name)
         )
         return f'<select name="{name}"><option value=""></option>{options}</select>'
@@ -113,6 +143,11 @@ def slot_view(slot, prefix: str | None = None, version=None, answers: bool = Tru
         "response": response,
         "mark": slot.mark,
         "fraction": slot.fraction,
+        "mark_text": format_mark(slot.mark),
+        "got_text": (
+            "" if slot.fraction is None else format_mark(Decimal(str(slot.fraction)) * slot.mark)
+        ),
+        "state": "" if slot.needs_manual else mark_state(slot.fraction),
         "needs_manual": slot.needs_manual,
         "comment": slot.comment,
         "general_feedback": version.general_feedback,
@@ -123,8 +158,8 @@ def slot_view(slot, prefix: str | None = None, version=None, answers: bool = Tru
         view["choices"] = _choice_list(data, layout.get("choices"), response, name)
     elif version.qtype == "truefalse":
         view["choices"] = [
-            {"id": "true", "text": "ถูก (True)", "checked": response is True},
-            {"id": "false", "text": "ผิด (False)", "checked": response is False},
+            {"id": "true", "text": gettext("True"), "checked": response is True},
+            {"id": "false", "text": gettext("False"), "checked": response is False},
         ]
     elif version.qtype == "matching":
         rights = layout.get("rights") or sorted({p["right"] for p in data.get("pairs", [])})
@@ -175,9 +210,13 @@ def correct_text(qtype: str, data: dict, correct) -> str:
         return ""
     if qtype == "multichoice":
         chosen = correct if isinstance(correct, list) else [correct]
-        return ", ".join(c["text"] for c in data.get("choices", []) if c["id"] in chosen)
+        return ", ".join(
+            strip_tags(c["text"]) for c in data.get("choices", []) if c["id"] in chosen
+        )
     if qtype == "truefalse":
-        return "ถูก (True)" if correct else "ผิด (False)"
+        return gettext("True") if correct else gettext("False")
+    if qtype == "numerical":
+        return numerical_key(data)
     if qtype == "matching":
         return "; ".join(f"{p['left']} → {p['right']}" for p in data.get("pairs", []))
     if qtype == "ordering":
@@ -189,6 +228,21 @@ def correct_text(qtype: str, data: dict, correct) -> str:
             for i, g in enumerate(gaps)
         )
     return str(correct)
+
+
+def numerical_key(data: dict) -> str:
+    """Every full-mark numerical answer with its tolerance: 9 ± 0.5, or 1–5 for a range."""
+    keys = []
+    for answer in data.get("answers", []):
+        if float(answer.get("fraction", 0)) < 1 - 1e-7 or answer.get("value") == "*":
+            continue
+        if "min" in answer:
+            keys.append(f"{float(answer['min']):g}–{float(answer['max']):g}")
+            continue
+        tolerance = float(answer.get("tolerance", 0) or 0)
+        value = f"{float(answer['value']):g}"
+        keys.append(f"{value} ± {tolerance:g}" if tolerance else value)
+    return gettext(" or ").join(keys)
 
 
 # --- The page a student takes ---------------------------------------------------
@@ -220,9 +274,10 @@ def question_form_html(view: dict, readonly: bool = False) -> str:
         kind = "checkbox" if view["multi"] else "radio"
         for c in view["choices"]:
             checked = " checked" if c["checked"] else ""
+            text = c.get("html") or escape(c["text"])
             out.append(
                 f'<label class="choice"><input type="{kind}" name="{name}"'
-                f' value="{escape(c["id"])}"{checked}{off}> {escape(c["text"])}</label>'
+                f' value="{escape(c["id"])}"{checked}{off}> {text}</label>'
             )
     elif qtype in {"shortanswer", "numerical"}:
         value = "" if view["response"] is None else escape(view["response"])

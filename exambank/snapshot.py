@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
+from . import sql
 from .models import BlueprintRule, QuestionVersion, Quiz, QuizSlot, VersionStatus
 
 CACHE_SECONDS = 24 * 3600
@@ -110,9 +111,7 @@ def _namespace() -> str:
     global _database
     if _database is None:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
-                _database = f"pg{cursor.fetchone()[0]}"
+            _database = f"pg{sql.database_oid()}"
         else:
             _database = connection.vendor
     return f"{_database}.{_generation}"

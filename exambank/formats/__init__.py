@@ -21,12 +21,15 @@ class ParsedQuestion:
     data: dict = field(default_factory=dict)
     default_mark: float = 1.0
     category: str = ""  # slash-separated path, "" = the import's target category
+    category_info: str = ""  # the category's description (Moodle's <info>), HTML
     text_format: str = "html"
     tags: list[str] = field(default_factory=list)
     difficulty: str = ""
     subject: str = ""
     grade: str = ""
     indicator: str = ""
+    # Embedded files by their @@PLUGINFILE@@ name ("/path/name.png" less the slash).
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 class QuestionImportError(CsvImportError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from . import ParsedQuestion, err, label
+from .grades import checked_fraction
 
 ESCAPES = {
     "\\\\": "\ue000",
@@ -75,16 +76,44 @@ def _blocks(source: str):
         yield start, "\n".join(current)
 
 
+_MARKER = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]")
+# GIFT's markers name Moodle's text formats; the question keeps Moodle's own name.
+FORMAT_OF_MARKER = {
+    "html": "html",
+    "moodle": "moodle_auto_format",
+    "plain": "plain_text",
+    "markdown": "markdown",
+}
+MARKER_OF_FORMAT = {v: k for k, v in FORMAT_OF_MARKER.items()}
+
+
+def _marker(text: str) -> tuple[str, str]:
+    """(format, text without its leading [format] marker); no marker reads as plain."""
+    match = _MARKER.match(text)
+    if match is None:
+        return "", text
+    return FORMAT_OF_MARKER[match.group(1)], text[match.end() :]
+
+
 def _split_feedback(part: str) -> tuple[str, str]:
     text, _, feedback = part.partition("#")
-    return text, feedback
+    return text, _marker(feedback)[1]
+
+
+def _choice_text(value: str) -> dict:
+    """A choice's text, its [format] marker applied: HTML choices are marked as such."""
+    fmt, value = _marker(value)
+    out = {"text": _restore(value)}
+    if fmt:
+        out["format"] = fmt  # html renders (cleaned) as HTML; others as text
+    return out
 
 
 def _weight(part: str, default: float) -> tuple[float, str]:
     part = part.strip()
     match = _WEIGHT.match(part)
     if match:
-        return float(match.group(1)) / 100, part[match.end() :]
+        return checked_fraction(float(match.group(1)) / 100), part[match.end() :]
     return default, part
 
 
@@ -93,25 +122,56 @@ def _tokens(body: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in re.finditer(r"([=~])([^=~]*)", body)]
 
 
-def _parse_numeric_answer(text: str) -> dict:
+def _number(text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"ค่าตัวเลข {text.strip()!r} ไม่ใช่ตัวเลข / {text.strip()!r} is not a number"
+        ) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"ค่าตัวเลข {text.strip()!r} ใช้ไม่ได้ / {text.strip()!r} is not finite")
+    return value
+
+
+def _parse_numeric_answer(marker: str, text: str) -> dict:
+    """One numerical answer: =value:tolerance, =min..max, %weight%, #feedback;
+    ``~`` marks a wrong answer, and a bare ``~#feedback`` is Moodle's "any other answer"."""
     value_part, feedback = _split_feedback(text)
-    fraction, value_part = _weight(value_part, 1.0)
+    fraction, value_part = _weight(value_part, 1.0 if marker == "=" else 0.0)
     value_part = value_part.strip()
+    feedback = _restore(feedback)
+    if not value_part:
+        if marker == "~":
+            return {"value": "*", "tolerance": 0.0, "fraction": fraction, "feedback": feedback}
+        raise ValueError("คำตอบตัวเลขว่าง / an empty numerical answer")
     if ".." in value_part:
         low, high = value_part.split("..", 1)
-        return {
-            "min": float(low),
-            "max": float(high),
-            "fraction": fraction,
-            "feedback": _restore(feedback),
-        }
+        low_value, high_value = _number(low), _number(high)
+        if low_value > high_value:
+            raise ValueError(
+                f"ช่วง {value_part} ค่าต่ำกว่ามากกว่าค่าสูง / range {value_part}: min above max"
+            )
+        return {"min": low_value, "max": high_value, "fraction": fraction, "feedback": feedback}
     value, _, tolerance = value_part.partition(":")
     return {
-        "value": float(value),
-        "tolerance": float(tolerance or 0),
+        "value": _number(value),
+        "tolerance": abs(_number(tolerance)) if tolerance.strip() else 0.0,
         "fraction": fraction,
-        "feedback": _restore(feedback),
+        "feedback": feedback,
     }
+
+
+def _numerical(rest: str) -> dict:
+    rest = rest.strip()
+    if not rest:
+        raise ValueError("ข้อตัวเลขไม่มีคำตอบ / a numerical question without an answer")
+    if rest[0] not in "=~":
+        rest = "=" + rest  # {#3:2~#wrong}: the first answer needs no =
+    answers = [_parse_numeric_answer(m, t) for m, t in _tokens(rest)]
+    if not any(a["fraction"] >= 1 - 1e-9 for a in answers):
+        raise ValueError("ไม่มีคำตอบที่ได้คะแนนเต็ม / no answer gives full marks")
+    return {"answers": answers}
 
 
 def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
@@ -134,9 +194,7 @@ def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
         }
         return "truefalse", data, general
     if stripped.startswith("#"):
-        rest = stripped[1:].strip()
-        pieces = [t for m, t in _tokens(rest)] if rest.startswith("=") else [rest]
-        return "numerical", {"answers": [_parse_numeric_answer(p) for p in pieces]}, general
+        return "numerical", _numerical(stripped[1:]), general
     tokens = _tokens(stripped)
     if not tokens:
         raise ValueError("ไม่รู้จักรูปแบบคำตอบในวงเล็บปีกกา / the answer block has no = or ~ answers")
@@ -144,10 +202,11 @@ def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
         pairs, extra = [], []
         for _, text in tokens:
             left, right = text.split("->", 1)
-            if _restore(left):
-                pairs.append({"left": _restore(left), "right": _restore(right)})
+            left, right = _restore(_marker(left)[1]), _restore(_marker(right)[1])
+            if left:
+                pairs.append({"left": left, "right": right})
             else:
-                extra.append(_restore(right))
+                extra.append(right)
         if len(pairs) < 2:
             raise ValueError("ข้อจับคู่ต้องมีอย่างน้อย 2 คู่ / matching needs at least two pairs")
         return "matching", {"pairs": pairs, "extra_rights": extra}, general
@@ -157,7 +216,11 @@ def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
             value, feedback = _split_feedback(text)
             fraction, value = _weight(value, 1.0)
             answers.append(
-                {"text": _restore(value), "fraction": fraction, "feedback": _restore(feedback)}
+                {
+                    "text": _restore(_marker(value)[1]),
+                    "fraction": fraction,
+                    "feedback": _restore(feedback),
+                }
             )
         return "shortanswer", {"answers": answers}, general
     choices = []
@@ -167,7 +230,7 @@ def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
         choices.append(
             {
                 "id": label(index),
-                "text": _restore(value),
+                **_choice_text(value),
                 "fraction": fraction,
                 "feedback": _restore(feedback),
             }
@@ -200,7 +263,52 @@ def _split_message(message: str) -> tuple[str, str]:
     return th, en or th
 
 
+def _second_question(text: str, opening: int, closing: int) -> int | None:
+    """Offset of a second question in one block (no blank line between them), or None.
+
+    Either a line that starts with ::name:: before the answer block, or a line
+    after the block that starts a name or holds an answer block of its own.
+    """
+    before = re.search(r"\n[ \t]*::", text[:opening])
+    if before is not None:
+        return before.start() + 1
+    after = re.search(r"\n[ \t]*(::|[^\n]*\{)", text[closing + 1 :])
+    if after is not None:
+        return closing + 1 + after.start() + 1
+    return None
+
+
+def _parse_one(text: str) -> tuple[str, str, dict, str, str, str]:
+    """(name, qtype, data, general feedback, text, text format) of one protected block."""
+    name = ""
+    match = re.match(r"\s*::(.*?)::", text, flags=re.DOTALL)
+    if match:
+        name = _restore(match.group(1))
+        text = text[match.end() :]
+    text_format, text = _marker(text)
+    text_format = text_format or "moodle_auto_format"
+    block = _find_block(text)
+    if block is None:
+        return name, "description", {}, "", _restore(text), text_format
+    opening, closing = block
+    qtype, data, general = _answer_block(text[opening + 1 : closing], 0)
+    if text_format != "moodle_auto_format":
+        # Moodle: the parts of a question default to the format of its text.
+        for choice in data.get("choices", []):
+            choice.setdefault("format", text_format)
+    before, after = text[:opening].strip(), text[closing + 1 :].strip()
+    if after and qtype == "multichoice":
+        data["missing_word"] = True
+        body_text = _restore(before) + " _____ " + _restore(after)
+    else:
+        body_text = _restore(before + (" " + after if after else ""))
+    if not body_text:
+        raise ValueError("ไม่มีโจทย์ / the question has no text")
+    return name, qtype, data, general, body_text, text_format
+
+
 def parse_gift(source: str) -> tuple[list[ParsedQuestion], list]:
+    """Every question of a GIFT file, or every error by line (Thai, then English)."""
     questions: list[ParsedQuestion] = []
     errors = []
     category = ""
@@ -209,39 +317,33 @@ def parse_gift(source: str) -> tuple[list[ParsedQuestion], list]:
         stripped = text.strip()
         if stripped.startswith("$CATEGORY:"):
             category = _restore(stripped[len("$CATEGORY:") :]).removeprefix("$course$/").strip()
-            category = category.removeprefix("top/")
+            category = category.removeprefix("top/").removeprefix("top")
             continue
-        name = ""
-        match = re.match(r"\s*::(.*?)::", text, flags=re.DOTALL)
-        if match:
-            name = _restore(match.group(1))
-            text = text[match.end() :]
-        text_format = "moodle"
-        fmt = re.match(r"\s*\[(html|moodle|plain|markdown)\]", text)
-        if fmt:
-            text_format = fmt.group(1)
-            text = text[fmt.end() :]
+        label_match = re.match(r"\s*::(.*?)::", text, flags=re.DOTALL)
+        where = _restore(label_match.group(1)) if label_match else None
         try:
             block = _find_block(text)
-            if block is None:
-                qtype, data, general = "description", {}, ""
-                body_text = _restore(text)
-            else:
-                opening, closing = block
-                qtype, data, general = _answer_block(text[opening + 1 : closing], line)
-                before, after = text[:opening].strip(), text[closing + 1 :].strip()
-                if after and qtype == "multichoice":
-                    data["missing_word"] = True
-                    body_text = _restore(before) + " _____ " + _restore(after)
-                else:
-                    body_text = _restore(before + (" " + after if after else ""))
-            if not body_text and qtype != "description":
-                raise ValueError("ไม่มีโจทย์ / the question has no text")
+            if block is not None:
+                second = _second_question(text, *block)
+                if second is not None:
+                    second_line = line + text[:second].count("\n")
+                    errors.append(
+                        err(
+                            second_line,
+                            "ข้อใหม่เริ่มโดยไม่มีบรรทัดว่างคั่น (ต้องเว้นหนึ่งบรรทัดระหว่างข้อ)",
+                            "a new question starts without a blank line before it"
+                            " (questions are separated by an empty line)",
+                            where,
+                        )
+                    )
+                    continue
+            name, qtype, data, general, body_text, text_format = _parse_one(text)
         except ValueError as exc:
             th, en = _split_message(str(exc))
-            if "could not convert" in en or "float" in en:
-                th, en = "ตัวเลขไม่ถูกต้อง", f"not a number: {en}"
-            errors.append(err(line, th, en, name or None))
+            errors.append(err(line, th, en, where))
+            continue
+        except Exception:  # noqa: BLE001 - a reader must never show a Python message
+            errors.append(err(line, "อ่านข้อนี้ไม่ได้", "this question could not be read", where))
             continue
         questions.append(
             ParsedQuestion(
@@ -271,7 +373,7 @@ def _fb(text: str) -> str:
     return f"#{escape(text)}" if text else ""
 
 
-def _answers(qtype: str, data: dict) -> str:
+def _answers(qtype: str, data: dict, text_format: str = "moodle_auto_format") -> str:
     if qtype == "essay":
         return ""
     if qtype == "truefalse":
@@ -289,11 +391,14 @@ def _answers(qtype: str, data: dict) -> str:
         parts = []
         for choice in data["choices"]:
             fraction = float(choice.get("fraction", 0))
+            own = choice.get("format", "moodle_auto_format")
+            marker = "" if own == text_format else MARKER_OF_FORMAT.get(own, "")
+            text = (f"[{marker}]" if marker else "") + escape(choice["text"])
             if single and abs(fraction - 1) < 1e-9:
-                parts.append(f"={escape(choice['text'])}{_fb(choice.get('feedback', ''))}")
+                parts.append(f"={text}{_fb(choice.get('feedback', ''))}")
             else:
                 parts.append(
-                    f"~{_pct(fraction, 0.0 if single else -999)}{escape(choice['text'])}"
+                    f"~{_pct(fraction, 0.0 if single else -999)}{text}"
                     f"{_fb(choice.get('feedback', ''))}"
                 )
         return "\n".join(parts)
@@ -306,13 +411,16 @@ def _answers(qtype: str, data: dict) -> str:
     if qtype == "numerical":
         parts = []
         for a in data["answers"]:
+            fraction = float(a.get("fraction", 1))
+            if a.get("value") == "*":
+                parts.append(f"~{_fb(a.get('feedback', ''))}")
+                continue
             if "min" in a:
                 value = f"{a['min']:g}..{a['max']:g}"
             else:
                 value = f"{float(a['value']):g}:{float(a.get('tolerance', 0)):g}"
-            parts.append(
-                f"={_pct(float(a.get('fraction', 1)), 1.0)}{value}{_fb(a.get('feedback', ''))}"
-            )
+            sign = "~" if fraction == 0 else "=" + _pct(fraction, 1.0)
+            parts.append(f"{sign}{value}{_fb(a.get('feedback', ''))}")
         return "#" + "\n".join(parts)
     if qtype == "matching":
         pairs = [f"={escape(p['left'])} -> {escape(p['right'])}" for p in data["pairs"]]
@@ -333,24 +441,25 @@ GIFT_TYPES = {
 
 
 def export_gift(questions: list[ParsedQuestion]) -> str:
-    """Questions of types GIFT cannot hold (ordering, cloze) are left out by the caller."""
+    """Questions of types GIFT cannot hold (ordering, cloze) are left out by the caller
+    (exambank.importing.export_questions), which lists them for the teacher."""
     out: list[str] = []
     category = None
     for q in questions:
-        if q.qtype not in GIFT_TYPES:
-            raise ValueError(f"GIFT has no {q.qtype} questions")
         if q.category != category:
             category = q.category
             out.append(f"$CATEGORY: {category}\n")
         head = f"::{escape(q.name)}::" if q.name else ""
-        fmt = f"[{q.text_format}]" if q.text_format and q.text_format != "moodle" else ""
+        marker = MARKER_OF_FORMAT.get(q.text_format or "", "")
+        fmt = f"[{marker}]" if marker and marker != "moodle" else ""
         general = f"####{escape(q.general_feedback)}" if q.general_feedback else ""
         if q.qtype == "description":
             out.append(f"{head}{fmt}{escape(q.text)}\n")
             continue
         text = escape(q.text)
         # No blank line may fall inside a question: blank lines separate questions.
-        block = "{" + "\n".join(p for p in (_answers(q.qtype, q.data), general) if p) + "}"
+        answers = _answers(q.qtype, q.data, q.text_format or "moodle_auto_format")
+        block = "{" + "\n".join(p for p in (answers, general) if p) + "}"
         if q.data.get("missing_word") and " _____ " in text:
             before, after = text.split(" _____ ", 1)
             out.append(f"{head}{fmt}{before} {block} {after}\n")

@@ -9,12 +9,17 @@ Line numbers come from expat, so an error names the line of the bad question.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
 import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
 from . import ParsedQuestion, err, label
+from .grades import checked_fraction
 
+DEFAULT_FORMAT = "moodle_auto_format"  # what Moodle assumes when an answer names none
 CLOZE_GAP = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^}])*)\}")
 CLOZE_TYPES = {
     "SHORTANSWER": "shortanswer",
@@ -74,18 +79,33 @@ def _text(element: ET.Element | None, path: str = "text") -> str:
 
 
 def _fraction(answer: ET.Element) -> float:
-    return float(answer.get("fraction", "0")) / 100
+    raw = answer.get("fraction", "0")
+    try:
+        value = float(raw) / 100
+    except ValueError:
+        raise ValueError(f"คะแนน {raw!r} ไม่ใช่ตัวเลข / grade {raw!r} is not a number") from None
+    return checked_fraction(value)
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{what} {text.strip()!r} ไม่ใช่ตัวเลข / {what} {text.strip()!r} is not a number"
+        ) from None
 
 
 def _cloze_answers(kind: str, body: str) -> dict:
-    parts = re.split(r"(?<!\\)~", body)
+    # The first answer may start with ~ as well ({1:MC:~no~=yes}): not an empty answer.
+    parts = re.split(r"(?<!\\)~", body.removeprefix("~"))
     answers = []
     for part in parts:
         fraction = 0.0
         if part.startswith("="):
             fraction, part = 1.0, part[1:]
         elif match := re.match(r"%(-?\d+(?:\.\d+)?)%", part):
-            fraction, part = float(match.group(1)) / 100, part[match.end() :]
+            fraction, part = checked_fraction(float(match.group(1)) / 100), part[match.end() :]
         value, _, feedback = part.partition("#")
         answers.append((fraction, value.replace("\\~", "~").replace("\\}", "}"), feedback))
     if kind == "multichoice":
@@ -100,16 +120,44 @@ def _cloze_answers(kind: str, body: str) -> dict:
         out = []
         for f, v, fb in answers:
             value, _, tolerance = v.partition(":")
+            if value.strip() == "*":
+                out.append({"value": "*", "tolerance": 0.0, "fraction": f, "feedback": fb})
+                continue
             out.append(
                 {
-                    "value": float(value),
-                    "tolerance": float(tolerance or 0),
+                    "value": _number(value, "ค่า/value"),
+                    "tolerance": abs(_number(tolerance, "ค่าคลาดเคลื่อน/tolerance"))
+                    if tolerance.strip()
+                    else 0.0,
                     "fraction": f,
                     "feedback": fb,
                 }
             )
         return {"answers": out}
     return {"answers": [{"text": v, "fraction": f, "feedback": fb} for f, v, fb in answers]}
+
+
+def _check_gap(gap: dict, number: int) -> None:
+    """Refuse a gap Moodle's embedded-answers check refuses: it names the gap."""
+    where_th, where_en = f"ช่องว่างที่ {number}", f"gap {number}"
+    if gap["type"] == "multichoice":
+        choices = gap["choices"]
+        if len(choices) < 2:
+            raise ValueError(
+                f"{where_th} ต้องมีตัวเลือกอย่างน้อย 2 ตัว / {where_en} needs at least two choices"
+            )
+        fractions = [c["fraction"] for c in choices]
+    else:
+        fractions = [a["fraction"] for a in gap["answers"]]
+    if gap.get("single", True) and not any(f >= 1 - 1e-7 for f in fractions):
+        raise ValueError(f"{where_th} ไม่มีคำตอบที่ได้ 100% / {where_en} has no answer worth 100%")
+    if not gap.get("single", True) and sum(f for f in fractions if f > 0) < 1 - 1e-5:
+        raise ValueError(
+            f"{where_th} คำตอบที่ถูกรวมกันไม่ถึง 100% / {where_en}: right answers sum below 100%"
+        )
+    texts = [c.get("text", c.get("value")) for c in gap.get("choices", gap.get("answers", []))]
+    if any(not str(t).strip() for t in texts if t != "*"):
+        raise ValueError(f"{where_th} มีคำตอบว่าง / {where_en} has an empty answer")
 
 
 def parse_cloze_text(source: str) -> tuple[str, list[dict]]:
@@ -127,11 +175,45 @@ def parse_cloze_text(source: str) -> tuple[str, list[dict]]:
             gap["case_sensitive"] = True
         if kind_code.startswith(("MULTIRESPONSE", "MR")):
             gap["single"] = False
+        _check_gap(gap, len(gaps) + 1)
         gaps.append(gap)
         return f"{{#{len(gaps)}}}"
 
     text = CLOZE_GAP.sub(replace, source)
     return text, gaps
+
+
+def embedded_files(element: ET.Element) -> dict[str, bytes]:
+    """Every <file encoding="base64"> of a question, by its @@PLUGINFILE@@ name."""
+    files: dict[str, bytes] = {}
+    for node in element.iter("file"):
+        name = (node.get("path") or "/").lstrip("/") + (node.get("name") or "")
+        if not node.get("name"):
+            raise ValueError("ไฟล์แนบไม่มีชื่อ / an embedded file has no name")
+        if (node.get("encoding") or "base64") != "base64":
+            raise ValueError(f"ไฟล์ {name} ไม่ได้เข้ารหัส base64 / file {name} is not base64-encoded")
+        try:
+            files[name] = base64.b64decode("".join((node.text or "").split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError(
+                f"ไฟล์ {name} เสียหาย (base64 ไม่ถูกต้อง) / file {name}: bad base64"
+            ) from None
+    return files
+
+
+PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'<>\s?#]+)")
+
+
+def _attach(element: ET.Element, text: str, files: dict[str, bytes]) -> None:
+    """Embed, under ``element``, each file its text links with @@PLUGINFILE@@ (as Moodle does)."""
+    from urllib.parse import unquote
+
+    for name in dict.fromkeys(unquote(m) for m in PLUGINFILE.findall(text or "")):
+        if name in files:
+            path, _, base = name.rpartition("/")
+            node = _sub(element, "file", name=base, path=f"/{path}/" if path else "/")
+            node.set("encoding", "base64")
+            node.text = base64.b64encode(files[name]).decode("ascii")
 
 
 def _question(element: ET.Element, qtype: str) -> dict:
@@ -141,15 +223,17 @@ def _question(element: ET.Element, qtype: str) -> dict:
     if qtype == "multichoice":
         data["single"] = _text(element, "single").strip().lower() != "false"
         data["shuffle"] = _text(element, "shuffleanswers").strip().lower() not in {"0", "false"}
-        data["choices"] = [
-            {
+        data["choices"] = []
+        for i, a in enumerate(answers):
+            choice = {
                 "id": label(i),
                 "text": _text(a),
                 "fraction": _fraction(a),
                 "feedback": _text(a.find("feedback")),
             }
-            for i, a in enumerate(answers)
-        ]
+            if a.get("format", DEFAULT_FORMAT) != DEFAULT_FORMAT:
+                choice["format"] = a.get("format")  # html renders (cleaned) as HTML
+            data["choices"].append(choice)
         if not any(c["fraction"] > 0 for c in data["choices"]):
             raise ValueError("ไม่มีตัวเลือกที่ถูก / no choice has a positive fraction")
     elif qtype == "truefalse":
@@ -172,8 +256,8 @@ def _question(element: ET.Element, qtype: str) -> dict:
         for a in answers:
             value = _text(a).strip()
             entry = {"fraction": _fraction(a), "feedback": _text(a.find("feedback"))}
-            entry["value"] = "*" if value == "*" else float(value)
-            entry["tolerance"] = float(_text(a, "tolerance") or 0)
+            entry["value"] = "*" if value == "*" else _number(value, "ค่า/value")
+            entry["tolerance"] = abs(_number(_text(a, "tolerance") or "0", "tolerance"))
             data["answers"].append(entry)
     elif qtype == "matching":
         data["shuffle"] = _text(element, "shuffleanswers").strip().lower() not in {"0", "false"}
@@ -213,7 +297,7 @@ def parse_moodle_xml(source: bytes | str) -> tuple[list[ParsedQuestion], list]:
             err(lines.get(id(root)), "ไฟล์ต้องขึ้นต้นด้วย <quiz>", "the root element must be <quiz>")
         ]
     questions, errors = [], []
-    category = ""
+    category = category_info = ""
     for element in root.findall("question"):
         line = lines.get(id(element))
         qtype = element.get("type", "")
@@ -221,6 +305,7 @@ def parse_moodle_xml(source: bytes | str) -> tuple[list[ParsedQuestion], list]:
             category = _text(element.find("category")).strip()
             category = category.removeprefix("$course$/").removeprefix("$system$/")
             category = category.removeprefix("top/").removeprefix("top")
+            category_info = _text(element.find("info"))
             continue
         name = _text(element.find("name"))
         try:
@@ -232,7 +317,8 @@ def parse_moodle_xml(source: bytes | str) -> tuple[list[ParsedQuestion], list]:
                 text, data["gaps"] = parse_cloze_text(text)
                 if not data["gaps"]:
                     raise ValueError("ข้อเติมคำไม่มีช่องว่าง / a cloze question has no gaps")
-            mark = float(_text(element, "defaultgrade") or 1)
+            mark = _number(_text(element, "defaultgrade") or "1", "คะแนนเต็ม/defaultgrade")
+            files = embedded_files(element)
         except ValueError as exc:
             th, _, en = str(exc).partition(" / ")
             if not en:
@@ -263,8 +349,10 @@ def parse_moodle_xml(source: bytes | str) -> tuple[list[ParsedQuestion], list]:
                 data=data,
                 default_mark=mark,
                 category=category,
+                category_info=category_info,
                 text_format=(text_el.get("format", "html") if text_el is not None else "html"),
                 tags=tags,
+                files=files,
             )
         )
     return questions, errors
@@ -280,9 +368,16 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.E
     return child
 
 
-def _textual(parent: ET.Element, tag: str, text: str, fmt: str | None = "html") -> ET.Element:
+def _textual(
+    parent: ET.Element,
+    tag: str,
+    text: str,
+    fmt: str | None = "html",
+    files: dict[str, bytes] | None = None,
+) -> ET.Element:
     element = _sub(parent, tag, format=fmt)
     _sub(element, "text", text)
+    _attach(element, text, files or {})
     return element
 
 
@@ -290,39 +385,42 @@ def _pct(fraction: float) -> str:
     return f"{round(fraction * 100, 7):g}"
 
 
-def _answer(parent, text, fraction, feedback, fmt="html", **children) -> ET.Element:
+def _answer(parent, text, fraction, feedback, fmt="html", files=None, **children) -> ET.Element:
     answer = _sub(parent, "answer", fraction=_pct(fraction), format=fmt)
     _sub(answer, "text", text)
+    _attach(answer, text, files or {})
     for tag, value in children.items():
         _sub(answer, tag, value)
-    _textual(answer, "feedback", feedback)
+    _textual(answer, "feedback", feedback, files=files)
     return answer
 
 
 def _question_xml(quiz: ET.Element, q: ParsedQuestion) -> None:
     element = _sub(quiz, "question", type=q.qtype)
+    add_answer = functools.partial(_answer, files=q.files)
     name = _sub(element, "name")
     _sub(name, "text", q.name)
     text = q.data.get("source", q.text) if q.qtype == "cloze" else q.text
-    _textual(element, "questiontext", text, q.text_format or "html")
-    _textual(element, "generalfeedback", q.general_feedback)
+    _textual(element, "questiontext", text, q.text_format or "html", q.files)
+    _textual(element, "generalfeedback", q.general_feedback, files=q.files)
     _sub(element, "defaultgrade", f"{q.default_mark:g}")
     data = q.data
     if q.qtype == "multichoice":
         _sub(element, "single", "true" if data.get("single", True) else "false")
         _sub(element, "shuffleanswers", "true" if data.get("shuffle", True) else "false")
         for c in data["choices"]:
-            _answer(element, c["text"], float(c["fraction"]), c.get("feedback", ""))
+            fmt = c.get("format", DEFAULT_FORMAT)
+            add_answer(element, c["text"], float(c["fraction"]), c.get("feedback", ""), fmt)
     elif q.qtype == "truefalse":
         answer = bool(data.get("answer"))
-        _answer(
+        add_answer(
             element,
             "true",
             1.0 if answer else 0.0,
             data.get("feedback_true", ""),
             "moodle_auto_format",
         )
-        _answer(
+        add_answer(
             element,
             "false",
             0.0 if answer else 1.0,
@@ -332,7 +430,7 @@ def _question_xml(quiz: ET.Element, q: ParsedQuestion) -> None:
     elif q.qtype == "shortanswer":
         _sub(element, "usecase", "1" if data.get("case_sensitive") else "0")
         for a in data["answers"]:
-            _answer(
+            add_answer(
                 element,
                 a["text"],
                 float(a["fraction"]),
@@ -343,7 +441,7 @@ def _question_xml(quiz: ET.Element, q: ParsedQuestion) -> None:
         for a in data["answers"]:
             value = a["value"] if a["value"] == "*" else f"{float(a['value']):g}"
             tolerance = f"{float(a.get('tolerance', 0)):g}"
-            _answer(
+            add_answer(
                 element,
                 value,
                 float(a["fraction"]),
@@ -379,6 +477,8 @@ def export_moodle_xml(questions: list[ParsedQuestion]) -> str:
             category = q.category
             element = _sub(quiz, "question", type="category")
             _sub(_sub(element, "category"), "text", f"$course$/top/{category}".rstrip("/"))
+            if q.category_info:
+                _textual(element, "info", q.category_info)
         _question_xml(quiz, q)
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"

@@ -44,4 +44,12 @@ def test_timed_quiz_survives_a_reload(page, live_server, make_user, screenshot_d
     assert Attempt.objects.count() == 1
     expected = 2 + (1 if attempt.slots.get(position=3).response == right[3] else 0)
     assert float(attempt.marks) == expected
-    assert f"{expected}.000 / 3.000" in page.locator("#score").inner_text()
+    # Marks read as Moodle prints them: "2 / 3", never "2.000 / 3.000".
+    assert f"{expected} / 3 (" in page.locator("#score").inner_text()
+    assert page.locator("#question-1 .state.correct").is_visible()
+    page.screenshot(path=str(screenshot_dir / "review.png"), full_page=True)
+    # The student's own gradebook, reached from the header.
+    page.locator("header a", has_text="คะแนนของฉัน").click()
+    page.wait_for_url("**/exams/my-grades/")
+    assert f"{expected} / 3" in page.locator("main").inner_text()
+    page.screenshot(path=str(screenshot_dir / "my-grades.png"), full_page=True)
