@@ -104,7 +104,7 @@ def _split(label: str, outputs: list[str]) -> str:
     return f"[{label}]split={len(outputs)}" + "".join(f"[{o}]" for o in outputs)
 
 
-def _video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
+def video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
     """Decode once; scale each rung from the source or from a rung twice its size."""
     parents = scale_parents(ladder)
     children: dict[int | None, list[int]] = {}
@@ -128,7 +128,7 @@ def _video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
     return ";".join(parts)
 
 
-def _rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
+def rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
     # Small rungs cost little to encode, and the satellite rung needs every bit
     # to count: they get the thorough preset; bigger rungs the configured one,
     # tuned (see RUNG_X264_PARAMS).
@@ -146,6 +146,45 @@ def _rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
         f"-maxrate:v:{i}", f"{rung.maxrate_kbps}k",
         f"-bufsize:v:{i}", f"{rung.bufsize_kbits}k",
     ]  # fmt: skip
+
+
+def common_video_args(ladder: Ladder, threads: int) -> list[str]:
+    """Encoder options every rung shares: codec, profile, aligned keyframes."""
+    codec = ["-c:v", "libx264", "-profile:v", "main"]
+    # SPS/PPS out of band, as the HLS muxer asks for on its own (the MPEG-TS
+    # muxer still writes them before every keyframe). The tee muxer does not
+    # ask, and with the headers repeated in band x264's rate control
+    # undershoots: 77.5 instead of 81 kbit/s on the 144p rung of a 5 s clip,
+    # 0.7 dB lower. With the flag every segment is byte for byte what the HLS
+    # muxer alone made.
+    codec += ["-flags:v", "+global_header"]
+    codec += ["-sc_threshold", "0", "-g", str(ladder.gop_frames)]
+    codec += ["-keyint_min", str(ladder.gop_frames)]
+    codec += ["-force_key_frames", f"expr:gte(t,n_forced*{ladder.segment_seconds})"]
+    if threads:
+        codec += ["-threads:v", str(threads)]
+    return codec
+
+
+def video_encoder_args(ladder: Ladder, preset: str, threads: int) -> tuple[list[str], list[str]]:
+    """(maps, codec options) encoding filter outputs ``[v<i>]`` into video stream i."""
+    codec = common_video_args(ladder, threads)
+    maps: list[str] = []
+    for i, rung in enumerate(ladder.rungs):
+        maps += ["-map", f"[v{i}]"]
+        codec += rung_video_args(i, rung, preset)
+    return maps, codec
+
+
+def input_args(ffmpeg: str, threads: int) -> list[str]:
+    """The common head of an ffmpeg run: quiet, machine-readable progress, threads."""
+    args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
+    args += ["-progress", "pipe:1", "-nostats"]
+    if threads:
+        # decoder and filter graph too, not only the encoders: a chunk given one
+        # core's share must not spawn a thread per core anywhere.
+        args += ["-threads", str(threads), "-filter_complex_threads", str(threads)]
+    return args
 
 
 def _audio_args(i: int, audio: AudioRendition) -> list[str]:
@@ -203,56 +242,48 @@ def hls_command(
     preset: str = DEFAULT_PRESET,
     threads: int = 0,
     sprite: SpritePlan | None = None,
-    start: float | None = None,
-    length: float | None = None,
 ) -> list[str]:
     """One ffmpeg run writing ``out_dir/<variant>/index.m3u8`` for every variant.
 
     Each distinct audio rendition is encoded once and muxed into every variant
     that carries it: the ``tee`` muxer gives each variant its own HLS muxer
     fed from the shared encoders (the HLS muxer's own multi-variant mode cannot
-    put one encoded stream into two variants). ``start``/``length`` encode one
-    chunk of a long video (times are kept, so the chunks' segments join into
-    one playlist). The master playlist is written afterwards from measured
-    bandwidths by transcoding.hls.
+    put one encoded stream into two variants). Long videos are encoded in
+    chunks instead (transcoding.chunks). The master playlist is written
+    afterwards from measured bandwidths by transcoding.hls.
     """
-    out = Path(out_dir)
-    args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
-    args += ["-progress", "pipe:1", "-nostats"]
-    if threads:
-        # decoder and filter graph too, not only the encoders: a chunk given one
-        # core's share must not spawn a thread per core anywhere.
-        args += ["-threads", str(threads), "-filter_complex_threads", str(threads)]
-    if start is not None:
-        args += ["-ss", f"{start:.3f}"]
-    if length is not None:
-        args += ["-t", f"{length:.3f}"]
-    args += ["-i", str(source)]
+    args = input_args(ffmpeg, threads) + ["-i", str(source)]
+    maps: list[str] = []
+    codec: list[str] = []
     if ladder.rungs:
-        args += ["-filter_complex", _video_filters(ladder, sprite)]
+        args += ["-filter_complex", video_filters(ladder, sprite)]
+        maps, codec = video_encoder_args(ladder, preset, threads)
+    audio_maps, audio_codec, outputs = variant_outputs(Path(out_dir), ladder, "0:a:0")
+    args += maps + audio_maps + codec + audio_codec + ["-f", "tee", "|".join(outputs)]
+    if sprite:
+        args += sprite_output(Path(out_dir))
+    return args
+
+
+def sprite_output(out: Path) -> list[str]:
+    return ["-map", "[sprite]", "-q:v", "5", "-f", "image2", str(out / "sprite_%03d.jpg")]
+
+
+def variant_outputs(
+    out: Path, ladder: Ladder, audio_input: str
+) -> tuple[list[str], list[str], list[str]]:
+    """(audio maps, audio options, tee outputs): every variant of the ladder.
+
+    Video stream i is rung i; each distinct audio setting is encoded once from
+    ``audio_input`` and shared by the variants that carry it.
+    """
     maps: list[str] = []
     codec: list[str] = []
     outputs: list[str] = []
     if ladder.rungs:
-        codec += ["-c:v", "libx264", "-profile:v", "main"]
-        # SPS/PPS out of band, as the HLS muxer asks for on its own (the
-        # MPEG-TS muxer still writes them before every keyframe). The tee muxer
-        # does not ask, and with the headers repeated in band x264's rate
-        # control undershoots: 77.5 instead of 81 kbit/s on the 144p rung of a
-        # 5 s clip, 0.7 dB lower. With the flag every segment is byte for byte
-        # what the HLS muxer alone made.
-        codec += ["-flags:v", "+global_header"]
-        codec += ["-sc_threshold", "0", "-g", str(ladder.gop_frames)]
-        codec += ["-keyint_min", str(ladder.gop_frames)]
-        codec += ["-force_key_frames", f"expr:gte(t,n_forced*{ladder.segment_seconds})"]
-        if threads:
-            codec += ["-threads:v", str(threads)]
-        for i, rung in enumerate(ladder.rungs):
-            maps += ["-map", f"[v{i}]"]
-            codec += _rung_video_args(i, rung, preset)
         audios = list(dict.fromkeys(r.audio for r in ladder.rungs if r.audio))
         for i, audio in enumerate(audios):
-            maps += ["-map", "0:a:0"]
+            maps += ["-map", audio_input]
             codec += _audio_args(i, audio)
         if audios:
             codec += ["-c:a", "aac"]
@@ -263,15 +294,10 @@ def hls_command(
         codec += ["-vn", "-c:a", "aac"]
         pairs = zip(ladder.audio_only, ladder.variant_names, strict=True)
         for i, (audio, name) in enumerate(pairs):
-            maps += ["-map", "0:a:0"]
+            maps += ["-map", audio_input]
             codec += _audio_args(i, audio)
             outputs.append(_variant_output(out, name, f"a:{i}", ladder))
-    if start is not None:
-        codec += ["-output_ts_offset", f"{start:.3f}"]
-    args += maps + codec + ["-f", "tee", "|".join(outputs)]
-    if sprite:
-        args += ["-map", "[sprite]", "-q:v", "5", "-f", "image2", str(out / "sprite_%03d.jpg")]
-    return args
+    return maps, codec, outputs
 
 
 def poster_command(

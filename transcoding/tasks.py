@@ -175,9 +175,13 @@ def join_chunks_task(job_id: int) -> str:
         info = ffmpeg.probe(source)
         ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
         chunk_dirs = [partial / "chunks" / f"{c.index:04d}" for c in job.chunks.order_by("index")]
-        pipeline.join_chunks(chunk_dirs, partial, ladder.variant_names)
+        # Audio is encoded here once for the whole item, and the seek previews
+        # come from a small joined rung: chunked items get what short ones get.
+        result = pipeline.join_chunks(
+            source, chunk_dirs, partial, info, ladder,
+            threads=conf["FFMPEG_THREADS"], timeout=actions.time_limit_for(info.duration),
+        )  # fmt: skip
         shutil.rmtree(partial / "chunks", ignore_errors=True)
-        result = pipeline.finish(source, partial, info, ladder, None, with_extras=True)
     except (ffmpeg.FfmpegError, OSError, ProbeError) as exc:
         return _fail(job, job.media_item, exc)
     return _publish(job, result)

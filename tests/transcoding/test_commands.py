@@ -1,5 +1,7 @@
 from fractions import Fraction
+from pathlib import Path
 
+from transcoding.chunks import chunk_command, join_command
 from transcoding.commands import (
     MID_RUNG_X264_PARAMS,
     RUNG_X264_PARAMS,
@@ -66,14 +68,30 @@ def test_one_process_splits_once_for_every_rung():
     assert ":hls_time=4:" in value(args, "tee")
 
 
-def test_sprite_branch_and_chunk_offsets():
+def test_sprite_branch_and_chunk_video_only():
     ladder = plan_ladder(probe(640, 360))
     sprite = plan_sprite(20.0, 640, 360)
-    args = hls_command("ffmpeg", "in.mp4", "/out", ladder, sprite=sprite, start=8.0, length=8.0)
+    args = hls_command("ffmpeg", "in.mp4", "/out", ladder, sprite=sprite)
     assert "[src]split=3[s1][s2][sp]" in value(args, "-filter_complex")
-    assert "tile=10x10[sprite]" in value(args, "-filter_complex")
+    assert "[sprite]" in value(args, "-filter_complex")
     assert args[-1] == "/out/sprite_%03d.jpg"
-    assert value(args, "-ss") == "8.000" and value(args, "-output_ts_offset") == "8.000"
+    chunk = chunk_command("ffmpeg", "in.mp4", "/c", ladder, 8.0, 8.0)
+    assert value(chunk, "-ss") == "8.000" and value(chunk, "-t") == "8.000"
+    # Video only, one transport stream per rung, stamped with absolute times
+    # and never shifted on its own (the first chunk would overlap the second).
+    assert chunk.count("-an") == 3 and "0:a:0" not in chunk
+    assert [a for a in chunk if a.endswith(".ts")] == ["/c/144p.ts", "/c/240p.ts", "/c/360p.ts"]
+    assert chunk.count("-output_ts_offset") == 3 and value(chunk, "-output_ts_offset") == "8.000"
+    assert value(chunk, "-avoid_negative_ts") == "disabled"
+    joined = join_command("ffmpeg", "in.mp4", [Path("/c0"), Path("/c1")], "/o", ladder, sprite=sprite)
+    assert value(joined, "-i") == "concat:/c0/144p.ts|/c1/144p.ts"
+    assert value(joined, "-c:v") == "copy" and joined.count("-map") == 3 + 2 + 1
+    # The sound once for the whole item, from the source; tiles from a small rung.
+    assert joined[joined.index("in.mp4") - 4 : joined.index("in.mp4")] == [
+        "-vn", "-sn", "-dn", "-i"
+    ]
+    assert "3:a:0" in joined
+    assert value(joined, "-filter_complex").startswith("[0:v:0]fps=")
 
 
 def test_no_audio_and_audio_only():
