@@ -76,10 +76,8 @@ def make_sync_clip(
     """
     path = Path(path)
     at, period, frame = SYNC_FLASH_AT, SYNC_PERIOD, 1 / fps
-    video = (
-        f"testsrc2=size={width}x{height}:rate={fps},"
-        f"drawbox=c=white:t=fill:enable='between(mod(t\\,{period:g})\\,{at:g}\\,{at + frame / 2:g})'"
-    )
+    when = f"between(mod(t\\,{period:g})\\,{at:g}\\,{at + frame / 2:g})"
+    video = f"testsrc2=size={width}x{height}:rate={fps},drawbox=c=white:t=fill:enable='{when}'"
     beep = f"if(between(mod(t\\,{period:g})\\,{at:g}\\,{at + 0.1:g})\\,0.8*sin(2*PI*1000*t)\\,0)"
     args = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
     args += ["-f", "lavfi", "-i", video, "-f", "lavfi", "-i", f"aevalsrc={beep}:s=48000:c=mono"]

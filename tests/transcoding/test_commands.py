@@ -83,12 +83,17 @@ def test_sprite_branch_and_chunk_video_only():
     assert [a for a in chunk if a.endswith(".ts")] == ["/c/144p.ts", "/c/240p.ts", "/c/360p.ts"]
     assert chunk.count("-output_ts_offset") == 3 and value(chunk, "-output_ts_offset") == "8.000"
     assert value(chunk, "-avoid_negative_ts") == "disabled"
-    joined = join_command("ffmpeg", "in.mp4", [Path("/c0"), Path("/c1")], "/o", ladder, sprite=sprite)
+    joined = join_command(
+        "ffmpeg", "in.mp4", [Path("/c0"), Path("/c1")], "/o", ladder, sprite=sprite
+    )
     assert value(joined, "-i") == "concat:/c0/144p.ts|/c1/144p.ts"
     assert value(joined, "-c:v") == "copy" and joined.count("-map") == 3 + 2 + 1
     # The sound once for the whole item, from the source; tiles from a small rung.
     assert joined[joined.index("in.mp4") - 4 : joined.index("in.mp4")] == [
-        "-vn", "-sn", "-dn", "-i"
+        "-vn",
+        "-sn",
+        "-dn",
+        "-i",
     ]
     assert "3:a:0" in joined
     assert value(joined, "-filter_complex").startswith("[0:v:0]fps=")
