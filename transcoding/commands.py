@@ -16,6 +16,7 @@ wrong colours is worse than a slower encode.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,17 @@ SMALL_RUNG_SHORT_SIDE = 240
 CASCADE_MIN_FACTOR = 2
 SPRITE_COLUMNS = 10
 SPRITE_ROWS = 10
-SPRITE_WIDTH = 160
+# Previews are fitted inside a square by their long side, so a portrait video's
+# tiles are as tall as a landscape one's are wide, and nothing is ever scaled up.
+SPRITE_TILE_LONG_SIDE = 160
+THUMBNAIL_LONG_SIDE = 320
+POSTER_SHORT_SIDE = 720
+
+
+def fit_within(width: int, height: int, long_side: int) -> tuple[int, int]:
+    """Even size of the picture with its long side at most ``long_side``; never larger."""
+    scale = min(1.0, long_side / max(1, width, height))
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
 
 
 @dataclass(frozen=True)
@@ -63,10 +74,16 @@ class SpritePlan:
 
 
 def plan_sprite(duration: float, display_w: int, display_h: int) -> SpritePlan:
-    """At most 100 thumbnails in one sheet, one every ≥ 2 s."""
+    """At most 100 thumbnails in one sheet, one every ≥ 2 s, the grid no bigger than
+    the thumbnails need (three thumbnails make a 3 × 1 sheet, not a 10 × 10 one)."""
     interval = max(2.0, float(int(duration / (SPRITE_COLUMNS * SPRITE_ROWS)) + 1))
-    height = max(2, round(SPRITE_WIDTH * display_h / display_w / 2) * 2)
-    return SpritePlan(interval=interval, width=SPRITE_WIDTH, height=height)
+    width, height = fit_within(display_w, display_h, SPRITE_TILE_LONG_SIDE)
+    count = min(SPRITE_COLUMNS * SPRITE_ROWS, max(1, math.ceil(duration / interval - 1e-6)))
+    columns = min(SPRITE_COLUMNS, count)
+    return SpritePlan(
+        interval=interval, width=width, height=height, columns=columns,
+        rows=math.ceil(count / columns),
+    )  # fmt: skip
 
 
 def scale_parents(ladder: Ladder) -> list[int | None]:
@@ -303,14 +320,15 @@ def variant_outputs(
 def poster_command(
     ffmpeg: str, source: str | Path, out_dir: str | Path, at: float, width: int, height: int
 ) -> list[str]:
-    """A poster (≤ 720p) and a 320-wide thumbnail from one frame, seeking on the input."""
+    """A poster (≤ 720p) and a thumbnail (long side ≤ 320) from one frame, seeking on the
+    input. Both keep the display aspect ratio and neither is ever larger than the source."""
     out = Path(out_dir)
-    scale = min(1.0, 720 / max(1, min(width, height)))
-    pw, ph = (max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2))
-    th = max(2, round(320 * height / width / 2) * 2)
+    scale = min(1.0, POSTER_SHORT_SIDE / max(1, min(width, height)))
+    pw, ph = (max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2))
+    tw, th = fit_within(pw, ph, THUMBNAIL_LONG_SIDE)
     graph = (
         f"[0:v:0]split=2[a][b];[a]scale={pw}:{ph},setsar=1[poster];"
-        f"[b]scale=320:{th},setsar=1[thumb]"
+        f"[b]scale={tw}:{th},setsar=1[thumb]"
     )
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error",

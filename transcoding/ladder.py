@@ -91,6 +91,25 @@ H264_LEVELS = [
 ]  # fmt: skip
 
 
+# A source's own size becomes the top rung when it has at least this many times
+# the lines of the largest standard rung below it.
+OWN_SIZE_MIN_GAIN = 1.08
+
+
+def rung_budget(short_side: int) -> tuple[int, int, int]:
+    """(video, maxrate, bufsize) for a rung: the table's, or for a size between two
+    rows the lower row's scaled by pixel count (never more than the upper row's)."""
+    if short_side in RUNG_TABLE:
+        return RUNG_TABLE[short_side]
+    sizes = sorted(RUNG_TABLE)
+    lower = max((h for h in sizes if h < short_side), default=sizes[0])
+    upper = min((h for h in sizes if h > short_side), default=sizes[-1])
+    factor = (short_side / lower) ** 2
+    return tuple(  # type: ignore[return-value]
+        min(round(a * factor), b) for a, b in zip(RUNG_TABLE[lower], RUNG_TABLE[upper], strict=True)
+    )
+
+
 def h264_level(width: int, height: int, fps: float, maxrate_kbps: int) -> int:
     """The lowest level_idc that holds this frame size, frame rate and peak rate.
 
@@ -159,11 +178,17 @@ def plan_ladder(probe: ProbeResult, include_1080: bool = False) -> Ladder:
     src_short = min(display_w, display_h)
     heights = [h for h in RUNG_TABLE if h != 1080 or include_1080]
     chosen = [h for h in heights if h <= src_short] or [heights[0]]
+    own = src_short // 2 * 2
+    if chosen[-1] < heights[-1] and own >= chosen[-1] * OWN_SIZE_MIN_GAIN:
+        # A source between two sizes (640x272 between 240p and 360p) is also
+        # offered at its own size: else its best rung loses a tenth or more of
+        # its lines for nothing.
+        chosen.append(own)
     fps = output_fps(probe.video.fps)
     rungs = []
     for index, short in enumerate(chosen):
         width, height = frame_size(display_w, display_h, short)
-        video, maxrate, bufsize = RUNG_TABLE[short]
+        video, maxrate, bufsize = rung_budget(short)
         # Fewer pixels than 16:9 at this size (4:3, square, a tiny source) need
         # fewer bits for the same quality; never less than half the budget.
         scale = max(0.5, min(1.0, width * height / (short * short * 16 / 9)))

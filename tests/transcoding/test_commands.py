@@ -126,6 +126,23 @@ def test_poster_and_sprite_track():
     assert "00:00:04.000 --> 00:00:05.000\nsprite_001.jpg#xywh=320,0,160,90" in vtt
     long = plan_sprite(3600, 1280, 720)
     assert long.interval * long.per_sheet >= 3600
+    assert (long.columns, long.rows) == (10, 10)
+
+
+def test_previews_fit_the_picture_and_the_grid_fits_the_count():
+    # Three thumbnails make a 3 x 1 sheet; 25 make 10 x 3.
+    assert (plan_sprite(5.0, 1280, 720).columns, plan_sprite(5.0, 1280, 720).rows) == (3, 1)
+    assert (plan_sprite(50.0, 1280, 720).columns, plan_sprite(50.0, 1280, 720).rows) == (10, 3)
+    portrait = plan_sprite(60.0, 1080, 1920)
+    assert (portrait.width, portrait.height) == (90, 160)  # as tall as landscape is wide
+    tiny = plan_sprite(60.0, 96, 64)
+    assert (tiny.width, tiny.height) == (96, 64)  # never scaled up
+    graph = value(poster_command("ffmpeg", "in.mp4", "/o", 1.0, 1080, 1920), "-filter_complex")
+    assert "scale=720:1280" in graph and "scale=180:320" in graph
+    graph = value(poster_command("ffmpeg", "in.mp4", "/o", 1.0, 180, 320), "-filter_complex")
+    assert "scale=180:320" in graph and graph.count("scale=180:320") == 2  # poster and thumb
+    graph = value(poster_command("ffmpeg", "in.mp4", "/o", 1.0, 1280, 720), "-filter_complex")
+    assert "scale=1280:720" in graph and "scale=320:180" in graph
 
 
 def test_parallel_chunks_share_the_cores():

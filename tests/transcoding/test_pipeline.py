@@ -72,9 +72,20 @@ def test_portrait_with_surround_audio_is_downmixed(clips, tmp_path):
     out = tmp_path / "p"
     pipeline.transcode(clips["portrait_51"], out, with_extras=False)
     master = load_master(out)
-    assert [p.stream_info.resolution for p in master.playlists] == [(144, 256)]
+    assert [p.stream_info.resolution for p in master.playlists] == [(144, 256), (180, 320)]
     segment = m3u8.load(str(out / "144p/index.m3u8")).segments[0].uri
     assert ffmpeg.probe(out / "144p" / segment).audio.channels == 1
+
+
+def test_portrait_previews_are_portrait_and_never_upscaled(clips, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "p"
+    pipeline.transcode(clips["portrait_51"], out)
+    with Image.open(out / "thumbnail.jpg") as thumb, Image.open(out / "poster.jpg") as poster:
+        assert thumb.size == (180, 320) and poster.size == (180, 320)
+    with Image.open(out / "sprite_001.jpg") as sheet:
+        assert sheet.size == (90, 160)  # one tile for a two-second clip, portrait
 
 
 def test_output_folder_with_characters_the_muxer_would_cut_at(clips, tmp_path):
