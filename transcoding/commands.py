@@ -22,20 +22,30 @@ from pathlib import Path
 
 from .ladder import AudioRendition, Ladder, Rung
 
-# Encoder settings, chosen by measuring CPU seconds and PSNR per rung against
-# preset medium (bench/transcode.py; numbers in README). Rungs of 360p and up use
-# veryfast with trellis quantisation, two reference frames (three at 360p, where
-# the third costs next to nothing), at most two B-frames in a row and the
-# diamond motion search: on our test clips that is 45-50 % of medium's CPU for
-# 0.3-0.4 dB less PSNR. Against veryfast's own hexagon search and three
-# B-frames, dia and two B-frames save 10-15 % of the encode for 0.03 dB or
-# less; plain veryfast loses 0.55-0.75 dB. Below 360p medium costs little (a
-# 240p frame is a ninth of a 720p one) and every bit counts on the satellite
-# rung: veryfast there loses 0.6-1.4 dB, and even `fast` 0.4 dB at 240p; the
-# diamond search alone saves 9 % of medium's encode there for 0.05 dB.
+# Encoder settings per rung, chosen on bench/transcode.py's camera-like clips
+# (a hand-held outdoor pan, a grainy sports pan, a slide lecture; see
+# docs/video.md for the figures). Each rung must stay within 0.5 dB PSNR of
+# preset medium at the same bitrate while the whole ladder costs at most half
+# the CPU of encoding each rung apart at medium. Measured per rung on the
+# camera clip (CPU seconds for 6 s, one thread; PSNR loss against medium):
+#   720p  medium 6.55 s | veryfast+trellis,ref=2,bframes=2,dia 2.82 s, -0.31 dB
+#         faster 5.50 s, -0.11 dB
+#   480p  medium 2.91 s | veryfast tuned 1.37 s, -0.88 dB | faster 2.35 s, -0.30 dB
+#         faster+dia 2.16 s, -0.31 dB | veryfast+subme=4 2.28 s, -0.49 dB
+#   360p  medium 1.66 s | veryfast tuned 0.76 s, -0.98 dB | faster 1.26 s, -0.30 dB
+#         faster+dia 1.18 s, -0.32 dB | veryfast+subme=4 1.27 s, -0.54 dB
+# Test patterns hid the 360p loss (0.3-0.4 dB there); on camera footage the
+# cheap settings lose most on the small rungs, where x264's fuller partition
+# search and longer lookahead (what `faster` adds) matter most and cost least.
+# So: 720p keeps the tuned veryfast (its loss stays small at its bitrate), the
+# 360p and 480p rungs take `faster` with the diamond search, and the rungs of
+# 240 lines and less keep medium: a 240p frame is a ninth of a 720p one, and the
+# satellite rung needs every bit to count (veryfast loses 0.6-1.4 dB there).
 DEFAULT_PRESET = "veryfast"
 RUNG_X264_PARAMS = "trellis=1:ref=2:bframes=2:me=dia"
-MID_RUNG_X264_PARAMS = "trellis=1:ref=3:bframes=2:me=dia"  # the 360p rung
+MID_RUNG_PRESET = "faster"
+MID_RUNG_X264_PARAMS = "me=dia"  # the rungs of 241-480 lines
+MID_RUNG_SHORT_SIDE = 480
 SMALL_RUNG_X264_PARAMS = "me=dia"
 SMALL_RUNG_PRESET = "medium"
 SMALL_RUNG_SHORT_SIDE = 240
@@ -145,19 +155,27 @@ def video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
     return ";".join(parts)
 
 
+def rung_settings(short_side: int, preset: str) -> tuple[str, str]:
+    """(x264 preset, x264 params) for a rung of ``short_side`` lines.
+
+    ``preset`` is the configured one (KHLANG_X264_PRESET): left at the
+    default, each rung gets the settings measured for its size; set to anything
+    else, every rung above 240 lines uses it as it is.
+    """
+    if short_side <= SMALL_RUNG_SHORT_SIDE:
+        return SMALL_RUNG_PRESET, SMALL_RUNG_X264_PARAMS
+    if preset != DEFAULT_PRESET:
+        return preset, ""
+    if short_side <= MID_RUNG_SHORT_SIDE:
+        return MID_RUNG_PRESET, MID_RUNG_X264_PARAMS
+    return DEFAULT_PRESET, RUNG_X264_PARAMS
+
+
 def rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
-    # Small rungs cost little to encode, and the satellite rung needs every bit
-    # to count: they get the thorough preset; bigger rungs the configured one,
-    # tuned (see RUNG_X264_PARAMS).
-    short_side = min(rung.width, rung.height)
-    small = short_side <= SMALL_RUNG_SHORT_SIDE
-    if small:
-        params = SMALL_RUNG_X264_PARAMS
-    else:
-        params = MID_RUNG_X264_PARAMS if short_side <= 360 else RUNG_X264_PARAMS
-    tuning = [f"-x264-params:v:{i}", params]
+    rung_preset, params = rung_settings(min(rung.width, rung.height), preset)
+    tuning = [f"-x264-params:v:{i}", params] if params else []
     return tuning + [
-        f"-preset:v:{i}", SMALL_RUNG_PRESET if small else preset,
+        f"-preset:v:{i}", rung_preset,
         f"-level:v:{i}", f"{rung.level / 10:.1f}",
         f"-b:v:{i}", f"{rung.video_kbps}k",
         f"-maxrate:v:{i}", f"{rung.maxrate_kbps}k",

@@ -53,6 +53,7 @@ class Ladder:
     fps: float  # output frame rate, the same on every rung so keyframes line up
     deinterlace: bool
     segment_seconds: int = SEGMENT_SECONDS
+    bitrate_factor: float = 1.0  # per-title scale of the table's target bitrates
 
     @property
     def gop_frames(self) -> int:
@@ -90,6 +91,8 @@ H264_LEVELS = [
     (40, 245760, 8192, 20000), (41, 245760, 8192, 50000), (42, 522240, 8704, 50000),
 ]  # fmt: skip
 
+
+MIN_VIDEO_KBPS = 24  # even a still slide needs its keyframes every segment
 
 # A source's own size becomes the top rung when it has at least this many times
 # the lines of the largest standard rung below it.
@@ -158,8 +161,14 @@ def frame_size(display_w: int, display_h: int, short_side: int) -> tuple[int, in
     return (short, long) if portrait else (long, short)
 
 
-def plan_ladder(probe: ProbeResult, include_1080: bool = False) -> Ladder:
+def plan_ladder(
+    probe: ProbeResult, include_1080: bool = False, bitrate_factor: float = 1.0
+) -> Ladder:
     """The rungs for one source: every standard size up to the source's, lowest first.
+
+    ``bitrate_factor`` (0–1, transcoding.complexity) scales every rung's target
+    bitrate for an easy title; each rung's peak (maxrate, bufsize) stays its
+    budget, so no rung ever spends more than the fixed ladder would.
 
     A source smaller than 144p gets one rung at its own size (no upscaling); a
     source with no audio gets video-only rungs; audio-only media gets two
@@ -200,7 +209,7 @@ def plan_ladder(probe: ProbeResult, include_1080: bool = False) -> Ladder:
                 name=f"{min(width, height)}p",
                 width=width,
                 height=height,
-                video_kbps=round(video * scale),
+                video_kbps=max(MIN_VIDEO_KBPS, round(video * scale * min(1.0, bitrate_factor))),
                 maxrate_kbps=round(maxrate * scale),
                 bufsize_kbits=round(bufsize * scale),
                 audio=audio,
@@ -212,4 +221,5 @@ def plan_ladder(probe: ProbeResult, include_1080: bool = False) -> Ladder:
         audio_only=(),
         fps=fps,
         deinterlace=probe.video.interlaced,
+        bitrate_factor=min(1.0, bitrate_factor),
     )

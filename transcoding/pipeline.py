@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import chunks, commands, ffmpeg, hls
+from . import chunks, commands, complexity, ffmpeg, hls
 from .ladder import Ladder, plan_ladder
 from .probe import ProbeResult
 
@@ -37,6 +37,7 @@ class Rendition:
     thumbnail: str = ""
     sprite_vtt: str = ""
     download: str = ""
+    bitrate_factor: float = 1.0  # the per-title factor the ladder was planned with
     log_tail: str = ""
 
 
@@ -93,6 +94,7 @@ def transcode(
     preset: str = commands.DEFAULT_PRESET,
     threads: int = 0,
     with_extras: bool = True,
+    per_title: bool = True,
     on_progress: Callable[[float], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     timeout: float | None = None,
@@ -105,7 +107,7 @@ def transcode(
     out = Path(out_dir)
     info = probe or ffmpeg.probe(source)
     out.mkdir(parents=True, exist_ok=False)
-    ladder = plan_ladder(info, include_1080=include_1080)
+    ladder = plan(source, info, include_1080, per_title)
     sprite = _sprite_plan(info) if with_extras else None
     for name in ladder.variant_names:
         (out / name).mkdir()
@@ -121,6 +123,14 @@ def transcode(
     return finish(source, out, info, ladder, sprite, with_extras, log, on_start, timeout)
 
 
+def plan(source, info: ProbeResult, include_1080: bool = False, per_title: bool = True) -> Ladder:
+    """The ladder for ``source``: per-title bitrates from a short trial encode
+    (transcoding.complexity), or the fixed table's with ``per_title`` off.
+    Deterministic, so each chunk of a long video plans the same ladder."""
+    factor = complexity.title_factor(source, info) if per_title else 1.0
+    return plan_ladder(info, include_1080=include_1080, bitrate_factor=factor)
+
+
 def finish(
     source, out: Path, info: ProbeResult, ladder: Ladder, sprite, with_extras: bool,
     log: str = "", on_start=None, timeout=None,
@@ -133,6 +143,7 @@ def finish(
         kind="video" if ladder.rungs else "audio",
         variants=[asdict(v) for v in variants],
         lowest_peak_kbps=min((v.peak_kbps for v in variants), default=0.0),
+        bitrate_factor=ladder.bitrate_factor,
         log_tail=log,
     )
     if with_extras:

@@ -28,7 +28,9 @@ def make_clip(
     path = Path(path)
     args = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
     if video:
-        args += ["-f", "lavfi", "-i", f"{pattern}=size={width}x{height}:rate={fps}"]
+        # A pattern may carry options of its own ("color=c=navy"): the size follows them.
+        joiner = ":" if "=" in pattern else "="
+        args += ["-f", "lavfi", "-i", f"{pattern}{joiner}size={width}x{height}:rate={fps}"]
     if audio_channels:
         layout = {1: "mono", 2: "stereo", 6: "5.1"}[audio_channels]
         tones = "|".join(f"sin({440 + 110 * c}*2*PI*t)*0.2" for c in range(audio_channels))

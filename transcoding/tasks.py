@@ -137,7 +137,7 @@ def encode_chunk_task(self, chunk_id: int) -> str:
     conf = settings.TRANSCODING
     source = _source_path(job.media_item)
     info = ffmpeg.probe(source)
-    ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
+    ladder = pipeline.plan(source, info, conf["INCLUDE_1080P"])  # per-title, as every chunk
     chunk_dir = _partial_dir(job) / "chunks" / f"{chunk.index:04d}"
     is_last = not TranscodeChunk.objects.filter(job=job, index__gt=chunk.index).exists()
     try:
@@ -173,7 +173,7 @@ def join_chunks_task(job_id: int) -> str:
     source = _source_path(job.media_item)
     try:
         info = ffmpeg.probe(source)
-        ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
+        ladder = pipeline.plan(source, info, conf["INCLUDE_1080P"])
         chunk_dirs = [partial / "chunks" / f"{c.index:04d}" for c in job.chunks.order_by("index")]
         # Audio is encoded here once for the whole item, and the seek previews
         # come from a small joined rung: chunked items get what short ones get.
