@@ -17,6 +17,9 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
+from .messages import bilingual
 from .probe import ProbeError, ProbeResult, parse_probe
 
 LOG_TAIL_LINES = 40
@@ -37,7 +40,7 @@ def ffmpeg_binary() -> str:
     try:
         import imageio_ffmpeg
     except ImportError as exc:  # pragma: no cover - both are dependencies
-        raise FfmpegError("ไม่พบ ffmpeg / ffmpeg not found") from exc
+        raise FfmpegError(bilingual(_("ffmpeg not found"))) from exc
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
@@ -49,7 +52,7 @@ def probe_json(path: str | Path, timeout: float = 60) -> dict:
     """ffprobe's format and stream description of ``path`` as a dict."""
     binary = ffprobe_binary()
     if binary is None:
-        raise FfmpegError("ไม่พบ ffprobe / ffprobe not found")
+        raise FfmpegError(bilingual(_("ffprobe not found")))
     args = [binary, "-v", "error", "-print_format", "json", "-show_format", "-show_streams"]
     result = subprocess.run(
         [*args, str(path)], capture_output=True, timeout=timeout, check=False, text=True
@@ -61,8 +64,10 @@ def probe_json(path: str | Path, timeout: float = 60) -> dict:
     if result.returncode != 0 and not data.get("streams"):
         reason = (result.stderr or "").strip().splitlines()[-1:] or ["unknown"]
         raise ProbeError(
-            f"อ่านไฟล์สื่อไม่ได้ ไฟล์อาจเสียหายหรือไม่ใช่ไฟล์สื่อ / "
-            f"cannot read the media file; it may be damaged or not media ({reason[0]})"
+            bilingual(
+                _("cannot read the media file; it may be damaged or not media (%(reason)s)"),
+                reason=reason[0],
+            )
         )
     return data
 
@@ -121,14 +126,13 @@ def run(
     except subprocess.TimeoutExpired as exc:
         kill(process.pid)
         process.wait()
-        message = "ffmpeg ใช้เวลานานเกินกำหนด / ffmpeg took too long"
+        message = bilingual(_("ffmpeg took too long"))
         raise FfmpegError(message, "\n".join(tail)) from exc
     reader.join(timeout=5)
     log = "\n".join(tail)
     if process.returncode != 0:
         raise FfmpegError(
-            f"ffmpeg ทำงานไม่สำเร็จ (รหัส {process.returncode}) / "
-            f"ffmpeg failed (exit code {process.returncode})",
+            bilingual(_("ffmpeg failed (exit code %(code)s)"), code=process.returncode),
             log,
         )
     return log

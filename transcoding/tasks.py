@@ -18,9 +18,11 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import actions, ffmpeg, pipeline
 from .ladder import plan_ladder
+from .messages import bilingual
 from .models import JobStatus, TranscodeChunk, TranscodeJob
 from .pipeline import encode_chunk
 from .probe import ProbeError
@@ -46,13 +48,9 @@ def _checked_probe(source: Path):
     """Probe and trial-decode: a broken file fails here, before any encoding."""
     info = ffmpeg.probe(source)
     if info.is_image:
-        raise ProbeError(
-            "ไฟล์นี้เป็นภาพนิ่ง ไม่ใช่วิดีโอหรือเสียง / this file is a still picture, not video or audio"
-        )
+        raise ProbeError(bilingual(_("this file is a still picture, not video or audio")))
     if not ffmpeg.decodes_cleanly(source):
-        raise ProbeError(
-            "ถอดรหัสไฟล์ไม่ได้ ไฟล์อาจเสียหาย / the file cannot be decoded; it may be damaged"
-        )
+        raise ProbeError(bilingual(_("the file cannot be decoded; it may be damaged")))
     return info
 
 
@@ -208,7 +206,7 @@ def _progress_reporter(job: TranscodeJob):
             job.refresh_from_db(fields=["pid", "status"])
             if job.pid:
                 ffmpeg.kill(job.pid)
-            raise Cancelled("ยกเลิกแล้ว / cancelled")
+            raise Cancelled(bilingual(_("cancelled")))
 
     return report
 
@@ -222,7 +220,7 @@ def find_stuck_jobs_task() -> dict:
     requeued = []
     for job in stuck:
         if job.attempts >= 3:
-            actions.finish_job(job, JobStatus.FAILED, error="หยุดค้าง 3 ครั้ง / stuck three times")
+            actions.finish_job(job, JobStatus.FAILED, error=bilingual(_("stuck three times")))
             continue
         TranscodeJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
         transcode_media_task.delay(job.pk)
