@@ -23,32 +23,40 @@ from pathlib import Path
 from .ladder import AudioRendition, Ladder, Rung
 
 # Encoder settings per rung, chosen on bench/transcode.py's camera-like clips
-# (a hand-held outdoor pan, a grainy sports pan, a slide lecture; see
-# docs/video.md for the figures). Each rung must stay within 0.5 dB PSNR of
-# preset medium at the same bitrate while the whole ladder costs at most half
-# the CPU of encoding each rung apart at medium. Measured per rung on the
-# camera clip (CPU seconds for 6 s, one thread; PSNR loss against medium):
-#   720p  medium 6.55 s | veryfast+trellis,ref=2,bframes=2,dia 2.82 s, -0.31 dB
-#         faster 5.50 s, -0.11 dB
-#   480p  medium 2.91 s | veryfast tuned 1.37 s, -0.88 dB | faster 2.35 s, -0.30 dB
-#         faster+dia 2.16 s, -0.31 dB | veryfast+subme=4 2.28 s, -0.49 dB
-#   360p  medium 1.66 s | veryfast tuned 0.76 s, -0.98 dB | faster 1.26 s, -0.30 dB
-#         faster+dia 1.18 s, -0.32 dB | veryfast+subme=4 1.27 s, -0.54 dB
-# Test patterns hid the 360p loss (0.3-0.4 dB there); on camera footage the
-# cheap settings lose most on the small rungs, where x264's fuller partition
-# search and longer lookahead (what `faster` adds) matter most and cost least.
-# So: 720p keeps the tuned veryfast (its loss stays small at its bitrate), the
-# 360p and 480p rungs take `faster` with the diamond search, and the rungs of
-# 240 lines and less keep medium: a 240p frame is a ninth of a 720p one, and the
-# satellite rung needs every bit to count (veryfast loses 0.6-1.4 dB there).
+# (a hand-held outdoor pan and a slide lecture with a talking head; see
+# docs/video.md). Each rung must stay within 0.5 dB PSNR of preset medium at the
+# same bitrate while the whole ladder costs at most half the CPU of encoding
+# each rung apart at medium. Measured per rung (CPU seconds for 6 s of 720p
+# source on one thread; PSNR loss against medium at the same bitrate):
+#   camera 720p  medium 6.55 s | tuned veryfast 2.82 s, -0.31 dB
+#                tuned veryfast + lookahead 40 2.96 s, -0.31 dB | faster 5.50 s, -0.11
+#   lecture 720p medium 2.53 s | tuned veryfast 1.30 s, -1.18 dB
+#                tuned veryfast + lookahead 40 1.57 s, -0.04 dB
+#   camera 480p  medium 2.91 s | tuned veryfast 1.37 s, -0.88 dB (+lookahead: -0.83)
+#                faster+dia 2.16 s, -0.31 dB | veryfast+subme=4 2.28 s, -0.49 dB
+#   camera 360p  medium 1.66 s | tuned veryfast 0.76 s, -0.98 dB | faster 1.26 s, -0.30
+#                faster+dia 1.18 s, -0.32 dB | veryfast+subme=4 1.27 s, -0.54 dB
+#   lecture 360p medium 0.57 s | faster+dia 0.49 s, -0.88 dB | +lookahead 40 0.50 s, -0.23
+#   camera 240p  medium+dia 0.76 s | faster+dia+lookahead 40 0.56 s, -0.17 dB
+# Test patterns hid the small rungs' loss (0.3-0.4 dB there). On camera
+# footage the tuned veryfast loses most on the rungs of 240-480 lines, where
+# the fuller partition search and sub-pixel refinement that `faster` adds
+# matter most and cost least; on a lecture, whose picture hardly changes, what
+# matters is the macroblock-tree lookahead: veryfast looks 10 frames ahead,
+# medium 40, and with 40 the static slide gets its bits once and keeps them.
+# So: above 480 lines the tuned veryfast with medium's lookahead; 181-480 lines
+# `faster` with the diamond search and the same lookahead; the satellite rung
+# (180 lines and less) keeps medium: a 144p frame is a 25th of a 720p one and
+# every bit counts there.
 DEFAULT_PRESET = "veryfast"
-RUNG_X264_PARAMS = "trellis=1:ref=2:bframes=2:me=dia"
+LOOKAHEAD = "rc-lookahead=40"
+RUNG_X264_PARAMS = f"trellis=1:ref=2:bframes=2:me=dia:{LOOKAHEAD}"
 MID_RUNG_PRESET = "faster"
-MID_RUNG_X264_PARAMS = "me=dia"  # the rungs of 241-480 lines
+MID_RUNG_X264_PARAMS = f"me=dia:{LOOKAHEAD}"  # the rungs of 181-480 lines
 MID_RUNG_SHORT_SIDE = 480
 SMALL_RUNG_X264_PARAMS = "me=dia"
 SMALL_RUNG_PRESET = "medium"
-SMALL_RUNG_SHORT_SIDE = 240
+SMALL_RUNG_SHORT_SIDE = 180
 # A rung is scaled from the smallest rung at least this many times its height,
 # else from the source: a 2x (or larger) bicubic step from an already scaled
 # frame loses nothing measurable (< 0.07 dB) and costs far less than scaling
@@ -160,7 +168,7 @@ def rung_settings(short_side: int, preset: str) -> tuple[str, str]:
 
     ``preset`` is the configured one (KHLANG_X264_PRESET): left at the
     default, each rung gets the settings measured for its size; set to anything
-    else, every rung above 240 lines uses it as it is.
+    else, every rung above the satellite rung uses it as it is.
     """
     if short_side <= SMALL_RUNG_SHORT_SIDE:
         return SMALL_RUNG_PRESET, SMALL_RUNG_X264_PARAMS
