@@ -38,25 +38,26 @@ from .ladder import AudioRendition, Ladder, Rung
 #                faster+dia 1.18 s, -0.32 dB | veryfast+subme=4 1.27 s, -0.54 dB
 #   lecture 360p medium 0.57 s | faster+dia 0.49 s, -0.88 dB | +lookahead 40 0.50 s, -0.23
 #   camera 240p  medium+dia 0.76 s | faster+dia+lookahead 40 0.56 s, -0.17 dB
+#   lecture 240p medium | faster+dia+lookahead 40: -0.66 dB (bench, whole pipeline)
 # Test patterns hid the small rungs' loss (0.3-0.4 dB there). On camera
 # footage the tuned veryfast loses most on the rungs of 240-480 lines, where
 # the fuller partition search and sub-pixel refinement that `faster` adds
 # matter most and cost least; on a lecture, whose picture hardly changes, what
 # matters is the macroblock-tree lookahead: veryfast looks 10 frames ahead,
 # medium 40, and with 40 the static slide gets its bits once and keeps them.
-# So: above 480 lines the tuned veryfast with medium's lookahead; 181-480 lines
-# `faster` with the diamond search and the same lookahead; the satellite rung
-# (180 lines and less) keeps medium: a 144p frame is a 25th of a 720p one and
-# every bit counts there.
+# So: above 480 lines the tuned veryfast with medium's lookahead; 241-480 lines
+# `faster` with the diamond search and the same lookahead; 240 lines and less
+# keep medium: a 240p frame is a ninth of a 720p one, the satellite rung needs
+# every bit to count, and `faster` lost 0.66 dB on the lecture's 240p rung.
 DEFAULT_PRESET = "veryfast"
 LOOKAHEAD = "rc-lookahead=40"
 RUNG_X264_PARAMS = f"trellis=1:ref=2:bframes=2:me=dia:{LOOKAHEAD}"
 MID_RUNG_PRESET = "faster"
-MID_RUNG_X264_PARAMS = f"me=dia:{LOOKAHEAD}"  # the rungs of 181-480 lines
+MID_RUNG_X264_PARAMS = f"me=dia:{LOOKAHEAD}"  # the rungs of 241-480 lines
 MID_RUNG_SHORT_SIDE = 480
 SMALL_RUNG_X264_PARAMS = "me=dia"
 SMALL_RUNG_PRESET = "medium"
-SMALL_RUNG_SHORT_SIDE = 180
+SMALL_RUNG_SHORT_SIDE = 240
 # A rung is scaled from the smallest rung at least this many times its height,
 # else from the source: a 2x (or larger) bicubic step from an already scaled
 # frame loses nothing measurable (< 0.07 dB) and costs far less than scaling
@@ -168,7 +169,7 @@ def rung_settings(short_side: int, preset: str) -> tuple[str, str]:
 
     ``preset`` is the configured one (KHLANG_X264_PRESET): left at the
     default, each rung gets the settings measured for its size; set to anything
-    else, every rung above the satellite rung uses it as it is.
+    else, every rung above 240 lines uses it as it is.
     """
     if short_side <= SMALL_RUNG_SHORT_SIDE:
         return SMALL_RUNG_PRESET, SMALL_RUNG_X264_PARAMS

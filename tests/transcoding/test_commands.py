@@ -58,18 +58,18 @@ def test_one_process_splits_once_for_every_rung():
     assert value(args, "-sc_threshold") == "0"
     assert value(args, "-flags:v") == "+global_header"  # as the HLS muxer alone asks
     assert value(args, "-g") == "100"
-    # The satellite rung at medium; 240p to 480p faster with the diamond
-    # search; 720p the tuned veryfast; all but the first with a long lookahead.
+    # 144p and 240p at medium; 360p and 480p faster with the diamond search;
+    # 720p the tuned veryfast; the last three with medium's long lookahead.
     presets = [value(args, f"-preset:v:{i}") for i in range(5)]
-    assert presets == ["medium", "faster", "faster", "faster", "veryfast"]
+    assert presets == ["medium", "medium", "faster", "faster", "veryfast"]
     assert "rc-lookahead=40" in value(args, "-x264-params:v:2")
-    assert value(args, "-x264-params:v:0") == SMALL_RUNG_X264_PARAMS
+    assert value(args, "-x264-params:v:1") == SMALL_RUNG_X264_PARAMS
     assert value(args, "-x264-params:v:2") == MID_RUNG_X264_PARAMS
     assert value(args, "-x264-params:v:3") == MID_RUNG_X264_PARAMS
     assert value(args, "-x264-params:v:4") == RUNG_X264_PARAMS
-    # A preset configured by hand applies, as it is, to every rung above the satellite one.
+    # A preset configured by hand applies, as it is, to every rung above 240 lines.
     slow = hls_command("ffmpeg", "in.mp4", "/out", ladder, preset="slow")
-    assert [value(slow, f"-preset:v:{i}") for i in range(5)] == ["medium"] + ["slow"] * 4
+    assert [value(slow, f"-preset:v:{i}") for i in range(5)] == ["medium"] * 2 + ["slow"] * 3
     assert "-x264-params:v:4" not in slow
     assert value(args, "-maxrate:v:0") == "100k" and value(args, "-bufsize:v:0") == "100k"
     assert value(args, "-ac:a:0") == "1" and value(args, "-b:a:0") == "32k"
