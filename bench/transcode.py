@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -295,6 +296,23 @@ def run_clip(label: str, source: Path, work: Path, preset: str, repeats: int) ->
     }
 
 
+def player_figures(work: Path) -> dict:
+    """Segment requests over 40 s of playback in Chromium, from the browser test's count.
+
+    The test (tests/browser/test_player_segments.py) plays a real rendition
+    through the real item page; it writes its figures where it is told, then
+    asserts. An unavailable browser leaves the figures out, never made up.
+    """
+    report = work / "player.json"
+    env = {**os.environ, "KHLANG_PLAYER_REPORT": str(report)}
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/browser/test_player_segments.py"],
+        env=env, capture_output=True, timeout=900, check=False,
+    )  # fmt: skip
+    return json.loads(report.read_text()) if report.exists() else {}
+
+
 def worst(runs: list[dict], key: str) -> float | None:
     values = [row[key] for run in runs for row in run["rows"] if key in row]
     return round(max(values), 4) if values else None
@@ -330,6 +348,8 @@ def main() -> None:
     two, two_cpu, joined = chunked(long_clip, work / "chunks", 2, options.preset)
     sync = joined_sync(long_clip, joined)
     print(json.dumps({"chunked_sync": sync}), file=sys.stderr)
+    player = player_figures(work)
+    print(json.dumps({"player": player}), file=sys.stderr)
     metrics = ["psnr_db", "ssim"] + (["vmaf"] if has_vmaf() else [])
     camera = [r for r in runs if r["clip"] != "lecture"]
     lecture_run = next(r for r in runs if r["clip"] == "lecture")
@@ -366,6 +386,9 @@ def main() -> None:
         "av_offset_end_ms_download": sync["av_offset_end_ms_download"],
         "frames_lost": sync["frames_lost"],
         "frames_doubled": sync["frames_doubled"],
+        "player_refetched_bytes": player.get("player_refetched_bytes"),
+        "player_fetched_bytes": player.get("player_fetched_bytes"),
+        "player_segments_fetched": player.get("player_segments_fetched"),
         # Wall time: parallelism is what chunks are for. On a shared 2-core box
         # the other people's load decides much of it; the CPU figures show
         # whether splitting costs extra work.
