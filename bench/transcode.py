@@ -329,7 +329,7 @@ def main() -> None:
     repeats = max(1, options.repeats)
     work = Path(tempfile.mkdtemp(prefix="khlang-bench-transcode-"))
     if options.quick:
-        clips = [("camera", 4), ("lecture", 8)]
+        clips = [("camera", 8), ("lecture", 12)]
     else:
         clips = [("camera", 60), ("sports", 30), ("lecture", 60)]
     runs = []

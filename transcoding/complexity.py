@@ -13,9 +13,9 @@ the ladder's sizes stay predictable per rung (the master playlist, the
 satellite budget, the bench's equal-size quality comparisons), while CRF would
 make every rung's size depend on the preset, too.
 
-The trial costs a few CPU seconds whatever the length (a fixed number of short
-windows) and is deterministic (one thread), so every chunk of a long video
-that computes it gets the same ladder.
+The trial costs a few CPU seconds whatever the length (at most five seconds of
+the source, and 15 % of a short clip) and is deterministic (one thread), so
+every chunk of a long video that computes it gets the same ladder.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from pathlib import Path
 from .ffmpeg import ffmpeg_binary
 from .probe import ProbeResult
 
-WINDOWS = 5  # windows spread over the source
-WINDOW_SECONDS = 2.0
+WINDOWS = 5  # at most this many windows, spread over the source
+TRIAL_SECONDS = 5.0  # at most this much of the source is decoded for the trial
+TRIAL_SHARE = 0.15  # and at most this share of a short one
+MIN_WINDOW_SECONDS = 0.5
 TRIAL_SHORT_SIDE = 240
 TRIAL_CRF = 23
 TRIAL_PRESET = "veryfast"
@@ -45,13 +47,16 @@ MIN_FACTOR = 0.45
 
 
 def windows(duration: float) -> list[tuple[float, float]]:
-    """(start, length) of the trial windows: evenly spread, the whole clip if short."""
-    if duration <= WINDOWS * WINDOW_SECONDS:
-        return [(0.0, max(duration, 0.1))]
-    gap = duration / WINDOWS
-    return [
-        (round(gap * (i + 0.5) - WINDOW_SECONDS / 2, 3), WINDOW_SECONDS) for i in range(WINDOWS)
-    ]
+    """(start, length) of the trial windows: evenly spread, a small share of the source.
+
+    The trial decodes what it reads, so its cost is bounded by a few seconds of
+    the source whatever its length, and stays a small share of a short clip.
+    """
+    total = max(MIN_WINDOW_SECONDS, min(TRIAL_SECONDS, TRIAL_SHARE * duration))
+    count = max(1, min(WINDOWS, int(total / MIN_WINDOW_SECONDS)))
+    length = round(total / count, 3)
+    gap = duration / count
+    return [(round(max(0.0, gap * (i + 0.5) - length / 2), 3), length) for i in range(count)]
 
 
 def trial_command(ffmpeg: str, source: str | Path, info: ProbeResult) -> list[str]:

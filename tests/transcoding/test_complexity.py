@@ -8,11 +8,13 @@ from transcoding.ladder import RUNG_TABLE, plan_ladder
 from .test_ladder import source
 
 
-def test_windows_spread_over_the_source_and_short_clips_whole():
-    assert complexity.windows(6.0) == [(0.0, 6.0)]
+def test_windows_spread_over_the_source_and_stay_a_small_share():
+    assert complexity.windows(3.0) == [(1.25, 0.5)]
+    assert complexity.windows(8.0) == [(1.7, 0.6), (5.7, 0.6)]
     spread = complexity.windows(3600.0)
     assert len(spread) == complexity.WINDOWS
-    assert spread[0][0] == pytest.approx(359.0) and spread[-1][0] == pytest.approx(3239.0)
+    assert sum(length for _, length in spread) == pytest.approx(complexity.TRIAL_SECONDS)
+    assert spread[0] == (359.5, 1.0) and spread[-1] == (3239.5, 1.0)
 
 
 def test_factor_is_clamped_between_floor_and_the_fixed_table():
