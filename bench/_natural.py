@@ -212,7 +212,10 @@ def make_natural_clip(
     args += ["-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.2:sample_rate=48000"]
     args += ["-filter_complex", graph + "[vout]", "-map", "[vout]", "-map", "2:a"]
     args += ["-t", f"{seconds}", "-r", str(fps)]
-    args += ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", "-c:a", "aac", "-b:a", "128k"]
+    # A keyframe every 2 s, as phone and camera recordings are written: a seek
+    # into the clip decodes at most one such group of pictures.
+    args += ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", "-g", str(2 * fps)]
+    args += ["-c:a", "aac", "-b:a", "128k"]
     args += ["-movflags", "+faststart", str(path)]
     subprocess.run(args, check=True, capture_output=True, timeout=1800)
     return path
