@@ -16,25 +16,45 @@ wrong colours is worse than a slower encode.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from .ladder import AudioRendition, Ladder, Rung
 
-# Encoder settings, chosen by measuring CPU seconds and PSNR per rung against
-# preset medium (bench/transcode.py; numbers in README). Rungs of 360p and up use
-# veryfast with trellis quantisation, two reference frames (three at 360p, where
-# the third costs next to nothing), at most two B-frames in a row and the
-# diamond motion search: on our test clips that is 45-50 % of medium's CPU for
-# 0.3-0.4 dB less PSNR. Against veryfast's own hexagon search and three
-# B-frames, dia and two B-frames save 10-15 % of the encode for 0.03 dB or
-# less; plain veryfast loses 0.55-0.75 dB. Below 360p medium costs little (a
-# 240p frame is a ninth of a 720p one) and every bit counts on the satellite
-# rung: veryfast there loses 0.6-1.4 dB, and even `fast` 0.4 dB at 240p; the
-# diamond search alone saves 9 % of medium's encode there for 0.05 dB.
+# Encoder settings per rung, chosen on bench/transcode.py's camera-like clips
+# (a hand-held outdoor pan and a slide lecture with a talking head; see
+# docs/video.md). Each rung must stay within 0.5 dB PSNR of preset medium at the
+# same bitrate while the whole ladder costs at most half the CPU of encoding
+# each rung apart at medium. Measured per rung (CPU seconds for 6 s of 720p
+# source on one thread; PSNR loss against medium at the same bitrate):
+#   camera 720p  medium 6.55 s | tuned veryfast 2.82 s, -0.31 dB
+#                tuned veryfast + lookahead 40 2.96 s, -0.31 dB | faster 5.50 s, -0.11
+#   lecture 720p medium 2.53 s | tuned veryfast 1.30 s, -1.18 dB
+#                tuned veryfast + lookahead 40 1.57 s, -0.04 dB
+#   camera 480p  medium 2.91 s | tuned veryfast 1.37 s, -0.88 dB (+lookahead: -0.83)
+#                faster+dia 2.16 s, -0.31 dB | veryfast+subme=4 2.28 s, -0.49 dB
+#   camera 360p  medium 1.66 s | tuned veryfast 0.76 s, -0.98 dB | faster 1.26 s, -0.30
+#                faster+dia 1.18 s, -0.32 dB | veryfast+subme=4 1.27 s, -0.54 dB
+#   lecture 360p medium 0.57 s | faster+dia 0.49 s, -0.88 dB | +lookahead 40 0.50 s, -0.23
+#   camera 240p  medium+dia 0.76 s | faster+dia+lookahead 40 0.56 s, -0.17 dB
+#   lecture 240p medium | faster+dia+lookahead 40: -0.66 dB (bench, whole pipeline)
+# Test patterns hid the small rungs' loss (0.3-0.4 dB there). On camera
+# footage the tuned veryfast loses most on the rungs of 240-480 lines, where
+# the fuller partition search and sub-pixel refinement that `faster` adds
+# matter most and cost least; on a lecture, whose picture hardly changes, what
+# matters is the macroblock-tree lookahead: veryfast looks 10 frames ahead,
+# medium 40, and with 40 the static slide gets its bits once and keeps them.
+# So: above 480 lines the tuned veryfast with medium's lookahead; 241-480 lines
+# `faster` with the diamond search and the same lookahead; 240 lines and less
+# keep medium: a 240p frame is a ninth of a 720p one, the satellite rung needs
+# every bit to count, and `faster` lost 0.66 dB on the lecture's 240p rung.
 DEFAULT_PRESET = "veryfast"
-RUNG_X264_PARAMS = "trellis=1:ref=2:bframes=2:me=dia"
-MID_RUNG_X264_PARAMS = "trellis=1:ref=3:bframes=2:me=dia"  # the 360p rung
+LOOKAHEAD = "rc-lookahead=40"
+RUNG_X264_PARAMS = f"trellis=1:ref=2:bframes=2:me=dia:{LOOKAHEAD}"
+MID_RUNG_PRESET = "faster"
+MID_RUNG_X264_PARAMS = f"me=dia:{LOOKAHEAD}"  # the rungs of 241-480 lines
+MID_RUNG_SHORT_SIDE = 480
 SMALL_RUNG_X264_PARAMS = "me=dia"
 SMALL_RUNG_PRESET = "medium"
 SMALL_RUNG_SHORT_SIDE = 240
@@ -46,7 +66,17 @@ SMALL_RUNG_SHORT_SIDE = 240
 CASCADE_MIN_FACTOR = 2
 SPRITE_COLUMNS = 10
 SPRITE_ROWS = 10
-SPRITE_WIDTH = 160
+# Previews are fitted inside a square by their long side, so a portrait video's
+# tiles are as tall as a landscape one's are wide, and nothing is ever scaled up.
+SPRITE_TILE_LONG_SIDE = 160
+THUMBNAIL_LONG_SIDE = 320
+POSTER_SHORT_SIDE = 720
+
+
+def fit_within(width: int, height: int, long_side: int) -> tuple[int, int]:
+    """Even size of the picture with its long side at most ``long_side``; never larger."""
+    scale = min(1.0, long_side / max(1, width, height))
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
 
 
 @dataclass(frozen=True)
@@ -63,10 +93,16 @@ class SpritePlan:
 
 
 def plan_sprite(duration: float, display_w: int, display_h: int) -> SpritePlan:
-    """At most 100 thumbnails in one sheet, one every ≥ 2 s."""
+    """At most 100 thumbnails in one sheet, one every ≥ 2 s, the grid no bigger than
+    the thumbnails need (three thumbnails make a 3 × 1 sheet, not a 10 × 10 one)."""
     interval = max(2.0, float(int(duration / (SPRITE_COLUMNS * SPRITE_ROWS)) + 1))
-    height = max(2, round(SPRITE_WIDTH * display_h / display_w / 2) * 2)
-    return SpritePlan(interval=interval, width=SPRITE_WIDTH, height=height)
+    width, height = fit_within(display_w, display_h, SPRITE_TILE_LONG_SIDE)
+    count = min(SPRITE_COLUMNS * SPRITE_ROWS, max(1, math.ceil(duration / interval - 1e-6)))
+    columns = min(SPRITE_COLUMNS, count)
+    return SpritePlan(
+        interval=interval, width=width, height=height, columns=columns,
+        rows=math.ceil(count / columns),
+    )  # fmt: skip
 
 
 def scale_parents(ladder: Ladder) -> list[int | None]:
@@ -104,7 +140,7 @@ def _split(label: str, outputs: list[str]) -> str:
     return f"[{label}]split={len(outputs)}" + "".join(f"[{o}]" for o in outputs)
 
 
-def _video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
+def video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
     """Decode once; scale each rung from the source or from a rung twice its size."""
     parents = scale_parents(ladder)
     children: dict[int | None, list[int]] = {}
@@ -128,24 +164,71 @@ def _video_filters(ladder: Ladder, sprite: SpritePlan | None) -> str:
     return ";".join(parts)
 
 
-def _rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
-    # Small rungs cost little to encode, and the satellite rung needs every bit
-    # to count: they get the thorough preset; bigger rungs the configured one,
-    # tuned (see RUNG_X264_PARAMS).
-    short_side = min(rung.width, rung.height)
-    small = short_side <= SMALL_RUNG_SHORT_SIDE
-    if small:
-        params = SMALL_RUNG_X264_PARAMS
-    else:
-        params = MID_RUNG_X264_PARAMS if short_side <= 360 else RUNG_X264_PARAMS
-    tuning = [f"-x264-params:v:{i}", params]
+def rung_settings(short_side: int, preset: str) -> tuple[str, str]:
+    """(x264 preset, x264 params) for a rung of ``short_side`` lines.
+
+    ``preset`` is the configured one (KHLANG_X264_PRESET): left at the
+    default, each rung gets the settings measured for its size; set to anything
+    else, every rung above 240 lines uses it as it is.
+    """
+    if short_side <= SMALL_RUNG_SHORT_SIDE:
+        return SMALL_RUNG_PRESET, SMALL_RUNG_X264_PARAMS
+    if preset != DEFAULT_PRESET:
+        return preset, ""
+    if short_side <= MID_RUNG_SHORT_SIDE:
+        return MID_RUNG_PRESET, MID_RUNG_X264_PARAMS
+    return DEFAULT_PRESET, RUNG_X264_PARAMS
+
+
+def rung_video_args(i: int, rung: Rung, preset: str) -> list[str]:
+    rung_preset, params = rung_settings(min(rung.width, rung.height), preset)
+    tuning = [f"-x264-params:v:{i}", params] if params else []
     return tuning + [
-        f"-preset:v:{i}", SMALL_RUNG_PRESET if small else preset,
+        f"-preset:v:{i}", rung_preset,
         f"-level:v:{i}", f"{rung.level / 10:.1f}",
         f"-b:v:{i}", f"{rung.video_kbps}k",
         f"-maxrate:v:{i}", f"{rung.maxrate_kbps}k",
         f"-bufsize:v:{i}", f"{rung.bufsize_kbits}k",
     ]  # fmt: skip
+
+
+def common_video_args(ladder: Ladder, threads: int) -> list[str]:
+    """Encoder options every rung shares: codec, profile, aligned keyframes."""
+    codec = ["-c:v", "libx264", "-profile:v", "main"]
+    # SPS/PPS out of band, as the HLS muxer asks for on its own (the MPEG-TS
+    # muxer still writes them before every keyframe). The tee muxer does not
+    # ask, and with the headers repeated in band x264's rate control
+    # undershoots: 77.5 instead of 81 kbit/s on the 144p rung of a 5 s clip,
+    # 0.7 dB lower. With the flag every segment is byte for byte what the HLS
+    # muxer alone made.
+    codec += ["-flags:v", "+global_header"]
+    codec += ["-sc_threshold", "0", "-g", str(ladder.gop_frames)]
+    codec += ["-keyint_min", str(ladder.gop_frames)]
+    codec += ["-force_key_frames", f"expr:gte(t,n_forced*{ladder.segment_seconds})"]
+    if threads:
+        codec += ["-threads:v", str(threads)]
+    return codec
+
+
+def video_encoder_args(ladder: Ladder, preset: str, threads: int) -> tuple[list[str], list[str]]:
+    """(maps, codec options) encoding filter outputs ``[v<i>]`` into video stream i."""
+    codec = common_video_args(ladder, threads)
+    maps: list[str] = []
+    for i, rung in enumerate(ladder.rungs):
+        maps += ["-map", f"[v{i}]"]
+        codec += rung_video_args(i, rung, preset)
+    return maps, codec
+
+
+def input_args(ffmpeg: str, threads: int) -> list[str]:
+    """The common head of an ffmpeg run: quiet, machine-readable progress, threads."""
+    args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
+    args += ["-progress", "pipe:1", "-nostats"]
+    if threads:
+        # decoder and filter graph too, not only the encoders: a chunk given one
+        # core's share must not spawn a thread per core anywhere.
+        args += ["-threads", str(threads), "-filter_complex_threads", str(threads)]
+    return args
 
 
 def _audio_args(i: int, audio: AudioRendition) -> list[str]:
@@ -203,56 +286,48 @@ def hls_command(
     preset: str = DEFAULT_PRESET,
     threads: int = 0,
     sprite: SpritePlan | None = None,
-    start: float | None = None,
-    length: float | None = None,
 ) -> list[str]:
     """One ffmpeg run writing ``out_dir/<variant>/index.m3u8`` for every variant.
 
     Each distinct audio rendition is encoded once and muxed into every variant
     that carries it: the ``tee`` muxer gives each variant its own HLS muxer
     fed from the shared encoders (the HLS muxer's own multi-variant mode cannot
-    put one encoded stream into two variants). ``start``/``length`` encode one
-    chunk of a long video (times are kept, so the chunks' segments join into
-    one playlist). The master playlist is written afterwards from measured
-    bandwidths by transcoding.hls.
+    put one encoded stream into two variants). Long videos are encoded in
+    chunks instead (transcoding.chunks). The master playlist is written
+    afterwards from measured bandwidths by transcoding.hls.
     """
-    out = Path(out_dir)
-    args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
-    args += ["-progress", "pipe:1", "-nostats"]
-    if threads:
-        # decoder and filter graph too, not only the encoders: a chunk given one
-        # core's share must not spawn a thread per core anywhere.
-        args += ["-threads", str(threads), "-filter_complex_threads", str(threads)]
-    if start is not None:
-        args += ["-ss", f"{start:.3f}"]
-    if length is not None:
-        args += ["-t", f"{length:.3f}"]
-    args += ["-i", str(source)]
+    args = input_args(ffmpeg, threads) + ["-i", str(source)]
+    maps: list[str] = []
+    codec: list[str] = []
     if ladder.rungs:
-        args += ["-filter_complex", _video_filters(ladder, sprite)]
+        args += ["-filter_complex", video_filters(ladder, sprite)]
+        maps, codec = video_encoder_args(ladder, preset, threads)
+    audio_maps, audio_codec, outputs = variant_outputs(Path(out_dir), ladder, "0:a:0")
+    args += maps + audio_maps + codec + audio_codec + ["-f", "tee", "|".join(outputs)]
+    if sprite:
+        args += sprite_output(Path(out_dir))
+    return args
+
+
+def sprite_output(out: Path) -> list[str]:
+    return ["-map", "[sprite]", "-q:v", "5", "-f", "image2", str(out / "sprite_%03d.jpg")]
+
+
+def variant_outputs(
+    out: Path, ladder: Ladder, audio_input: str
+) -> tuple[list[str], list[str], list[str]]:
+    """(audio maps, audio options, tee outputs): every variant of the ladder.
+
+    Video stream i is rung i; each distinct audio setting is encoded once from
+    ``audio_input`` and shared by the variants that carry it.
+    """
     maps: list[str] = []
     codec: list[str] = []
     outputs: list[str] = []
     if ladder.rungs:
-        codec += ["-c:v", "libx264", "-profile:v", "main"]
-        # SPS/PPS out of band, as the HLS muxer asks for on its own (the
-        # MPEG-TS muxer still writes them before every keyframe). The tee muxer
-        # does not ask, and with the headers repeated in band x264's rate
-        # control undershoots: 77.5 instead of 81 kbit/s on the 144p rung of a
-        # 5 s clip, 0.7 dB lower. With the flag every segment is byte for byte
-        # what the HLS muxer alone made.
-        codec += ["-flags:v", "+global_header"]
-        codec += ["-sc_threshold", "0", "-g", str(ladder.gop_frames)]
-        codec += ["-keyint_min", str(ladder.gop_frames)]
-        codec += ["-force_key_frames", f"expr:gte(t,n_forced*{ladder.segment_seconds})"]
-        if threads:
-            codec += ["-threads:v", str(threads)]
-        for i, rung in enumerate(ladder.rungs):
-            maps += ["-map", f"[v{i}]"]
-            codec += _rung_video_args(i, rung, preset)
         audios = list(dict.fromkeys(r.audio for r in ladder.rungs if r.audio))
         for i, audio in enumerate(audios):
-            maps += ["-map", "0:a:0"]
+            maps += ["-map", audio_input]
             codec += _audio_args(i, audio)
         if audios:
             codec += ["-c:a", "aac"]
@@ -263,28 +338,24 @@ def hls_command(
         codec += ["-vn", "-c:a", "aac"]
         pairs = zip(ladder.audio_only, ladder.variant_names, strict=True)
         for i, (audio, name) in enumerate(pairs):
-            maps += ["-map", "0:a:0"]
+            maps += ["-map", audio_input]
             codec += _audio_args(i, audio)
             outputs.append(_variant_output(out, name, f"a:{i}", ladder))
-    if start is not None:
-        codec += ["-output_ts_offset", f"{start:.3f}"]
-    args += maps + codec + ["-f", "tee", "|".join(outputs)]
-    if sprite:
-        args += ["-map", "[sprite]", "-q:v", "5", "-f", "image2", str(out / "sprite_%03d.jpg")]
-    return args
+    return maps, codec, outputs
 
 
 def poster_command(
     ffmpeg: str, source: str | Path, out_dir: str | Path, at: float, width: int, height: int
 ) -> list[str]:
-    """A poster (≤ 720p) and a 320-wide thumbnail from one frame, seeking on the input."""
+    """A poster (≤ 720p) and a thumbnail (long side ≤ 320) from one frame, seeking on the
+    input. Both keep the display aspect ratio and neither is ever larger than the source."""
     out = Path(out_dir)
-    scale = min(1.0, 720 / max(1, min(width, height)))
-    pw, ph = (max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2))
-    th = max(2, round(320 * height / width / 2) * 2)
+    scale = min(1.0, POSTER_SHORT_SIDE / max(1, min(width, height)))
+    pw, ph = (max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2))
+    tw, th = fit_within(pw, ph, THUMBNAIL_LONG_SIDE)
     graph = (
         f"[0:v:0]split=2[a][b];[a]scale={pw}:{ph},setsar=1[poster];"
-        f"[b]scale=320:{th},setsar=1[thumb]"
+        f"[b]scale={tw}:{th},setsar=1[thumb]"
     )
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error",

@@ -23,6 +23,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
+from .messages import bilingual
 from .probe import ProbeError, ProbeResult, parse_probe
 
 LOG_TAIL_LINES = 40
@@ -43,7 +46,7 @@ def ffmpeg_binary() -> str:
     try:
         import imageio_ffmpeg
     except ImportError as exc:  # pragma: no cover - both are dependencies
-        raise FfmpegError("ไม่พบ ffmpeg / ffmpeg not found") from exc
+        raise FfmpegError(bilingual(_("ffmpeg not found"))) from exc
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
@@ -55,7 +58,7 @@ def probe_json(path: str | Path, timeout: float = 60) -> dict:
     """ffprobe's format and stream description of ``path`` as a dict."""
     binary = ffprobe_binary()
     if binary is None:
-        raise FfmpegError("ไม่พบ ffprobe / ffprobe not found")
+        raise FfmpegError(bilingual(_("ffprobe not found")))
     args = [binary, "-v", "error", "-print_format", "json", "-show_format", "-show_streams"]
     result = subprocess.run(
         [*args, str(path)], capture_output=True, timeout=timeout, check=False, text=True
@@ -67,8 +70,10 @@ def probe_json(path: str | Path, timeout: float = 60) -> dict:
     if result.returncode != 0 and not data.get("streams"):
         reason = (result.stderr or "").strip().splitlines()[-1:] or ["unknown"]
         raise ProbeError(
-            f"อ่านไฟล์สื่อไม่ได้ ไฟล์อาจเสียหายหรือไม่ใช่ไฟล์สื่อ / "
-            f"cannot read the media file; it may be damaged or not media ({reason[0]})"
+            bilingual(
+                _("cannot read the media file; it may be damaged or not media (%(reason)s)"),
+                reason=reason[0],
+            )
         )
     return data
 
@@ -183,7 +188,7 @@ def run(
         deadlines.append(time.monotonic() + timeout)
     deadline = min(deadlines) if deadlines else None
     if deadline is not None and time.monotonic() >= deadline:
-        raise FfmpegError("ffmpeg ใช้เวลานานเกินกำหนด / ffmpeg took too long")
+        raise FfmpegError(bilingual(_("ffmpeg took too long")))
     process = subprocess.Popen(
         args,
         stdout=subprocess.PIPE,
@@ -241,14 +246,13 @@ def _watch(process, watch, deadline, on_progress, on_start, source) -> str:
         if deadline is not None and now >= deadline:
             kill(process.pid)
             process.wait()
-            raise FfmpegError("ffmpeg ใช้เวลานานเกินกำหนด / ffmpeg took too long", "\n".join(tail))
+            raise FfmpegError(bilingual(_("ffmpeg took too long")), "\n".join(tail))
     process.wait()
     errors.join(timeout=5)
     log = "\n".join(tail)
     if process.returncode != 0:
         raise FfmpegError(
-            f"ffmpeg ทำงานไม่สำเร็จ (รหัส {process.returncode}) / "
-            f"ffmpeg failed (exit code {process.returncode})",
+            bilingual(_("ffmpeg failed (exit code %(code)s)"), code=process.returncode),
             log,
         )
     return log

@@ -9,16 +9,13 @@ models or Celery, so the benchmark runs exactly what the worker runs.
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import m3u8
-
-from . import commands, ffmpeg, hls
+from . import chunks, commands, complexity, ffmpeg, hls
 from .ladder import Ladder, plan_ladder
 from .probe import ProbeResult
 
@@ -40,6 +37,7 @@ class Rendition:
     thumbnail: str = ""
     sprite_vtt: str = ""
     download: str = ""
+    bitrate_factor: float = 1.0  # the per-title factor the ladder was planned with
     log_tail: str = ""
 
 
@@ -96,6 +94,7 @@ def transcode(
     preset: str = commands.DEFAULT_PRESET,
     threads: int = 0,
     with_extras: bool = True,
+    per_title: bool = True,
     on_progress: Callable[[float], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     timeout: float | None = None,
@@ -108,10 +107,8 @@ def transcode(
     out = Path(out_dir)
     info = probe or ffmpeg.probe(source)
     out.mkdir(parents=True, exist_ok=False)
-    ladder = plan_ladder(info, include_1080=include_1080)
-    sprite = None
-    if with_extras and info.video is not None and not info.is_image:
-        sprite = commands.plan_sprite(info.duration, info.width or 16, info.height or 9)
+    ladder = plan(source, info, include_1080, per_title)
+    sprite = _sprite_plan(info) if with_extras else None
     for name in ladder.variant_names:
         (out / name).mkdir()
 
@@ -126,6 +123,14 @@ def transcode(
     return finish(source, out, info, ladder, sprite, with_extras, log, on_start, timeout)
 
 
+def plan(source, info: ProbeResult, include_1080: bool = False, per_title: bool = True) -> Ladder:
+    """The ladder for ``source``: per-title bitrates from a short trial encode
+    (transcoding.complexity), or the fixed table's with ``per_title`` off.
+    Deterministic, so each chunk of a long video plans the same ladder."""
+    factor = complexity.title_factor(source, info) if per_title else 1.0
+    return plan_ladder(info, include_1080=include_1080, bitrate_factor=factor)
+
+
 def finish(
     source, out: Path, info: ProbeResult, ladder: Ladder, sprite, with_extras: bool,
     log: str = "", on_start=None, timeout=None,
@@ -138,6 +143,7 @@ def finish(
         kind="video" if ladder.rungs else "audio",
         variants=[asdict(v) for v in variants],
         lowest_peak_kbps=min((v.peak_kbps for v in variants), default=0.0),
+        bitrate_factor=ladder.bitrate_factor,
         log_tail=log,
     )
     if with_extras:
@@ -182,40 +188,37 @@ def encode_chunk(
     preset: str = commands.DEFAULT_PRESET, threads: int = 0, on_start=None, timeout=None,
     last: bool = False,
 ) -> str:  # fmt: skip
-    """Encode one time range of every rung into ``chunk_dir`` (times kept absolute)."""
-    shutil.rmtree(chunk_dir, ignore_errors=True)
-    chunk_dir.mkdir(parents=True)
-    for name in ladder.variant_names:
-        (chunk_dir / name).mkdir()
-    args = commands.hls_command(
-        ffmpeg.ffmpeg_binary(), source, chunk_dir, ladder, preset=preset, threads=threads,
-        start=start, length=None if last else length,
+    """Encode the video of one time range of every rung into ``chunk_dir``."""
+    chunks.prepare(chunk_dir)
+    args = chunks.chunk_command(
+        ffmpeg.ffmpeg_binary(), source, chunk_dir, ladder, start, None if last else length,
+        preset=preset, threads=threads,
     )  # fmt: skip
     return ffmpeg.run(args, on_start=on_start, timeout=timeout)
 
 
-def join_chunks(chunk_dirs: list[Path], out: Path, variant_names: list[str]) -> None:
-    """One playlist per variant from the chunks' segments, moved (not copied) in order."""
-    for name in variant_names:
+def join_chunks(
+    source, chunk_dirs: list[Path], out: Path, info: ProbeResult, ladder: Ladder, *,
+    with_extras: bool = True, threads: int = 0, on_start=None, timeout=None,
+) -> Rendition:  # fmt: skip
+    """The finished rendition from encoded chunks: joined video, audio encoded once,
+    seek previews from a small rung, then what ``finish`` adds. Chunks are removed."""
+    sprite = _sprite_plan(info) if with_extras else None
+    for name in ladder.variant_names:
         (out / name).mkdir(parents=True, exist_ok=True)
-        entries: list[tuple[float, str]] = []
-        for chunk in chunk_dirs:
-            playlist = m3u8.load(str(chunk / name / "index.m3u8"))
-            for segment in playlist.segments:
-                target = f"seg_{len(entries):05d}.ts"
-                (chunk / name / segment.uri).replace(out / name / target)
-                entries.append((float(segment.duration), target))
-        target_duration = max((math.ceil(d) for d, _ in entries), default=1)
-        lines = [
-            "#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{target_duration}",
-            "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-INDEPENDENT-SEGMENTS",
-        ]  # fmt: skip
-        for duration, uri in entries:
-            lines += [f"#EXTINF:{duration:.6f},", uri]
-        lines.append("#EXT-X-ENDLIST")
-        write_text_atomic(out / name / "index.m3u8", "\n".join(lines) + "\n")
+    args = chunks.join_command(
+        ffmpeg.ffmpeg_binary(), source, chunk_dirs, out, ladder, sprite=sprite, threads=threads
+    )
+    log = ffmpeg.run(args, on_start=on_start, timeout=timeout)
     for chunk in chunk_dirs:
         shutil.rmtree(chunk, ignore_errors=True)
+    return finish(source, out, info, ladder, sprite, with_extras, log, on_start, timeout)
+
+
+def _sprite_plan(info: ProbeResult) -> commands.SpritePlan | None:
+    if info.video is None or info.is_image:
+        return None
+    return commands.plan_sprite(info.duration, info.width or 16, info.height or 9)
 
 
 def _extras(binary, source, out, info, ladder, sprite, result, on_start, timeout) -> None:

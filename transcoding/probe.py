@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy as _
+
+from .messages import bilingual
+
 # Codecs ffprobe reports as "video" that are really one still picture.
 IMAGE_CODECS = {"mjpeg", "png", "bmp", "gif", "webp", "tiff", "jpeg2000", "jpegls"}
 IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "gif", "webp_pipe", "tiff_pipe"}
@@ -143,8 +147,7 @@ def parse_probe(data: dict) -> ProbeResult:
     streams = data.get("streams") or []
     if not fmt and not streams:
         raise ProbeError(
-            "ไฟล์นี้ไม่ใช่ไฟล์สื่อที่อ่านได้ (ไม่พบสตรีมภาพหรือเสียง) / "
-            "this file is not readable media (no video or audio stream found)"
+            bilingual(_("this file is not readable media (no video or audio stream found)"))
         )
     video_streams = [
         s
@@ -166,12 +169,9 @@ def parse_probe(data: dict) -> ProbeResult:
         and (format_name in IMAGE_FORMATS or (video.codec in IMAGE_CODECS and duration <= 0.1))
     )
     if not video and not audio:
-        raise ProbeError("ไม่พบสตรีมภาพหรือเสียงในไฟล์ / no video or audio stream in the file")
+        raise ProbeError(bilingual(_("no video or audio stream in the file")))
     if not is_image and duration <= 0:
-        raise ProbeError(
-            "อ่านความยาวของไฟล์ไม่ได้ ไฟล์อาจเสียหาย / "
-            "the file's duration cannot be read; it may be damaged"
-        )
+        raise ProbeError(bilingual(_("the file's duration cannot be read; it may be damaged")))
     return ProbeResult(
         format_name=format_name,
         duration=round(duration, 3),

@@ -28,7 +28,9 @@ def make_clip(
     path = Path(path)
     args = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
     if video:
-        args += ["-f", "lavfi", "-i", f"{pattern}=size={width}x{height}:rate={fps}"]
+        # A pattern may carry options of its own ("color=c=navy"): the size follows them.
+        joiner = ":" if "=" in pattern else "="
+        args += ["-f", "lavfi", "-i", f"{pattern}{joiner}size={width}x{height}:rate={fps}"]
     if audio_channels:
         layout = {1: "mono", 2: "stereo", 6: "5.1"}[audio_channels]
         tones = "|".join(f"sin({440 + 110 * c}*2*PI*t)*0.2" for c in range(audio_channels))
@@ -52,4 +54,36 @@ def make_corrupt(path: str | Path, source: str | Path) -> Path:
         keep[i] ^= 0x5A
     path = Path(path)
     path.write_bytes(bytes(keep))
+    return path
+
+
+SYNC_PERIOD = 4.0  # a flash and a beep every period, at half past its start
+SYNC_FLASH_AT = 2.0
+
+
+def make_sync_clip(
+    path: str | Path,
+    *,
+    width: int = 320,
+    height: int = 180,
+    seconds: float = 24.0,
+    fps: int = 25,
+    preset: str = "ultrafast",
+) -> Path:
+    """A clip whose picture flashes white for one frame while a 1 kHz beep starts.
+
+    Both marks fall at ``SYNC_FLASH_AT`` into every ``SYNC_PERIOD``, away from
+    the chunk joins (which fall on segment boundaries), so lip-sync can be read
+    off anything made from it, at every mark (transcoding.avsync).
+    """
+    path = Path(path)
+    at, period, frame = SYNC_FLASH_AT, SYNC_PERIOD, 1 / fps
+    when = f"between(mod(t\\,{period:g})\\,{at:g}\\,{at + frame / 2:g})"
+    video = f"testsrc2=size={width}x{height}:rate={fps},drawbox=c=white:t=fill:enable='{when}'"
+    beep = f"if(between(mod(t\\,{period:g})\\,{at:g}\\,{at + 0.1:g})\\,0.8*sin(2*PI*1000*t)\\,0)"
+    args = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
+    args += ["-f", "lavfi", "-i", video, "-f", "lavfi", "-i", f"aevalsrc={beep}:s=48000:c=mono"]
+    args += ["-t", f"{seconds}", "-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p"]
+    args += ["-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", str(path)]
+    subprocess.run(args, check=True, capture_output=True, timeout=600)
     return path

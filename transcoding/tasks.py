@@ -16,9 +16,11 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from . import actions, ffmpeg, pipeline, runtime
 from .ladder import plan_ladder
+from .messages import bilingual
 from .models import JobStatus, TranscodeChunk, TranscodeJob
 from .pipeline import encode_chunk
 from .probe import ProbeError
@@ -44,13 +46,9 @@ def _checked_probe(source: Path):
     """Probe and trial-decode: a broken file fails here, before any encoding."""
     info = ffmpeg.probe(source)
     if info.is_image:
-        raise ProbeError(
-            "ไฟล์นี้เป็นภาพนิ่ง ไม่ใช่วิดีโอหรือเสียง / this file is a still picture, not video or audio"
-        )
+        raise ProbeError(bilingual(_("this file is a still picture, not video or audio")))
     if not ffmpeg.decodes_cleanly(source):
-        raise ProbeError(
-            "ถอดรหัสไฟล์ไม่ได้ ไฟล์อาจเสียหาย / the file cannot be decoded; it may be damaged"
-        )
+        raise ProbeError(bilingual(_("the file cannot be decoded; it may be damaged")))
     return info
 
 
@@ -147,7 +145,7 @@ def encode_chunk_task(self, chunk_id: int) -> str:
     conf = settings.TRANSCODING
     source = _source_path(job.media_item)
     info = ffmpeg.probe(source)
-    ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
+    ladder = pipeline.plan(source, info, conf["INCLUDE_1080P"])  # per-title, as every chunk
     chunk_dir = _partial_dir(job) / "chunks" / f"{chunk.index:04d}"
     is_last = not TranscodeChunk.objects.filter(job=job, index__gt=chunk.index).exists()
     watch = ffmpeg.Supervision(
@@ -193,12 +191,15 @@ def join_chunks_task(job_id: int) -> str:
         with ffmpeg.supervised(watch):
             info = ffmpeg.probe(source)
             watch.deadline = runtime.deadline_in(actions.time_limit_for(info.duration))
-            ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
+            ladder = pipeline.plan(source, info, conf["INCLUDE_1080P"])
             chunks = job.chunks.order_by("index")
             chunk_dirs = [partial / "chunks" / f"{c.index:04d}" for c in chunks]
-            pipeline.join_chunks(chunk_dirs, partial, ladder.variant_names)
+            # Audio is encoded here once for the whole item, and the seek previews
+            # come from a small joined rung: chunked items get what short ones get.
+            result = pipeline.join_chunks(
+                source, chunk_dirs, partial, info, ladder, threads=conf["FFMPEG_THREADS"]
+            )
             shutil.rmtree(partial / "chunks", ignore_errors=True)
-            result = pipeline.finish(source, partial, info, ladder, None, with_extras=True)
     except runtime.LostJob:
         return "lost"
     except (ffmpeg.FfmpegError, OSError, ProbeError) as exc:
@@ -227,7 +228,7 @@ def _progress_reporter(job: TranscodeJob):
             job.refresh_from_db(fields=["pid", "status"])
             if job.pid:
                 ffmpeg.kill(job.pid)
-            raise Cancelled("ยกเลิกแล้ว / cancelled")
+            raise Cancelled(bilingual(_("cancelled")))
 
     return report
 

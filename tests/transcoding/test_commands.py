@@ -1,5 +1,7 @@
 from fractions import Fraction
+from pathlib import Path
 
+from transcoding.chunks import chunk_command, join_command
 from transcoding.commands import (
     MID_RUNG_X264_PARAMS,
     RUNG_X264_PARAMS,
@@ -56,24 +58,53 @@ def test_one_process_splits_once_for_every_rung():
     assert value(args, "-sc_threshold") == "0"
     assert value(args, "-flags:v") == "+global_header"  # as the HLS muxer alone asks
     assert value(args, "-g") == "100"
-    assert value(args, "-preset:v:0") == "medium" and value(args, "-preset:v:1") == "medium"
-    assert value(args, "-preset:v:2") == "veryfast" and value(args, "-preset:v:4") == "veryfast"
+    # 144p and 240p at medium; 360p and 480p faster with the diamond search;
+    # 720p the tuned veryfast; the last three with medium's long lookahead.
+    presets = [value(args, f"-preset:v:{i}") for i in range(5)]
+    assert presets == ["medium", "medium", "faster", "faster", "veryfast"]
+    assert "rc-lookahead=40" in value(args, "-x264-params:v:2")
     assert value(args, "-x264-params:v:1") == SMALL_RUNG_X264_PARAMS
     assert value(args, "-x264-params:v:2") == MID_RUNG_X264_PARAMS
+    assert value(args, "-x264-params:v:3") == MID_RUNG_X264_PARAMS
     assert value(args, "-x264-params:v:4") == RUNG_X264_PARAMS
+    # A preset configured by hand applies, as it is, to every rung above 240 lines.
+    slow = hls_command("ffmpeg", "in.mp4", "/out", ladder, preset="slow")
+    assert [value(slow, f"-preset:v:{i}") for i in range(5)] == ["medium"] * 2 + ["slow"] * 3
+    assert "-x264-params:v:4" not in slow
     assert value(args, "-maxrate:v:0") == "100k" and value(args, "-bufsize:v:0") == "100k"
     assert value(args, "-ac:a:0") == "1" and value(args, "-b:a:0") == "32k"
     assert ":hls_time=4:" in value(args, "tee")
 
 
-def test_sprite_branch_and_chunk_offsets():
+def test_sprite_branch_and_chunk_video_only():
     ladder = plan_ladder(probe(640, 360))
     sprite = plan_sprite(20.0, 640, 360)
-    args = hls_command("ffmpeg", "in.mp4", "/out", ladder, sprite=sprite, start=8.0, length=8.0)
+    args = hls_command("ffmpeg", "in.mp4", "/out", ladder, sprite=sprite)
     assert "[src]split=3[s1][s2][sp]" in value(args, "-filter_complex")
-    assert "tile=10x10[sprite]" in value(args, "-filter_complex")
+    assert "[sprite]" in value(args, "-filter_complex")
     assert args[-1] == "/out/sprite_%03d.jpg"
-    assert value(args, "-ss") == "8.000" and value(args, "-output_ts_offset") == "8.000"
+    chunk = chunk_command("ffmpeg", "in.mp4", "/c", ladder, 8.0, 8.0)
+    assert value(chunk, "-ss") == "8.000" and value(chunk, "-t") == "8.000"
+    # Video only, one transport stream per rung, stamped with absolute times
+    # and never shifted on its own (the first chunk would overlap the second).
+    assert chunk.count("-an") == 3 and "0:a:0" not in chunk
+    assert [a for a in chunk if a.endswith(".ts")] == ["/c/144p.ts", "/c/240p.ts", "/c/360p.ts"]
+    assert chunk.count("-output_ts_offset") == 3 and value(chunk, "-output_ts_offset") == "8.000"
+    assert value(chunk, "-avoid_negative_ts") == "disabled"
+    joined = join_command(
+        "ffmpeg", "in.mp4", [Path("/c0"), Path("/c1")], "/o", ladder, sprite=sprite
+    )
+    assert value(joined, "-i") == "concat:/c0/144p.ts|/c1/144p.ts"
+    assert value(joined, "-c:v") == "copy" and joined.count("-map") == 3 + 2 + 1
+    # The sound once for the whole item, from the source; tiles from a small rung.
+    assert joined[joined.index("in.mp4") - 4 : joined.index("in.mp4")] == [
+        "-vn",
+        "-sn",
+        "-dn",
+        "-i",
+    ]
+    assert "3:a:0" in joined
+    assert value(joined, "-filter_complex").startswith("[0:v:0]fps=")
 
 
 def test_no_audio_and_audio_only():
@@ -103,6 +134,23 @@ def test_poster_and_sprite_track():
     assert "00:00:04.000 --> 00:00:05.000\nsprite_001.jpg#xywh=320,0,160,90" in vtt
     long = plan_sprite(3600, 1280, 720)
     assert long.interval * long.per_sheet >= 3600
+    assert (long.columns, long.rows) == (10, 10)
+
+
+def test_previews_fit_the_picture_and_the_grid_fits_the_count():
+    # Three thumbnails make a 3 x 1 sheet; 25 make 10 x 3.
+    assert (plan_sprite(5.0, 1280, 720).columns, plan_sprite(5.0, 1280, 720).rows) == (3, 1)
+    assert (plan_sprite(50.0, 1280, 720).columns, plan_sprite(50.0, 1280, 720).rows) == (10, 3)
+    portrait = plan_sprite(60.0, 1080, 1920)
+    assert (portrait.width, portrait.height) == (90, 160)  # as tall as landscape is wide
+    tiny = plan_sprite(60.0, 96, 64)
+    assert (tiny.width, tiny.height) == (96, 64)  # never scaled up
+    graph = value(poster_command("ffmpeg", "in.mp4", "/o", 1.0, 1080, 1920), "-filter_complex")
+    assert "scale=720:1280" in graph and "scale=180:320" in graph
+    graph = value(poster_command("ffmpeg", "in.mp4", "/o", 1.0, 180, 320), "-filter_complex")
+    assert "scale=180:320" in graph and graph.count("scale=180:320") == 2  # poster and thumb
+    graph = value(poster_command("ffmpeg", "in.mp4", "/o", 1.0, 1280, 720), "-filter_complex")
+    assert "scale=1280:720" in graph and "scale=320:180" in graph
 
 
 def test_parallel_chunks_share_the_cores():

@@ -43,7 +43,25 @@ def test_portrait_rungs_named_by_short_side():
 
 def test_non_square_pixels_become_square():
     ladder = plan_ladder(source(720, 576, sar=Fraction(64, 45)))
-    assert (ladder.rungs[-1].width, ladder.rungs[-1].height) == (854, 480)  # 1024x576 shown
+    # 1024x576 shown: 480p, and the picture's own 576 lines on top.
+    assert [(r.width, r.height) for r in ladder.rungs][-2:] == [(854, 480), (1024, 576)]
+
+
+def test_a_source_between_sizes_is_offered_at_its_own_size():
+    ladder = plan_ladder(source(640, 272))
+    assert [(r.name, r.width, r.height) for r in ladder.rungs] == [
+        ("144p", 338, 144),
+        ("240p", 564, 240),
+        ("272p", 640, 272),
+    ]
+    top, below = ladder.rungs[-1], ladder.rungs[-2]
+    assert below.video_kbps < top.video_kbps <= RUNG_TABLE[360][0]
+    assert top.maxrate_kbps <= RUNG_TABLE[360][1]
+    # A few lines more than a standard size is not worth a rung of its own.
+    assert [r.name for r in plan_ladder(source(1280, 740)).rungs][-1] == "720p"
+    assert [r.name for r in plan_ladder(source(660, 372)).rungs][-1] == "360p"
+    # Nor is a size above the top rung the site offers.
+    assert [r.name for r in plan_ladder(source(1920, 1000)).rungs][-1] == "720p"
 
 
 def test_lowest_rung_fits_a_satellite_link():
@@ -80,7 +98,8 @@ def test_frame_rate_and_keyframes():
 
 def test_download_rung_about_360p():
     assert plan_ladder(source(1920, 1080)).download_rung.name == "360p"
-    assert plan_ladder(source(320, 180)).download_rung.name == "144p"
+    assert plan_ladder(source(320, 180)).download_rung.name == "180p"
+    assert plan_ladder(source(256, 144)).download_rung.name == "144p"
 
 
 def test_frame_size_and_table():

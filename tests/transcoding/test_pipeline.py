@@ -72,9 +72,20 @@ def test_portrait_with_surround_audio_is_downmixed(clips, tmp_path):
     out = tmp_path / "p"
     pipeline.transcode(clips["portrait_51"], out, with_extras=False)
     master = load_master(out)
-    assert [p.stream_info.resolution for p in master.playlists] == [(144, 256)]
+    assert [p.stream_info.resolution for p in master.playlists] == [(144, 256), (180, 320)]
     segment = m3u8.load(str(out / "144p/index.m3u8")).segments[0].uri
     assert ffmpeg.probe(out / "144p" / segment).audio.channels == 1
+
+
+def test_portrait_previews_are_portrait_and_never_upscaled(clips, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "p"
+    pipeline.transcode(clips["portrait_51"], out)
+    with Image.open(out / "thumbnail.jpg") as thumb, Image.open(out / "poster.jpg") as poster:
+        assert thumb.size == (180, 320) and poster.size == (180, 320)
+    with Image.open(out / "sprite_001.jpg") as sheet:
+        assert sheet.size == (90, 160)  # one tile for a two-second clip, portrait
 
 
 def test_output_folder_with_characters_the_muxer_would_cut_at(clips, tmp_path):
@@ -130,28 +141,40 @@ def test_corrupt_file_is_refused_before_encoding(clips, tmp_path):
 
 
 def test_chunks_encoded_apart_join_into_one_seamless_rendition(tmp_path):
+    from transcoding import avsync
     from transcoding.ladder import plan_ladder
-    from transcoding.pipeline import encode_chunk, finish, join_chunks, plan_chunks
+    from transcoding.pipeline import encode_chunk, join_chunks, plan_chunks
 
-    source = samples.make_clip(tmp_path / "long.mp4", width=320, height=180, seconds=10)
+    source = samples.make_sync_clip(tmp_path / "long.mp4", width=320, height=180, seconds=18)
     info = ffmpeg.probe(source)
     ladder = plan_ladder(info)
     pieces = plan_chunks(info.duration, ladder.segment_seconds, 4)
-    assert pieces == [(0.0, 4.0), (4.0, 4.0), (8.0, 2.0)]
+    assert pieces == [(0.0, 4.0), (4.0, 4.0), (8.0, 4.0), (12.0, 4.0), (16.0, 2.0)]
     out = tmp_path / "joined"
     chunk_dirs = [out / "chunks" / str(i) for i in range(len(pieces))]
     for i, (start, length) in reversed(list(enumerate(pieces))):  # any order, as workers finish
         encode_chunk(source, chunk_dirs[i], ladder, start, length, last=i == len(pieces) - 1)
-    join_chunks(chunk_dirs, out, ladder.variant_names)
-    result = finish(source, out, info, ladder, None, with_extras=True)
+    result = join_chunks(source, chunk_dirs, out, info, ladder)
     playlist = m3u8.load(str(out / "144p/index.m3u8"))
-    assert [round(s.duration) for s in playlist.segments] == [4, 4, 2]
+    assert [round(s.duration) for s in playlist.segments] == [4, 4, 4, 4, 2]
     # A segment from the middle decodes on its own: it opens with the stream's
     # parameter sets and a keyframe.
     middle = ffmpeg.probe(out / "144p" / playlist.segments[1].uri)
     assert (middle.width, middle.height) == (256, 144)
-    assert sum(s.duration for s in playlist.segments) == pytest.approx(10.0, abs=0.2)
-    whole = ffmpeg.probe(out / result.download)
-    assert whole.duration == pytest.approx(10.0, abs=0.2)  # continuous timestamps across joins
+    # Decoded end to end, the joined rendition and the download hold every
+    # source frame once, and the sound stays on the picture to the last mark.
+    frame_ms = 1000 / 25
+    original = avsync.measure(source, samples.SYNC_PERIOD)
+    assert len(original.flashes) == 4
+    for made in [f"{name}/index.m3u8" for name in ladder.variant_names] + [result.download]:
+        sync = avsync.measure(out / made, samples.SYNC_PERIOD)
+        assert sync.frames == original.frames, made
+        assert len(sync.offsets_ms) == len(original.flashes), made
+        assert abs(sync.drift_ms) <= 1, (made, sync.offsets_ms)
+    download = avsync.measure(out / result.download, samples.SYNC_PERIOD)
+    assert abs(download.offsets_ms[-1] - original.offsets_ms[-1]) <= frame_ms
+    # Chunked items get seek previews and a poster, as short ones do.
+    assert result.sprite_vtt and (out / "sprite_001.jpg").exists()
+    assert result.poster and (out / "poster.jpg").exists()
     assert result.lowest_peak_kbps <= 200
     assert not (out / "chunks" / "0").exists()

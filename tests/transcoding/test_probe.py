@@ -89,3 +89,15 @@ def test_unusable_files_raise_thai_first(data):
         parse_probe(data)
     text = str(info.value)
     assert " / " in text and text[0] > "\u0e00"  # Thai first, then English
+
+
+def test_messages_come_from_the_catalogue_in_both_languages():
+    from django.utils import translation
+
+    with translation.override("en"):  # the page's language does not change a stored message
+        with pytest.raises(ProbeError) as info:
+            parse_probe({})
+    assert str(info.value) == (
+        "ไฟล์นี้ไม่ใช่ไฟล์สื่อที่อ่านได้ (ไม่พบสตรีมภาพหรือเสียง) / "
+        "this file is not readable media (no video or audio stream found)"
+    )

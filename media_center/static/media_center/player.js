@@ -15,7 +15,17 @@
   if (!video) return;
   var hlsUrl = video.dataset.hls, mp4 = video.dataset.mp4;
   if (window.Hls && Hls.isSupported()) {
-    var hls = new Hls({ startLevel: 0, capLevelToPlayerSize: true });
+    var hls = new Hls({
+      startLevel: 0,
+      // This page's <video> takes the size of the rung it plays, so capping
+      // the rung by that size flips between rungs and fetches segments again.
+      capLevelToPlayerSize: false,
+      // Keep what was played and buffer half a minute ahead: a segment is
+      // fetched once in a session, and never thrown away to fetch it again.
+      backBufferLength: Infinity,
+      maxBufferLength: 30,
+      maxMaxBufferLength: 60,
+    });
     hls.loadSource(hlsUrl);
     hls.attachMedia(video);
     hls.on(Hls.Events.ERROR, function (_e, data) {
