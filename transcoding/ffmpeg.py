@@ -230,7 +230,7 @@ def _watch(process, watch, deadline, on_progress, on_start, source) -> str:
         if line is end:
             break
         now = time.monotonic()
-        key, _, value = line.strip().partition("=")
+        key, _sep, value = line.strip().partition("=")
         if key == "out_time_us" and value.lstrip("-").isdigit():
             reported = max(reported, int(value) / 1_000_000)
             if on_progress:
