@@ -40,8 +40,13 @@ class Command(BaseCommand):
             "--loglevel",
             "INFO",
         ]
-        server = [python, "manage.py", "runserver", addr, "--noreload"]
-        children = [subprocess.Popen(worker), subprocess.Popen(server)]
+        # Static files as production serves them: hashed, brotli/gzip, cached forever.
+        hashed = {**os.environ, "KHLANG_STATIC_HASHED": "1"}
+        subprocess.run(
+            [python, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=hashed, check=True
+        )
+        server = [python, "manage.py", "runserver", addr, "--noreload", "--nostatic"]
+        children = [subprocess.Popen(worker), subprocess.Popen(server, env=hashed)]
         self.stdout.write(f"เปิดที่ http://{addr}/ (ผู้ดูแล http://{addr}/admin/) — กด Ctrl-C เพื่อหยุด")
         self.stdout.write(f"serving http://{addr}/ with a Celery worker; Ctrl-C stops both")
 
