@@ -45,9 +45,7 @@ def due_items(user, start: dt.datetime, end: dt.datetime) -> list[DueItem]:
         "course__path", flat=True
     )
     for path in courses:
-        units = UnitPage.objects.live().filter(
-            path__startswith=path, unlock_at__range=(start, end)
-        )
+        units = UnitPage.objects.live().filter(path__startswith=path, unlock_at__range=(start, end))
         for unit in units:
             items.append(DueItem(unit.unlock_at, unit.title, _("Unit opens"), unit.url or ""))
     return sorted(items, key=lambda item: item.when)
@@ -68,10 +66,7 @@ def month_grid(year: int, month: int, items: list[DueItem], today: dt.date) -> l
         by_day.setdefault(timezone.localtime(item.when).date(), []).append(item)
     weeks = calendar.Calendar(firstweekday=calendar.SUNDAY).monthdatescalendar(year, month)
     return [
-        [
-            Day(day, day.month == month, day == today, tuple(by_day.get(day, ())))
-            for day in week
-        ]
+        [Day(day, day.month == month, day == today, tuple(by_day.get(day, ()))) for day in week]
         for week in weeks
     ]
 

@@ -78,7 +78,9 @@ def quiz_reminders_task() -> int:
                     "quiz": quiz.title,
                     "when": thai_datetime(quiz.open_at),
                 }
-                sent += notify(ids, Kind.QUIZ_OPENING, title, url, dedupe_key=f"quiz-open:{quiz.pk}")
+                sent += notify(
+                    ids, Kind.QUIZ_OPENING, title, url, dedupe_key=f"quiz-open:{quiz.pk}"
+                )
             if quiz.close_at and now < quiz.close_at <= soon:
                 finished = set(
                     quiz.attempts.exclude(state="in_progress").values_list("user_id", flat=True)
