@@ -274,9 +274,8 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"source": "beat"},
     },
 }
-for _app in [
-    "media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports", "notifications",
-]:  # fmt: skip
+_SCHEDULED_APPS = ["media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"]
+for _app in [*_SCHEDULED_APPS, "notifications"]:
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedules").BEAT_SCHEDULE)
 
 # --- Khlang's own settings (read through core.conf.khlang_settings) ------------
