@@ -1,6 +1,7 @@
 """The exam bank in Wagtail's admin: questions, categories and quizzes as snippets."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -28,7 +29,7 @@ class QuestionViewSet(SchoolScopedViewSet):
     scope_prefix = "category__"
     model = Question
     icon = "help"
-    menu_label = "ข้อสอบ (Questions)"
+    menu_label = _("Questions")
     list_display = [
         "name",
         "qtype",
@@ -65,14 +66,14 @@ class QuestionViewSet(SchoolScopedViewSet):
 class CategoryViewSet(SchoolScopedViewSet):
     model = Category
     icon = "folder-open-inverse"
-    menu_label = "หมวดข้อสอบ (Categories)"
+    menu_label = _("Question categories")
     list_display = ["name", "parent", "school", "published"]
 
 
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "form"
-    menu_label = "แบบทดสอบ (Quizzes)"
+    menu_label = _("Quizzes")
     list_display = ["title", "mode", "school", "open_at", "close_at"]
     panels = [
         FieldPanel("title"),
@@ -108,7 +109,7 @@ class QuizViewSet(SnippetViewSet):
 
 
 class ExamBankGroup(SnippetViewSetGroup):
-    menu_label = "คลังข้อสอบ (Exam bank)"
+    menu_label = _("Exam bank")
     menu_icon = "help"
     menu_order = 250
     items = (QuestionViewSet, CategoryViewSet, QuizViewSet)
@@ -128,5 +129,5 @@ def version_question_after_save(request, instance):
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     return MenuItem(
-        "นำเข้าข้อสอบ (Import questions)", reverse("exambank:import"), icon_name="upload", order=251
+        _("Import questions"), reverse("exambank:import"), icon_name="upload", order=251
     )
