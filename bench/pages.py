@@ -164,13 +164,15 @@ ENGLISH_JS = r"""(allowed) => {
   const words = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "CODE", "TEMPLATE"]);
-  const visible = (el) => el && el.offsetParent !== null && !el.closest("[hidden],[aria-hidden=true]");
+  const visible = (el) =>
+    el && el.offsetParent !== null && !el.closest("[hidden],[aria-hidden=true]");
   let node;
   while ((node = walker.nextNode())) {
     const parent = node.parentElement;
     if (!parent || skip.has(parent.tagName) || !visible(parent)) continue;
     for (const w of node.textContent.match(/[A-Za-z]{3,}/g) || []) {
-      if (!allowed.includes(w.toLowerCase())) words.push(w + " ← " + node.textContent.trim().slice(0, 60));
+      const text = node.textContent.trim().slice(0, 60);
+      if (!allowed.includes(w.toLowerCase())) words.push(w + " ← " + text);
     }
   }
   return words;
