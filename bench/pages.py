@@ -42,7 +42,7 @@ TEACHER_SCREENS = [
     "/admin/documents/",
     "/admin/workflows/tasks/index/",
     "/admin/reports/locked/",
-    "/admin/media/add/video/",
+    "/admin/media/video/add/",
     "{lesson_edit}",
     "{lesson_add}",
 ]

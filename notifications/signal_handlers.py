@@ -39,7 +39,10 @@ def _workflow_outcome(instance, kind: str, approved: bool) -> None:
             title = _("“%(title)s” was approved and published") % {"title": str(page)}
         else:
             title = _("“%(title)s” was sent back for changes") % {"title": str(page)}
-    notify([requester], kind, title, url=edit_url, dedupe_key=f"workflow:{instance.pk}")
+    # One per outcome of each submission: a lesson sent back, changed and sent
+    # again is a new task state.
+    key = f"workflow:{kind}:{instance.pk}:{instance.current_task_state_id or ''}"
+    notify([requester], kind, title, url=edit_url, dedupe_key=key)
 
 
 def on_workflow_approved(sender, instance, **kwargs) -> None:
