@@ -9,6 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def approve_new_lesson(school, make_user, *, reject_first: bool = False):
+    from django.core.cache import cache
     from django.db import transaction
 
     from khlang.celery import app
@@ -16,8 +17,6 @@ def approve_new_lesson(school, make_user, *, reject_first: bool = False):
     from lms.models import LessonPage, OwnerApprovalTask, UnitPage
     from lms.moderation import ensure_moderation
     from tests.lms.builders import build_course, courses_index
-
-    from django.core.cache import cache
 
     cache.clear()  # site root paths and course facts are cached by id; ids repeat
     ensure_base_data()
