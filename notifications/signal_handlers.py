@@ -12,9 +12,11 @@ from .models import Kind
 def on_quiz_graded(sender, user, quiz, attempt, score, **kwargs) -> None:
     from .actions import in_site_language, notify
 
+    if getattr(attempt, "pk", None) is None:
+        return  # a result without an attempt to review (another quiz source)
     with in_site_language():
         title = _("Your quiz “%(quiz)s” has been graded: %(score)s%%") % {
-            "quiz": quiz.title,
+            "quiz": getattr(quiz, "title", str(quiz)),
             "score": round(score * 100),
         }
     notify(
