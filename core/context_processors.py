@@ -11,6 +11,43 @@ def admin_link_key(user_id: int) -> str:
     return f"khlang:admin-link:{user_id}"
 
 
+def nav_profile_key(user_id: int) -> str:
+    return f"khlang:nav-profile:{user_id}"
+
+
+def nav_profile(user) -> dict:
+    """What the header needs to know about a user's roles, cached like the Admin link.
+
+    Roles and permissions change rarely; the header is drawn on every page. The
+    same signal that forgets the Admin link forgets this (core.signal_handlers).
+    """
+    if not user.is_authenticated:
+        return {"roles": [], "grade": "", "admin": False, "grading": False, "reports": False}
+    key = nav_profile_key(user.pk)
+    profile = cache.get(key)
+    if profile is None:
+        from .roles import ROLE_GROUP_NAMES
+
+        names = set(user.groups.values_list("name", flat=True))
+        roles = [role for role, name in ROLE_GROUP_NAMES.items() if name in names]
+        if user.is_superuser and "area_admin" not in roles:
+            roles.append("area_admin")
+        perms = user.get_all_permissions() if not user.is_superuser else None
+
+        def has(perm: str) -> bool:
+            return perms is None or perm in perms
+
+        profile = {
+            "roles": roles,
+            "grade": getattr(user.grade_level, "code", "") if user.grade_level_id else "",
+            "admin": has("wagtailadmin.access_admin"),
+            "grading": has("exambank.change_quiz"),
+            "reports": has("reports.view_school_reports") or has("reports.view_area_reports"),
+        }
+        cache.set(key, profile, ADMIN_LINK_SECONDS)
+    return profile
+
+
 def may_open_admin(user) -> bool:
     """Whether the header shows the "Admin" link, without two permission queries a page.
 

@@ -23,7 +23,7 @@ def forget_admin_link(sender, instance, action, reverse, pk_set, **kwargs) -> No
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
 
-    from .context_processors import admin_link_key
+    from .context_processors import admin_link_key, nav_profile_key
 
     if not reverse:
         user_ids = [instance.pk]
@@ -31,4 +31,6 @@ def forget_admin_link(sender, instance, action, reverse, pk_set, **kwargs) -> No
         user_ids = list(pk_set)
     else:  # a group cleared of all its members: the members are no longer known
         user_ids = list(get_user_model().objects.values_list("pk", flat=True))
-    cache.delete_many([admin_link_key(user_id) for user_id in user_ids])
+    cache.delete_many(
+        [key(user_id) for user_id in user_ids for key in (admin_link_key, nav_profile_key)]
+    )

@@ -1,6 +1,7 @@
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
@@ -8,6 +9,18 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import views
 from .models import AreaOffice, Indicator, LearningStandard, School, SchoolNetwork
+
+
+@hooks.register("insert_global_admin_css")
+def thai_admin_css():
+    """Room for Thai vowel and tone marks in the admin's labels (no clipped "สื่อ")."""
+    return format_html('<link rel="stylesheet" href="{}">', static("khlang/admin-thai.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def thai_slug_js():
+    """Slug suggestions that keep Thai marks, as the server's slug rule does."""
+    return format_html('<script src="{}" defer></script>', static("khlang/admin-thai-slug.js"))
 
 
 @hooks.register("register_admin_urls")
@@ -39,7 +52,7 @@ def admin_init_without_inline_scripts():
 @hooks.register("register_settings_menu_item")
 def register_system_status_menu_item():
     return MenuItem(
-        "สถานะระบบ (System status)", reverse("khlang_system_status"), icon_name="cogs", order=900
+        _("System status"), reverse("khlang_system_status"), icon_name="cogs", order=900
     )
 
 
@@ -72,7 +85,7 @@ class AreaOfficeViewSet(SnippetViewSet):
 
 
 class OrganisationGroup(SnippetViewSetGroup):
-    menu_label = "โรงเรียน (Schools)"
+    menu_label = _("Schools")
     menu_icon = "home"
     menu_order = 300
     items = (SchoolViewSet, SchoolNetworkViewSet, AreaOfficeViewSet)
@@ -92,7 +105,7 @@ class LearningStandardViewSet(SnippetViewSet):
 
 
 class CurriculumGroup(SnippetViewSetGroup):
-    menu_label = "หลักสูตร (Curriculum)"
+    menu_label = _("Curriculum")
     menu_icon = "tag"
     menu_order = 310
     items = (LearningStandardViewSet, IndicatorViewSet)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "search",
     "mirror",
     "reports",
+    "notifications",
     "wagtailmedia",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.khlang",
+                "khlang.navigation.context",
             ],
         },
     },
@@ -172,7 +174,7 @@ if KHLANG_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGOUT_REDIRECT_URL = "/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "start"  # each user's own start page (khlang.views.start)
 
 # --- Cache --------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -217,16 +219,24 @@ STATICFILES_DIRS += [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Hashed names, with .br and .gz beside each file, served by whitenoise with a
+# year-long immutable cache: in production and under `make run` (khlang_run
+# collects the files first and sets KHLANG_STATIC_HASHED for its server), so a
+# school on a satellite link fetches hls.js once, compressed, and never again.
+STATIC_HASHED = PRODUCTION or env.bool("KHLANG_STATIC_HASHED", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_HASHED
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+if STATIC_HASHED:
+    WHITENOISE_AUTOREFRESH = False  # serve the collected, compressed files only
+    WHITENOISE_USE_FINDERS = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to disk
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -265,7 +275,8 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"source": "beat"},
     },
 }
-for _app in ["media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"]:
+_SCHEDULED_APPS = ["media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"]
+for _app in [*_SCHEDULED_APPS, "notifications"]:
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedules").BEAT_SCHEDULE)
 
 # --- Khlang's own settings (read through core.conf.khlang_settings) ------------
@@ -363,6 +374,16 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# --- E-mail (notifications) -----------------------------------------------------
+# The embedded default prints mail to the console; production sets EMAIL_URL
+# (smtp://user:password@host:587, see django-environ).
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="khlang@localhost")
+
+# --- Security in production ---------------------------------------------------
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

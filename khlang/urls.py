@@ -9,6 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from core import admin_scope
 from core import urls as core_urls
 
+from . import views
+
 DOMAIN_APPS = ["media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"]
 
 urlpatterns = [
@@ -16,7 +18,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("start/", views.start, name="start"),
+    path("favicon.ico", views.favicon),
     path("", include(core_urls)),
+    path("", include("notifications.urls")),
     # Each domain app owns its URL prefixes (APIs, file endpoints, uploads).
     *[path("", include(f"{app}.urls")) for app in DOMAIN_APPS],
 ]
@@ -29,3 +34,4 @@ urlpatterns += [path("", include(wagtail_urls))]
 
 # Admin views that name an object ask that object's policy (core/admin_scope.py).
 admin_scope.apply(urlpatterns)
+handler500 = "khlang.views.server_error"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import files, tus, views
+from . import files, posters, tus, views
 
 app_name = "media_center"
 urlpatterns = [
@@ -14,5 +14,10 @@ urlpatterns = [
     path("media-center/<int:pk>/status/", views.item_status, name="status"),
     path("media-center/<int:pk>/watch/", views.report_watch, name="watch"),
     path("media-center/<int:pk>/stats/", views.item_stats, name="stats"),
+    path(
+        "media-center/<int:pk>/poster/<str:version>/<int:width>.jpg",
+        posters.serve_poster,
+        name="poster",
+    ),
     path("media-center/files/<str:token>/<path:name>", files.serve_file, name="file"),
 ]

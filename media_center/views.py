@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.models import GradeLevel, Service, SubjectGroup
+from core.models import Service
 from core.signals import media_watch_progress
 from core.usage import record_event
 
-from . import actions, stats
+from . import actions, library, stats
 from .access import can_upload, visible_items
 from .files import file_url
 from .models import MediaItem, MediaKind, Status, TusUpload, WatchProgress
@@ -29,29 +29,30 @@ from .watch import covered_seconds, merge_ranges
 
 
 def browse(request):
-    """Media by subject group × grade level × type, newest first, paged."""
-    items = visible_items(request.user)
-    chosen = {k: request.GET.get(k, "") for k in ("subject", "grade", "type")}
-    if chosen["subject"]:
-        items = items.filter(subject_groups__code=chosen["subject"])
-    if chosen["grade"]:
-        items = items.filter(grade_levels__code=chosen["grade"])
-    if chosen["type"]:
-        items = items.filter(type=chosen["type"])
-    page = Paginator(items.distinct(), settings.MEDIA_CENTER["PAGE_SIZE"]).get_page(
-        request.GET.get("page")
-    )
-    query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
+    """The library: cards with posters, filters as links with counts, shelves, paged."""
+    visible = visible_items(request.user)
+    chosen = {k: request.GET.get(k, "")[:64] for k in library.FILTERS}
+    items = library.narrow(visible, chosen).distinct()
+    page = Paginator(
+        library.card_queryset(items).order_by("-created_at"), settings.MEDIA_CENTER["PAGE_SIZE"]
+    ).get_page(request.GET.get("page"))
+    filtered = any(chosen.values())
+    grade = request.user.grade_level.code if getattr(request.user, "grade_level_id", None) else ""
     return render(
         request,
         "media_center/browse.html",
         {
             "page_obj": page,
             "chosen": chosen,
-            "query": query,
-            "subjects": SubjectGroup.objects.all(),
-            "grades": GradeLevel.objects.all(),
-            "kinds": MediaKind.choices,
+            "query": library.link(chosen, "", "")[1:],
+            "facets": library.facets(visible, chosen),
+            "clear_url": "?",
+            "filtered": filtered,
+            "new_items": [] if filtered else library.new_items(library.card_queryset(visible)),
+            "popular": []
+            if filtered
+            else library.popular_in_grade(library.card_queryset(visible), grade),
+            "grade": grade,
             "can_upload": can_upload(request.user),
         },
     )
@@ -96,6 +97,7 @@ def detail(request, pk: int):
             "item": item,
             "sources": player_sources(item, request.user),
             "resume": resume,
+            "crumbs": [(_("Media library"), reverse("media_center:browse"))],
             "related": related,
         },
     )

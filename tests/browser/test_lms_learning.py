@@ -117,6 +117,9 @@ def test_student_watches_a_video_lesson_and_the_teacher_sees_it(
     page.locator(f"form[action='/lms/courses/{video_course.pk}/enrol/'] button").click()
     page.wait_for_selector("progress")
     page.get_by_role("link", name=video_lesson.title).first.click()
+    # A poster and a Play button until Play: no <video>, no stream fetched.
+    assert page.locator("video").count() == 0
+    page.locator(".player-box [data-play]").click()
     page.wait_for_selector("video[data-heartbeat]")
     # Play muted (autoplay rules) from the start to the end, once the player has
     # attached its source: a play() before that is cut off by the source's load.

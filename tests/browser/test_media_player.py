@@ -41,6 +41,9 @@ def test_upload_then_play(page, live_server, make_user, tmp_path, settings):
     item = MediaItem.objects.get()
     assert item.status == Status.READY, item.error_message
     page.reload()
+    # Before Play the page holds a poster and a button, no video and no stream.
+    assert page.locator("video").count() == 0
+    page.get_by_role("button", name=re.compile("ลองเล่น")).click()
     page.wait_for_selector("video#player")
     # play() only once the player has attached its source, or that load cuts it off.
     page.wait_for_function("() => document.querySelector('video#player').readyState >= 1")

@@ -43,13 +43,21 @@ class Command(BaseCommand):
             "--loglevel",
             "INFO",
         ]
+        # Static files as production serves them: hashed, brotli/gzip, cached forever.
+        hashed = {**os.environ, "KHLANG_STATIC_HASHED": "1"}
+        subprocess.run(
+            [python, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=hashed, check=True
+        )
         # --skip-checks: the checks ran at migrate; a restarted web is back sooner.
         server = [python, "manage.py", "runserver", addr, "--noreload", "--skip-checks"]
+        server.append("--nostatic")
         commands = {"worker": worker, "web": server}
-        # Own sessions: a crash (or a test's kill) of one group leaves the other alone.
-        children = {
-            name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()
-        }
+
+        def start(name: str) -> subprocess.Popen:
+            # Own sessions: a crash (or a test's kill) of one group leaves the other alone.
+            return subprocess.Popen(commands[name], start_new_session=True, env=hashed)
+
+        children = {name: start(name) for name in commands}
         self.stdout.write(f"เปิดที่ http://{addr}/ (ผู้ดูแล http://{addr}/admin/) — กด Ctrl-C เพื่อหยุด")
         self.stdout.write(f"serving http://{addr}/ with a Celery worker; Ctrl-C stops both")
         stopping = []
@@ -81,7 +89,7 @@ class Command(BaseCommand):
                         f"{name} หยุดทำงาน (รหัส {child.returncode}) กำลังเริ่มใหม่ / "
                         f"{name} died (exit code {child.returncode}); restarting it"
                     )
-                    children[name] = subprocess.Popen(commands[name], start_new_session=True)
+                    children[name] = start(name)
         except KeyboardInterrupt:
             pass
         finally:

@@ -1,8 +1,7 @@
-// The media player: hls.js (adaptive, starting on the lowest rung) where the
-// browser lacks HLS, native HLS where it has it, the small MP4 otherwise.
-// Reports the ranges actually played, so seeking never inflates watch time.
+// The media page: the light player (khlang-player.js) starts on Play; then
+// keyboard keys, the seek bar with previews, resume, and reports of the ranges
+// actually played, so seeking never inflates watch time.
 (function () {
-  var video = document.getElementById("player");
   var waiting = document.getElementById("media-processing");
   if (waiting) {
     var poll = setInterval(function () {
@@ -12,70 +11,51 @@
       });
     }, 3000);
   }
-  if (!video) return;
-  var hlsUrl = video.dataset.hls, mp4 = video.dataset.mp4;
-  if (window.Hls && Hls.isSupported()) {
-    var hls = new Hls({
-      startLevel: 0,
-      // This page's <video> takes the size of the rung it plays, so capping
-      // the rung by that size flips between rungs and fetches segments again.
-      capLevelToPlayerSize: false,
-      // Keep what was played and buffer half a minute ahead: a segment is
-      // fetched once in a session, and never thrown away to fetch it again.
-      backBufferLength: Infinity,
-      maxBufferLength: 30,
-      maxMaxBufferLength: 60,
+  var box = document.getElementById("player-box");
+  if (!box) return;
+  window.KhlangPlayer.bind(box, setup);
+  function setup(video) {
+    var resume = parseFloat(box.dataset.resume || "0");
+    if (resume > 1) {
+      video.addEventListener("loadedmetadata", function () {
+        if (resume < video.duration - 2) video.currentTime = resume;
+      }, { once: true });
+    }
+    // Keyboard: space/K play-pause, arrows seek, M mute (the element has focus).
+    video.addEventListener("keydown", function (e) {
+      if (e.key === " " || e.key === "k") { e.preventDefault(); video.paused ? video.play() : video.pause(); }
+      else if (e.key === "ArrowRight") { video.currentTime += 5; }
+      else if (e.key === "ArrowLeft") { video.currentTime = Math.max(0, video.currentTime - 5); }
+      else if (e.key === "m") { video.muted = !video.muted; }
     });
-    hls.loadSource(hlsUrl);
-    hls.attachMedia(video);
-    hls.on(Hls.Events.ERROR, function (_e, data) {
-      if (data.fatal && mp4) { hls.destroy(); video.src = mp4; }
+    seekBarWithPreviews(video);
+    var ranges = [], start = null, last = 0, seq = 0;
+    function close() {
+      if (start !== null && last > start) ranges.push([start, last]);
+      start = null;
+    }
+    video.addEventListener("timeupdate", function () {
+      var t = video.currentTime;
+      if (start === null || t < last || t - last > 2) { close(); start = t; }
+      last = t;
     });
-  } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
-    video.src = hlsUrl;
-  } else if (mp4) {
-    video.src = mp4;
+    video.addEventListener("seeking", close);
+    function send(beacon) {
+      close();
+      if (!video.paused) start = last;
+      if (!ranges.length) return;
+      var body = JSON.stringify({ position: video.currentTime, ranges: ranges, seq: ++seq + Date.now() * 1000 });
+      ranges = [];
+      fetch(box.dataset.watchUrl, {
+        method: "POST", body: body, credentials: "same-origin", keepalive: !!beacon,
+        headers: { "Content-Type": "application/json", "X-CSRFToken": box.dataset.csrf },
+      });
+    }
+    setInterval(function () { send(false); }, 10000);
+    video.addEventListener("pause", function () { send(false); });
+    video.addEventListener("ended", function () { send(false); });
+    window.addEventListener("pagehide", function () { send(true); });
   }
-  var resume = parseFloat(video.dataset.resume || "0");
-  if (resume > 1) {
-    video.addEventListener("loadedmetadata", function () {
-      if (resume < video.duration - 2) video.currentTime = resume;
-    }, { once: true });
-  }
-  // Keyboard: space/K play-pause, arrows seek, M mute (the element has focus).
-  video.addEventListener("keydown", function (e) {
-    if (e.key === " " || e.key === "k") { e.preventDefault(); video.paused ? video.play() : video.pause(); }
-    else if (e.key === "ArrowRight") { video.currentTime += 5; }
-    else if (e.key === "ArrowLeft") { video.currentTime = Math.max(0, video.currentTime - 5); }
-    else if (e.key === "m") { video.muted = !video.muted; }
-  });
-  seekBarWithPreviews(video);
-  var ranges = [], start = null, last = 0, seq = 0;
-  function close() {
-    if (start !== null && last > start) ranges.push([start, last]);
-    start = null;
-  }
-  video.addEventListener("timeupdate", function () {
-    var t = video.currentTime;
-    if (start === null || t < last || t - last > 2) { close(); start = t; }
-    last = t;
-  });
-  video.addEventListener("seeking", close);
-  function send(beacon) {
-    close();
-    if (!video.paused) start = last;
-    if (!ranges.length) return;
-    var body = JSON.stringify({ position: video.currentTime, ranges: ranges, seq: ++seq + Date.now() * 1000 });
-    ranges = [];
-    fetch(video.dataset.watchUrl, {
-      method: "POST", body: body, credentials: "same-origin", keepalive: !!beacon,
-      headers: { "Content-Type": "application/json", "X-CSRFToken": video.dataset.csrf },
-    });
-  }
-  setInterval(function () { send(false); }, 10000);
-  video.addEventListener("pause", function () { send(false); });
-  video.addEventListener("ended", function () { send(false); });
-  window.addEventListener("pagehide", function () { send(true); });
 
   // A seek bar under the video whose thumb shows the sprite tile of the moment
   // under the pointer (hover or drag) or, from the keyboard, of where the

@@ -1,5 +1,5 @@
-/* Khlang lesson player: plays HLS through hls.js when the item has a playlist,
-   resumes where the learner stopped, and reports the ranges actually played
+/* Khlang lesson player: the light player (khlang-player.js) plays the video on
+   Play; this script resumes where the learner stopped, and reports the ranges actually played
    (the element's "played" ranges, so seeking never counts twice) to the
    heartbeat endpoint every 15 s while playing, and on pause, end and leave. */
 (function () {
@@ -36,24 +36,9 @@
     }
   }
 
-  function attachSource(el) {
-    var hls = el.dataset.hls;
-    if (!hls) return;
-    if (el.canPlayType("application/vnd.apple.mpegurl")) {
-      el.src = hls;
-    } else if (window.Hls && window.Hls.isSupported()) {
-      var player = new window.Hls();
-      player.loadSource(hls);
-      player.attachMedia(el);
-    } else {
-      el.src = el.dataset.src;
-    }
-  }
-
   function setup(el, resume) {
     if (el.dataset.lmsReady) return;
     el.dataset.lmsReady = "1";
-    attachSource(el);
     var at = parseFloat(resume[el.dataset.lmsMedia] || "0");
     if (at > 1) {
       el.addEventListener("loadedmetadata", function () {
@@ -91,7 +76,17 @@
 
   function start() {
     var resume = resumePoints();
-    document.querySelectorAll("[data-lms-media]").forEach(function (el) { setup(el, resume); });
+    document.querySelectorAll("audio[data-lms-media]").forEach(function (el) { setup(el, resume); });
+    // Videos start as a poster and a Play button (khlang-player.js); the
+    // <video> made on Play carries the box's lesson data.
+    document.querySelectorAll(".player-box[data-lms-media]").forEach(function (box) {
+      window.KhlangPlayer.bind(box, function (video) {
+        ["lmsMedia", "lesson", "heartbeat"].forEach(function (key) {
+          if (box.dataset[key]) video.dataset[key] = box.dataset[key];
+        });
+        setup(video, resume);
+      });
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
