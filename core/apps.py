@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = "คลัง: ข้อมูลหลัก (Core)"
+    verbose_name = _("Khlang: core data")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -1,4 +1,5 @@
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
@@ -16,7 +17,7 @@ def register_admin_urls():
 @hooks.register("register_settings_menu_item")
 def register_system_status_menu_item():
     return MenuItem(
-        "สถานะระบบ (System status)", reverse("khlang_system_status"), icon_name="cogs", order=900
+        _("System status"), reverse("khlang_system_status"), icon_name="cogs", order=900
     )
 
 
@@ -49,7 +50,7 @@ class AreaOfficeViewSet(SnippetViewSet):
 
 
 class OrganisationGroup(SnippetViewSetGroup):
-    menu_label = "โรงเรียน (Schools)"
+    menu_label = _("Schools")
     menu_icon = "home"
     menu_order = 300
     items = (SchoolViewSet, SchoolNetworkViewSet, AreaOfficeViewSet)
@@ -69,7 +70,7 @@ class LearningStandardViewSet(SnippetViewSet):
 
 
 class CurriculumGroup(SnippetViewSetGroup):
-    menu_label = "หลักสูตร (Curriculum)"
+    menu_label = _("Curriculum")
     menu_icon = "tag"
     menu_order = 310
     items = (LearningStandardViewSet, IndicatorViewSet)

@@ -16,15 +16,14 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from core.i18n import BAD_KHLANG_ENV, BAD_KHLANG_ROLE, LANGUAGE_NAMES, bilingual_early
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 KHLANG_ENV = env.str("KHLANG_ENV", default="dev")  # dev | test | production
 if KHLANG_ENV not in {"dev", "test", "production"}:
-    raise environ.ImproperlyConfigured(
-        f"KHLANG_ENV ต้องเป็น dev, test หรือ production / "
-        f"KHLANG_ENV must be dev, test or production, not {KHLANG_ENV!r}"
-    )
+    raise environ.ImproperlyConfigured(bilingual_early(BAD_KHLANG_ENV, value=KHLANG_ENV))
 PRODUCTION = KHLANG_ENV == "production"
 
 # Where the embedded default keeps its database, broker, media and secret.
@@ -34,10 +33,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # `central` is the area office's site; `mirror` is a school's offline copy.
 KHLANG_ROLE = env.str("KHLANG_ROLE", default="central")
 if KHLANG_ROLE not in {"central", "mirror"}:
-    raise environ.ImproperlyConfigured(
-        f"KHLANG_ROLE ต้องเป็น central หรือ mirror / "
-        f"KHLANG_ROLE must be central or mirror, not {KHLANG_ROLE!r}"
-    )
+    raise environ.ImproperlyConfigured(bilingual_early(BAD_KHLANG_ROLE, value=KHLANG_ROLE))
 
 
 def _dev_secret_key() -> str:
@@ -191,9 +187,9 @@ else:
 
 # --- Language, time -----------------------------------------------------------
 LANGUAGE_CODE = "th"
-LANGUAGES = [("th", "ไทย"), ("en", "English")]
+LANGUAGES = list(LANGUAGE_NAMES.items())
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAIL_CONTENT_LANGUAGES = [("th", "ไทย")]
+WAGTAIL_CONTENT_LANGUAGES = [("th", LANGUAGE_NAMES["th"])]
 LOCALE_PATHS = [BASE_DIR / "locale"]  # our Thai catalogue overrides gaps in Wagtail's
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
@@ -230,7 +226,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to disk
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Wagtail ------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "คลัง Khlang"
+WAGTAIL_SITE_NAME = "คลัง Khlang"  # i18n: keep (the product's name, in both scripts)
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "epub", "docx", "pptx", "xlsx", "odt", "odp", "ods", "txt", "zip"]
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class LmsConfig(AppConfig):
     name = "lms"
-    verbose_name = "บทเรียนและหลักสูตร (Courses)"
+    verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MediaCenterConfig(AppConfig):
     name = "media_center"
-    verbose_name = "ศูนย์รวมสื่อการเรียนรู้ (Media center)"
+    verbose_name = _("Media center")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from core.i18n import bilingual
+
 
 class FileCheckError(ValueError):
     """Thai first, then English."""
@@ -21,9 +23,7 @@ def check_document(path: str | Path) -> str:
         tail = handle.read()
     if head.startswith(b"%PDF-"):
         if b"%%EOF" not in tail:
-            raise FileCheckError(
-                "ไฟล์ PDF ไม่สมบูรณ์ (ไม่พบจุดสิ้นสุดไฟล์) / the PDF is incomplete (no end-of-file mark)"
-            )
+            raise FileCheckError(bilingual("the PDF is incomplete (no end-of-file mark)"))
         return "pdf"
     if head.startswith(b"PK"):
         try:
@@ -32,7 +32,7 @@ def check_document(path: str | Path) -> str:
                     return "epub"
         except (zipfile.BadZipFile, KeyError):
             pass
-    raise FileCheckError("ไฟล์นี้ไม่ใช่ PDF หรือ EPUB / this file is not a PDF or an EPUB e-book")
+    raise FileCheckError(bilingual("this file is not a PDF or an EPUB e-book"))
 
 
 def check_image(path: str | Path) -> tuple[int, int]:
@@ -43,6 +43,4 @@ def check_image(path: str | Path) -> tuple[int, int]:
         with Image.open(path) as image:
             return image.size
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise FileCheckError(
-            "ไฟล์นี้ไม่ใช่ภาพ หรือภาพเสียหาย / this file is not a picture, or it is damaged"
-        ) from exc
+        raise FileCheckError(bilingual("this file is not a picture, or it is damaged")) from exc

@@ -23,6 +23,8 @@ from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.urls import reverse
 
+from core.i18n import bilingual
+
 from .ranges import file_response
 
 SALT = "media_center.files"
@@ -83,7 +85,7 @@ def serve_file(request, token: str, name: str):
 
     claim = read_token(token)
     if claim is None:
-        return HttpResponseForbidden("ลิงก์หมดอายุหรือไม่ถูกต้อง / link expired or invalid")
+        return HttpResponseForbidden(bilingual("link expired or invalid"))
     item_id, version, holder = claim
     item = (
         MediaItem.objects.filter(pk=item_id)
@@ -94,15 +96,14 @@ def serve_file(request, token: str, name: str):
         raise Http404
     if not _may_fetch(request, item, holder):
         return HttpResponseForbidden(
-            "ลิงก์นี้ออกให้ผู้ใช้อื่น หรือท่านไม่มีสิทธิ์ดูสื่อนี้ / "
-            "this link was issued to someone else, or you may not see this item"
+            bilingual("this link was issued to someone else, or you may not see this item")
         )
     base = Path(settings.MEDIA_CENTER["PROTECTED_ROOT"]) / "renditions" / str(item_id) / version
     path = (base / name).resolve()
     if not path.is_relative_to(base.resolve()) or not path.is_file() or name.startswith("."):
         raise Http404
     if name.startswith("download.") and not item.downloadable:
-        return HttpResponseForbidden("ไม่อนุญาตให้ดาวน์โหลด / download not allowed by the licence")
+        return HttpResponseForbidden(bilingual("download not allowed by the licence"))
     content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
     prefix = settings.MEDIA_CENTER["ACCEL_REDIRECT_PREFIX"]
     if prefix:

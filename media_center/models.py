@@ -105,7 +105,7 @@ class MediaItem(AbstractMedia):
     )
     language = models.CharField(
         _("language"), max_length=8, default="th",
-        choices=[("th", "ไทย"), ("en", "English"), ("other", _("Other"))],
+        choices=[("th", _("Thai")), ("en", _("English")), ("other", _("Other"))],
     )  # fmt: skip
     licence = models.CharField(_("licence"), max_length=16, choices=Licence.choices)
     copyright_holder = models.CharField(_("copyright holder"), max_length=255)

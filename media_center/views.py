@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.i18n import bilingual
 from core.models import GradeLevel, Service, SubjectGroup
 from core.signals import media_watch_progress
 from core.usage import record_event
@@ -111,7 +112,7 @@ def report_watch(request, pk: int):
         report = int(data.get("seq", 0))
         new_ranges = list(data.get("ranges", []))[:200]
     except (ValueError, TypeError, AttributeError):
-        return JsonResponse({"error": "ข้อมูลไม่ถูกต้อง / bad report"}, status=400)
+        return JsonResponse({"error": bilingual("bad report")}, status=400)
     duration = item.duration or None
     session_key = request.session.session_key or ""
     if request.user.is_authenticated:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "รายงานและตัวชี้วัด (Reports)"
+    verbose_name = _("Reports")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
