@@ -8,4 +8,10 @@ class MediaCenterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        from transcoding import reporting
+
+        from . import signal_handlers
+        from .transcode_target import MediaCenterTarget
+
+        signal_handlers.register()
+        reporting.register(MediaCenterTarget())

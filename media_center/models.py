@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 from wagtailmedia.models import AbstractMedia
 
+from .conf import media_settings
+
 
 class ProtectedStorage(FileSystemStorage):
     """Files no web server serves directly (no base_url): see media_center.files.
@@ -28,7 +30,7 @@ class ProtectedStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        return settings.MEDIA_CENTER["PROTECTED_ROOT"]
+        return media_settings.PROTECTED_ROOT
 
     @property
     def location(self):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -23,6 +22,7 @@ from core.usage import record_event
 
 from . import actions, stats
 from .access import can_upload, can_view, visible_items
+from .conf import media_settings
 from .files import file_url
 from .models import MediaItem, MediaKind, TusUpload, WatchProgress
 from .watch import covered_seconds, merge_ranges
@@ -38,9 +38,7 @@ def browse(request):
         items = items.filter(grade_levels__code=chosen["grade"])
     if chosen["type"]:
         items = items.filter(type=chosen["type"])
-    page = Paginator(items.distinct(), settings.MEDIA_CENTER["PAGE_SIZE"]).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(items.distinct(), media_settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
     return render(
         request,

@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
 
         from . import signal_handlers
 
-        signal_handlers.connect()
+        signal_handlers.register()
         # Every installed app may contribute KPI counters, object dimensions and
         # class members from its own kpi.py (see reports.registry).
         autodiscover_modules("kpi")

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import actions, ffmpeg, pipeline
+from . import actions, ffmpeg, pipeline, reporting
+from .conf import transcoding_settings
 from .ladder import plan_ladder
 from .models import JobStatus, TranscodeChunk, TranscodeJob
 from .pipeline import encode_chunk
@@ -32,10 +33,8 @@ class Cancelled(Exception):
     pass
 
 
-def _source_path(item) -> Path:
-    from media_center.models import protected_storage
-
-    return Path(protected_storage.path(item.file.name))
+def _source_path(item_id: int) -> Path:
+    return reporting.target().source_path(item_id)
 
 
 def _partial_dir(job: TranscodeJob) -> Path:
@@ -56,26 +55,22 @@ def _checked_probe(source: Path):
     return info
 
 
-def _fail(job: TranscodeJob, item, exc: Exception) -> str:
-    from media_center import actions as media_actions
-
+def _fail(job: TranscodeJob, item_id: int, exc: Exception) -> str:
     shutil.rmtree(_partial_dir(job), ignore_errors=True)
     job.refresh_from_db()
     if job.status == JobStatus.CANCELLED:
         return "cancelled"
     actions.finish_job(job, JobStatus.FAILED, error=str(exc), log_tail=exc_log(exc))
-    media_actions.mark_failed(item, str(exc))
+    reporting.target().mark_failed(item_id, str(exc))
     return "failed"
 
 
 def _publish(job: TranscodeJob, result: pipeline.Rendition) -> str:
     """Rename the finished folder into place and switch the item to it."""
-    from media_center import actions as media_actions
-
     final = actions.renditions_root(job.media_item_id) / job.version
     _partial_dir(job).rename(final)
     with transaction.atomic():  # the item turns ready and the job succeeds together
-        switched = media_actions.switch_rendition(job.media_item_id, job.version, result)
+        switched = reporting.target().switch_rendition(job.media_item_id, job.version, result)
         if switched:
             actions.finish_job(job, JobStatus.SUCCEEDED, log_tail=result.log_tail)
     if not switched:
@@ -86,20 +81,18 @@ def _publish(job: TranscodeJob, result: pipeline.Rendition) -> str:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, bind=True)
 def transcode_media_task(self, job_id: int) -> str:
-    from media_center import actions as media_actions
-
     job = actions.claim_job(job_id, worker=self.request.hostname or actions.this_worker())
     if job is None:
         return "skipped"
-    item = job.media_item
+    item_id = job.media_item_id
     partial = _partial_dir(job)
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
-    source = _source_path(item)
-    conf = settings.TRANSCODING
+    source = _source_path(item_id)
+    conf = transcoding_settings
     try:
         info = _checked_probe(source)
-        media_actions.record_probe(item, info)
+        reporting.target().record_probe(item_id, info)
         ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
         if ladder.rungs and job.chunk_seconds and info.duration > 2 * job.chunk_seconds:
             pieces = pipeline.plan_chunks(info.duration, ladder.segment_seconds, job.chunk_seconds)
@@ -120,10 +113,10 @@ def transcode_media_task(self, job_id: int) -> str:
     except ProbeError as exc:
         shutil.rmtree(partial, ignore_errors=True)
         actions.finish_job(job, JobStatus.FAILED, error=str(exc))
-        media_actions.mark_failed(item, str(exc))
+        reporting.target().mark_failed(item_id, str(exc))
         return "invalid"
     except (ffmpeg.FfmpegError, Cancelled) as exc:
-        return _fail(job, item, exc)
+        return _fail(job, item_id, exc)
     return _publish(job, result)
 
 
@@ -134,8 +127,8 @@ def encode_chunk_task(self, chunk_id: int) -> str:
     if chunk is None:
         return "skipped"
     job = chunk.job
-    conf = settings.TRANSCODING
-    source = _source_path(job.media_item)
+    conf = transcoding_settings
+    source = _source_path(job.media_item_id)
     info = ffmpeg.probe(source)
     ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
     chunk_dir = _partial_dir(job) / "chunks" / f"{chunk.index:04d}"
@@ -154,7 +147,7 @@ def encode_chunk_task(self, chunk_id: int) -> str:
             TranscodeChunk.objects.filter(pk=chunk.pk).update(
                 status=JobStatus.FAILED, error=str(exc)
             )
-            return _fail(job, job.media_item, exc)
+            return _fail(job, job.media_item_id, exc)
         TranscodeChunk.objects.filter(pk=chunk.pk).update(status=JobStatus.QUEUED, error=str(exc))
         raise self.retry(exc=exc, countdown=2) from exc
     if actions.finish_chunk(chunk):
@@ -165,12 +158,12 @@ def encode_chunk_task(self, chunk_id: int) -> str:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def join_chunks_task(job_id: int) -> str:
     """Join the encoded chunks into one rendition, measure it, publish it."""
-    job = TranscodeJob.objects.select_related("media_item").filter(pk=job_id).first()
+    job = TranscodeJob.objects.filter(pk=job_id).first()
     if job is None or job.status != JobStatus.RUNNING:
         return "skipped"
-    conf = settings.TRANSCODING
+    conf = transcoding_settings
     partial = _partial_dir(job)
-    source = _source_path(job.media_item)
+    source = _source_path(job.media_item_id)
     try:
         info = ffmpeg.probe(source)
         ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
@@ -179,7 +172,7 @@ def join_chunks_task(job_id: int) -> str:
         shutil.rmtree(partial / "chunks", ignore_errors=True)
         result = pipeline.finish(source, partial, info, ladder, None, with_extras=True)
     except (ffmpeg.FfmpegError, OSError, ProbeError) as exc:
-        return _fail(job, job.media_item, exc)
+        return _fail(job, job.media_item_id, exc)
     return _publish(job, result)
 
 
@@ -212,7 +205,7 @@ def _progress_reporter(job: TranscodeJob):
 @shared_task
 def find_stuck_jobs_task() -> dict:
     """Requeue running jobs whose heartbeat stopped (worker gone), prune old versions."""
-    conf = settings.TRANSCODING
+    conf = transcoding_settings
     cutoff = timezone.now() - timedelta(seconds=conf["STUCK_AFTER_SECONDS"])
     stuck = TranscodeJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
     requeued = []
@@ -229,12 +222,10 @@ def find_stuck_jobs_task() -> dict:
 
 def prune_old_versions(grace_seconds: float) -> int:
     """Remove rendition folders no item points at, once older than the grace period."""
-    from media_center.models import MediaItem
-
-    base = Path(settings.MEDIA_CENTER["PROTECTED_ROOT"]) / "renditions"
+    base = reporting.target().output_root() / "renditions"
     if not base.is_dir():
         return 0
-    current = dict(MediaItem.objects.values_list("pk", "rendition_version"))
+    current = reporting.target().current_versions()
     active = set(
         TranscodeJob.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).values_list(
             "version", flat=True

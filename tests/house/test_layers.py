@@ -33,12 +33,7 @@ LAYERS = [
 LEVEL = {app: number for number, apps in enumerate(LAYERS) for app in apps}
 
 # (importing module, imported app): why it is still there.
-KNOWN: dict[tuple[str, str], str] = {
-    (
-        "transcoding/tasks.py",
-        "media_center",
-    ): "the task reports to media items; moving to a protocol",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _modules():
