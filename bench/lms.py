@@ -20,6 +20,9 @@
    with the server, so its own CPU use is reported per run.
 Prints per-endpoint requests/s and p50/p95/p99 per level; the last line is one
 JSON object. Timings depend on what else the machine runs at the time.
+
+Why this module is long: one self-contained scenario (set-up, server, load
+client, report) reads best in one file.
 """
 
 from __future__ import annotations

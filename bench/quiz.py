@@ -16,6 +16,9 @@ submit, as real ones do. Then the database is checked: every answer is stored
 and each student has exactly one finished attempt. The CPU the server
 processes used per request is reported too: on a shared machine it says
 more than the times. Last line: one JSON object.
+
+Why this module is long: one self-contained scenario (set-up, server, load
+client, report) reads best in one file.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .conf import khlang_settings
+from .i18n import bilingual
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +125,12 @@ def purge_older_than(days: int, batch_size: int = 5000, progress=None) -> int:
 
     if days < MINIMUM_ACCESS_LOG_RETENTION_DAYS:
         raise ValueError(
-            f"ต้องเก็บบันทึกอย่างน้อย {MINIMUM_ACCESS_LOG_RETENTION_DAYS} วันตาม พ.ร.บ.คอมพิวเตอร์ฯ "
-            f"(ขอ {days} วัน) / the Computer Crime Act requires keeping at least "
-            f"{MINIMUM_ACCESS_LOG_RETENTION_DAYS} days (asked for {days})"
+            bilingual(
+                "the Computer Crime Act requires keeping at least %(minimum)s days"
+                " (asked for %(days)s)",
+                minimum=MINIMUM_ACCESS_LOG_RETENTION_DAYS,
+                days=days,
+            )
         )
     cutoff = timezone.now() - dt.timedelta(days=days)
     old = AccessLog.objects.filter(time__lt=cutoff)

@@ -29,8 +29,16 @@ from django.conf import settings
 from django.db import connections
 
 FORMAT = 1
-TREES = {"media": lambda: Path(settings.MEDIA_ROOT),
-         "protected": lambda: Path(settings.MEDIA_CENTER["PROTECTED_ROOT"])}  # fmt: skip
+
+
+def _protected_root() -> Path:
+    # core sits below media_center, so it reads the setting itself; the default
+    # is media_center.conf's (VAR_DIR/protected).
+    configured = getattr(settings, "MEDIA_CENTER", {}).get("PROTECTED_ROOT")
+    return Path(configured or settings.VAR_DIR / "protected")
+
+
+TREES = {"media": lambda: Path(settings.MEDIA_ROOT), "protected": _protected_root}
 
 
 class BackupError(RuntimeError):

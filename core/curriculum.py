@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .i18n import bilingual
+
 # (code, slug, Thai, English, core?) in the curriculum's own order.
 SUBJECT_GROUPS: list[tuple[str, str, str, str, bool]] = [
     ("ท", "thai", "ภาษาไทย", "Thai Language", True),
@@ -62,17 +64,20 @@ def parse_indicator_code(raw: str) -> IndicatorCode:
     match = _INDICATOR_RE.match(text)
     if not match:
         raise ValueError(
-            f"รหัสตัวชี้วัด {raw!r} ไม่ถูกรูปแบบ (ตัวอย่าง: ค 1.1 ป.3/2) / "
-            f"indicator code {raw!r} is malformed (example: ค 1.1 ป.3/2)"
+            bilingual(
+                "indicator code %(code)r is malformed (example: %(example)s)",
+                code=raw,
+                example="ค 1.1 ป.3/2",
+            )
         )
     level, first = match["level"], int(match["first"])
     last = int(match["last"] or first)
     if not 1 <= first <= last <= 6:
-        raise ValueError(f"ช่วงชั้นใน {raw!r} ไม่ถูกต้อง / the grade range in {raw!r} is invalid")
+        raise ValueError(bilingual("the grade range in %(code)r is invalid", code=raw))
     subject = match["subject"]
     if subject not in {code for code, *_ in SUBJECT_GROUPS}:
         raise ValueError(
-            f"ไม่รู้จักกลุ่มสาระ {subject!r} ใน {raw!r} / unknown subject group {subject!r} in {raw!r}"
+            bilingual("unknown subject group %(subject)r in %(code)r", subject=subject, code=raw)
         )
     return IndicatorCode(
         subject_code=subject,

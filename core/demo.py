@@ -6,8 +6,11 @@ logins. Passwords are for a local demo and are printed on purpose.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
@@ -127,23 +130,33 @@ def load_demo() -> bool:
             user.save()
         roles.assign_role(user, role)
     build_page_tree()
-    from exambank.demo import load_exambank_demo
-
-    load_exambank_demo()
-    from lms.demo import load_demo_courses
-
-    load_demo_courses()
-    from reports.demo import load_reports_demo
-
-    load_reports_demo()
-    from search.demo import load_demo_catalog
-
-    load_demo_catalog()
-    from media_center.demo import load_demo_media
-
-    load_demo_media()
+    for load_app_demo in app_demo_loaders():
+        load_app_demo()
     transaction.on_commit(lambda: marker_path().write_text("ok\n"))
     return True
+
+
+def app_demo_loaders() -> list[Callable[[], object]]:
+    """Each installed app's ``demo.load_demo_content``, in ``DEMO_ORDER``.
+
+    Found like ``wagtail_hooks``: core names no domain app, so an app brings its
+    demo content by having a demo module, and leaving the project takes it away.
+    """
+    found = []
+    for config in apps.get_app_configs():
+        if config.name == __package__:
+            continue
+        name = f"{config.name}.demo"
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        loader = getattr(module, "load_demo_content", None)
+        if loader is not None:
+            found.append((getattr(module, "DEMO_ORDER", 100), config.name, loader))
+    return [loader for _order, _name, loader in sorted(found, key=lambda f: f[:2])]
 
 
 def demo_logins_text() -> str:

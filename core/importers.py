@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .csv_import import RowError, raise_if_invalid, read_rows, require
 from .curriculum import parse_indicator_code
+from .i18n import in_both
 from .models import (
     AreaOffice,
     GradeLevel,
@@ -27,19 +30,15 @@ SCHOOL_OPTIONAL = ["bandwidth_kbps"]
 _SCHOOL_CODE = re.compile(r"^\d{8,10}$")
 
 
+@cache
 def _choice_lookup(choices: type) -> dict[str, str]:
     """Accept the stored value, the Thai word or the English word of a choice."""
     lookup = {}
     for value, label in choices.choices:
         lookup[value.lower()] = value
-        thai, _, rest = label.partition(" (")
-        lookup[thai.strip().lower()] = value
-        lookup[rest.split(",")[0].rstrip(")").strip().lower()] = value
+        for words in in_both(label):
+            lookup[words.partition(" (")[0].strip().lower()] = value
     return lookup
-
-
-_SIZES = _choice_lookup(SizeClass)
-_LINKS = _choice_lookup(LinkType)
 
 
 @dataclass
@@ -56,57 +55,48 @@ def import_schools(path: Path | str, area: AreaOffice) -> ImportResult:
     parsed: list[dict] = []
     seen: dict[str, int] = {}
     for line, row in read_rows(path, SCHOOL_COLUMNS, SCHOOL_OPTIONAL):
-        code = require(row, "code", line, errors, "รหัสโรงเรียน")
+        code = require(row, "code", line, errors, _("school code"))
         if code and not _SCHOOL_CODE.match(code):
-            errors.append(
-                RowError(
-                    line,
-                    "code",
-                    "รหัสโรงเรียนต้องเป็นตัวเลข 8–10 หลัก",
-                    "school code must be 8–10 digits",
-                )
-            )
+            errors.append(RowError.translated(line, "code", "school code must be 8–10 digits"))
         elif code in seen:
             errors.append(
-                RowError(
+                RowError.translated(
                     line,
                     "code",
-                    f"รหัสโรงเรียนซ้ำกับบรรทัด {seen[code]}",
-                    f"duplicate school code (also on line {seen[code]})",
+                    "duplicate school code (also on line %(line)s)",
+                    line=seen[code],
                 )
             )
         seen.setdefault(code, line)
-        name = require(row, "name", line, errors, "ชื่อโรงเรียน")
-        network = require(row, "network", line, errors, "ศูนย์เครือข่าย")
-        district = require(row, "district", line, errors, "อำเภอ")
-        size = _SIZES.get(row["size"].lower())
+        name = require(row, "name", line, errors, _("school name"))
+        network = require(row, "network", line, errors, _("school network"))
+        district = require(row, "district", line, errors, _("district"))
+        size = _choice_lookup(SizeClass).get(row["size"].lower())
         if size is None:
             errors.append(
-                RowError(
+                RowError.translated(
                     line,
                     "size",
-                    f"ขนาดโรงเรียน {row['size']!r} ไม่รู้จัก (เล็ก กลาง ใหญ่ ใหญ่พิเศษ)",
-                    f"unknown size {row['size']!r} (small, medium, large, extra_large)",
+                    "unknown size %(size)r (small, medium, large, extra_large)",
+                    size=row["size"],
                 )
             )
-        link = _LINKS.get(row["link"].lower())
+        link = _choice_lookup(LinkType).get(row["link"].lower())
         if link is None:
             errors.append(
-                RowError(
+                RowError.translated(
                     line,
                     "link",
-                    f"ประเภทการเชื่อมต่อ {row['link']!r} ไม่รู้จัก",
-                    f"unknown link type {row['link']!r} ({', '.join(LinkType.values)})",
+                    "unknown link type %(link)r (%(choices)s)",
+                    link=row["link"],
+                    choices=", ".join(LinkType.values),
                 )
             )
         bandwidth = row.get("bandwidth_kbps") or "0"
         if not bandwidth.isdigit():
             errors.append(
-                RowError(
-                    line,
-                    "bandwidth_kbps",
-                    "ความเร็วต้องเป็นจำนวนเต็ม kbps",
-                    "bandwidth must be a whole number of kbps",
+                RowError.translated(
+                    line, "bandwidth_kbps", "bandwidth must be a whole number of kbps"
                 )
             )
             bandwidth = "0"
@@ -121,7 +111,7 @@ def import_schools(path: Path | str, area: AreaOffice) -> ImportResult:
                 "bandwidth_kbps": int(bandwidth),
             }
         )
-    raise_if_invalid(path, parsed, errors, "ไม่มีข้อมูลโรงเรียนในไฟล์", "the file has no school rows")
+    raise_if_invalid(path, parsed, errors, "the file has no school rows")
 
     result = ImportResult()
     with transaction.atomic():
@@ -129,8 +119,8 @@ def import_schools(path: Path | str, area: AreaOffice) -> ImportResult:
         for item in parsed:
             name = item.pop("network")
             if name not in networks:
-                networks[name], _ = SchoolNetwork.objects.get_or_create(area=area, name=name)
-            _, created = School.objects.update_or_create(
+                networks[name], _created = SchoolNetwork.objects.get_or_create(area=area, name=name)
+            _school, created = School.objects.update_or_create(
                 code=item.pop("code"), defaults={**item, "network": networks[name]}
             )
             if created:
@@ -153,23 +143,23 @@ def import_indicators(path: Path | str) -> ImportResult:
     subjects = {s.code: s for s in SubjectGroup.objects.all()}
     grades = {g.code: g for g in GradeLevel.objects.all()}
     for line, row in read_rows(path, INDICATOR_COLUMNS, INDICATOR_OPTIONAL):
-        description = require(row, "description", line, errors, "คำอธิบายตัวชี้วัด")
-        raw = require(row, "code", line, errors, "รหัสตัวชี้วัด")
+        description = require(row, "description", line, errors, _("indicator description"))
+        raw = require(row, "code", line, errors, _("indicator code"))
         if not raw:
             continue
         try:
             parsed_code = parse_indicator_code(raw)
         except ValueError as exc:
-            th, _, en = str(exc).partition(" / ")
+            th, _sep, en = str(exc).partition(" / ")
             errors.append(RowError(line, "code", th, en))
             continue
         if parsed_code.code in seen:
             errors.append(
-                RowError(
+                RowError.translated(
                     line,
                     "code",
-                    f"รหัสซ้ำกับบรรทัด {seen[parsed_code.code]}",
-                    f"duplicate code (also on line {seen[parsed_code.code]})",
+                    "duplicate code (also on line %(line)s)",
+                    line=seen[parsed_code.code],
                 )
             )
             continue
@@ -177,21 +167,18 @@ def import_indicators(path: Path | str) -> ImportResult:
         missing = [g for g in parsed_code.grade_codes if g not in grades]
         if missing or parsed_code.subject_code not in subjects:
             errors.append(
-                RowError(
-                    line,
-                    "code",
-                    "ไม่พบกลุ่มสาระหรือระดับชั้นในระบบ",
-                    "subject group or grade level is not in the database",
+                RowError.translated(
+                    line, "code", "subject group or grade level is not in the database"
                 )
             )
             continue
         parsed.append((parsed_code, description, row.get("standard_description", "")))
-    raise_if_invalid(path, parsed, errors, "ไม่มีตัวชี้วัดในไฟล์", "the file has no indicator rows")
+    raise_if_invalid(path, parsed, errors, "the file has no indicator rows")
 
     result = ImportResult()
     with transaction.atomic():
         for code, description, standard_description in parsed:
-            standard, _ = LearningStandard.objects.get_or_create(
+            standard, _created = LearningStandard.objects.get_or_create(
                 code=code.standard_code, defaults={"subject_group": subjects[code.subject_code]}
             )
             if standard_description and standard.description != standard_description:

@@ -15,12 +15,15 @@ SCHOOL_ADMIN = "school_admin"
 AREA_ADMIN = "area_admin"
 SUPERVISOR = "supervisor"
 
+# Group names are rows in the database that code looks up by name, so they are
+# identifiers, not interface text: a translator changing one would orphan the
+# group. They stay as written here; the role's English name is its key.
 ROLE_GROUP_NAMES: dict[str, str] = {
-    STUDENT: "นักเรียน",
-    TEACHER: "ครู",
-    SCHOOL_ADMIN: "ผู้ดูแลระบบโรงเรียน",
-    AREA_ADMIN: "ผู้ดูแลระบบเขตพื้นที่",
-    SUPERVISOR: "ศึกษานิเทศก์",
+    STUDENT: "นักเรียน",  # i18n: keep (stored group name)
+    TEACHER: "ครู",  # i18n: keep (stored group name)
+    SCHOOL_ADMIN: "ผู้ดูแลระบบโรงเรียน",  # i18n: keep (stored group name)
+    AREA_ADMIN: "ผู้ดูแลระบบเขตพื้นที่",  # i18n: keep (stored group name)
+    SUPERVISOR: "ศึกษานิเทศก์",  # i18n: keep (stored group name)
 }
 
 # app_label.codename; a role also holds every permission of the roles it lists

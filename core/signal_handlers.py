@@ -34,3 +34,12 @@ def forget_admin_link(sender, instance, action, reverse, pk_set, **kwargs) -> No
     cache.delete_many(
         [key(user_id) for user_id in user_ids for key in (admin_link_key, nav_profile_key)]
     )
+
+
+def register() -> None:
+    """Connect core's receivers; called once from CoreConfig.ready."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_migrate
+
+    post_migrate.connect(ensure_roles_after_migrate)
+    m2m_changed.connect(forget_admin_link, sender=get_user_model().groups.through)

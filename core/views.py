@@ -3,6 +3,7 @@ from django.contrib.admin.views.decorators import user_passes_test
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from .actions import request_worker_heartbeat
@@ -24,9 +25,7 @@ def system_status(request):
     """Admin page: is the background worker alive? A button sends it a task."""
     if request.method == "POST":
         request_worker_heartbeat(source="admin")
-        messages.success(
-            request, "ส่งงานทดสอบไปยังตัวประมวลผลเบื้องหลังแล้ว / test task sent to the worker"
-        )
+        messages.success(request, gettext("test task sent to the worker"))
         return redirect("khlang_system_status")
     heartbeats = list(WorkerHeartbeat.objects.all()[:10])
     return TemplateResponse(

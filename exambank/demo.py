@@ -30,3 +30,8 @@ def load_exambank_demo() -> Quiz:
     for order, question in enumerate(questions):
         QuizSlot.objects.create(quiz=quiz, order=order, question=question)
     return quiz
+
+
+# Found by core.demo.load_demo: this app's place among the apps, then its loader.
+DEMO_ORDER = 10
+load_demo_content = load_exambank_demo

@@ -17,15 +17,15 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from core.conf import from_environment
+from core.i18n import BAD_KHLANG_ENV, BAD_KHLANG_ROLE, LANGUAGE_NAMES, bilingual_early
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 KHLANG_ENV = env.str("KHLANG_ENV", default="dev")  # dev | test | production
 if KHLANG_ENV not in {"dev", "test", "production"}:
-    raise environ.ImproperlyConfigured(
-        f"KHLANG_ENV ต้องเป็น dev, test หรือ production / "
-        f"KHLANG_ENV must be dev, test or production, not {KHLANG_ENV!r}"
-    )
+    raise environ.ImproperlyConfigured(bilingual_early(BAD_KHLANG_ENV, value=KHLANG_ENV))
 PRODUCTION = KHLANG_ENV == "production"
 
 # Where the embedded default keeps its database, broker, media and secret.
@@ -35,10 +35,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # `central` is the area office's site; `mirror` is a school's offline copy.
 KHLANG_ROLE = env.str("KHLANG_ROLE", default="central")
 if KHLANG_ROLE not in {"central", "mirror"}:
-    raise environ.ImproperlyConfigured(
-        f"KHLANG_ROLE ต้องเป็น central หรือ mirror / "
-        f"KHLANG_ROLE must be central or mirror, not {KHLANG_ROLE!r}"
-    )
+    raise environ.ImproperlyConfigured(bilingual_early(BAD_KHLANG_ROLE, value=KHLANG_ROLE))
 
 
 def _dev_secret_key() -> str:
@@ -194,9 +191,9 @@ else:
 
 # --- Language, time -----------------------------------------------------------
 LANGUAGE_CODE = "th"
-LANGUAGES = [("th", "ไทย"), ("en", "English")]
+LANGUAGES = list(LANGUAGE_NAMES.items())
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAIL_CONTENT_LANGUAGES = [("th", "ไทย")]
+WAGTAIL_CONTENT_LANGUAGES = [("th", LANGUAGE_NAMES["th"])]
 LOCALE_PATHS = [BASE_DIR / "locale"]  # our Thai catalogue overrides gaps in Wagtail's
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
@@ -241,7 +238,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to disk
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Wagtail ------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "คลัง Khlang"
+WAGTAIL_SITE_NAME = "คลัง Khlang"  # i18n: keep (the product's name, in both scripts)
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "epub", "docx", "pptx", "xlsx", "odt", "odp", "ods", "txt", "zip"]
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
@@ -280,22 +277,31 @@ for _app in [*_SCHEDULED_APPS, "notifications"]:
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedules").BEAT_SCHEDULE)
 
 # --- Khlang's own settings (read through core.conf.khlang_settings) ------------
+# Defaults live in core.conf (and reports.conf); here only what the environment sets.
 KHLANG = {
-    "ACCESS_LOG_RETENTION_DAYS": env.int("KHLANG_ACCESS_LOG_RETENTION_DAYS", default=90),
-    "ACCESS_LOG_BATCH_SIZE": env.int(
-        "KHLANG_ACCESS_LOG_BATCH_SIZE", default=1 if KHLANG_ENV == "test" else 50
+    # Tests see each request's row at once.
+    **({"ACCESS_LOG_BATCH_SIZE": 1} if KHLANG_ENV == "test" else {}),
+    **from_environment(
+        env,
+        {
+            "ACCESS_LOG_RETENTION_DAYS": ("KHLANG_ACCESS_LOG_RETENTION_DAYS", env.int),
+            "ACCESS_LOG_BATCH_SIZE": ("KHLANG_ACCESS_LOG_BATCH_SIZE", env.int),
+            "TRUSTED_PROXY_COUNT": ("KHLANG_TRUSTED_PROXY_COUNT", env.int),
+        },
     ),
-    "TRUSTED_PROXY_COUNT": env.int("KHLANG_TRUSTED_PROXY_COUNT", default=0),
 }
 
 # --- Search (read through search.conf.search_settings) --------------------------
 # The catalog is searched on the database (SQLite FTS5 / PostgreSQL full text)
 # unless ELASTICSEARCH_URL is set; KHLANG_SEARCH_BACKEND forces one.
-KHLANG_SEARCH = {
-    "BACKEND": env.str("KHLANG_SEARCH_BACKEND", default="auto"),
-    "SEGMENTER": env.str("KHLANG_SEARCH_SEGMENTER", default="newmm"),
-    "ES_ALIAS": env.str("KHLANG_SEARCH_ES_ALIAS", default="khlang-catalog"),
-}
+KHLANG_SEARCH = from_environment(
+    env,
+    {
+        "BACKEND": ("KHLANG_SEARCH_BACKEND", env.str),
+        "SEGMENTER": ("KHLANG_SEARCH_SEGMENTER", env.str),
+        "ES_ALIAS": ("KHLANG_SEARCH_ES_ALIAS", env.str),
+    },
+)
 # --- Media center and transcoding ----------------------------------------------
 # Media items are wagtailmedia's model extended (media_center.MediaItem). Files are
 # checked by content (ffprobe, PDF/image signatures), never by extension, so
@@ -305,30 +311,30 @@ WAGTAILMEDIA = {
     "AUDIO_EXTENSIONS": [],
     "VIDEO_EXTENSIONS": [],
 }
-# Originals and renditions live outside MEDIA_ROOT: they are served only through
-# signed, expiring URLs (media_center.files), never by a guessable path.
-MEDIA_CENTER = {
-    "PROTECTED_ROOT": env.str("KHLANG_PROTECTED_ROOT", default=str(VAR_DIR / "protected")),
-    "URL_TTL_SECONDS": env.int("KHLANG_MEDIA_URL_TTL", default=6 * 3600),
-    "MAX_UPLOAD_BYTES": env.int("KHLANG_MAX_UPLOAD_BYTES", default=8 * 1024**3),
-    # nginx: set to the internal location prefix to hand file sending to it.
-    "ACCEL_REDIRECT_PREFIX": env.str("KHLANG_ACCEL_REDIRECT_PREFIX", default=""),
-    "PAGE_SIZE": 24,
-}
-TRANSCODING = {
-    "INCLUDE_1080P": env.bool("KHLANG_TRANSCODE_1080P", default=False),
-    "FFMPEG_THREADS": env.int("KHLANG_FFMPEG_THREADS", default=0),  # 0: ffmpeg decides
-    "PRESET": env.str("KHLANG_X264_PRESET", default="veryfast"),  # see transcoding.commands
-    # Time limit = BASE + duration × FACTOR seconds (a slow box gets a bigger factor).
-    "TIME_LIMIT_BASE": env.int("KHLANG_TRANSCODE_TIME_BASE", default=300),
-    "TIME_LIMIT_FACTOR": env.float("KHLANG_TRANSCODE_TIME_FACTOR", default=6.0),
-    # A running job writes a heartbeat every 2 s (transcoding/runtime.py); this
-    # much silence means its worker is dead and the job is requeued.
-    "STUCK_AFTER_SECONDS": env.int("KHLANG_TRANSCODE_STUCK_AFTER", default=30),
-    "OLD_VERSION_GRACE_SECONDS": env.int("KHLANG_RENDITION_GRACE", default=3600),
-    # Media longer than twice this is cut into chunks encoded by several workers.
-    "CHUNK_SECONDS": env.int("KHLANG_TRANSCODE_CHUNK_SECONDS", default=300),
-}
+# Read through media_center.conf and transcoding.conf, where the defaults are;
+# here only what the environment sets.
+MEDIA_CENTER = from_environment(
+    env,
+    {
+        "PROTECTED_ROOT": ("KHLANG_PROTECTED_ROOT", env.str),
+        "URL_TTL_SECONDS": ("KHLANG_MEDIA_URL_TTL", env.int),
+        "MAX_UPLOAD_BYTES": ("KHLANG_MAX_UPLOAD_BYTES", env.int),
+        "ACCEL_REDIRECT_PREFIX": ("KHLANG_ACCEL_REDIRECT_PREFIX", env.str),
+    },
+)
+TRANSCODING = from_environment(
+    env,
+    {
+        "INCLUDE_1080P": ("KHLANG_TRANSCODE_1080P", env.bool),
+        "FFMPEG_THREADS": ("KHLANG_FFMPEG_THREADS", env.int),
+        "PRESET": ("KHLANG_X264_PRESET", env.str),
+        "TIME_LIMIT_BASE": ("KHLANG_TRANSCODE_TIME_BASE", env.int),
+        "TIME_LIMIT_FACTOR": ("KHLANG_TRANSCODE_TIME_FACTOR", env.float),
+        "STUCK_AFTER_SECONDS": ("KHLANG_TRANSCODE_STUCK_AFTER", env.int),
+        "OLD_VERSION_GRACE_SECONDS": ("KHLANG_RENDITION_GRACE", env.int),
+        "CHUNK_SECONDS": ("KHLANG_TRANSCODE_CHUNK_SECONDS", env.int),
+    },
+)
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=0) or None
 
 # =============================================================================
@@ -442,14 +448,20 @@ LOGGING = {
 # Read through mirror.conf.mirror_settings. Keys are base64 Ed25519 keys; when
 # unset, each side keeps a generated key in var/ (see mirror/signing.py).
 KHLANG_MIRROR = {
-    "CENTRAL_URL": env.str("KHLANG_MIRROR_CENTRAL_URL", default=""),
-    "MIRROR_ID": env.str("KHLANG_MIRROR_ID", default=""),
-    "SIGNING_KEY": env.str("KHLANG_MIRROR_SIGNING_KEY", default=""),
-    "CENTRAL_PUBLIC_KEY": env.str("KHLANG_MIRROR_CENTRAL_PUBLIC_KEY", default=""),
-    "STORE_DIR": env.str("KHLANG_MIRROR_STORE_DIR", default=str(VAR_DIR / "content")),
-    "BANDWIDTH_KBPS": env.int("KHLANG_MIRROR_BANDWIDTH_KBPS", default=0),
-    "WINDOW": env.str("KHLANG_MIRROR_WINDOW", default=""),
-    "DISK_QUOTA_BYTES": env.int("KHLANG_MIRROR_DISK_QUOTA_BYTES", default=0),
-    "MIN_FREE_BYTES": env.int("KHLANG_MIRROR_MIN_FREE_BYTES", default=200 * 1024 * 1024),
-    "EXTRA_SOURCES": env.list("KHLANG_MIRROR_EXTRA_SOURCES", default=[]),
+    "STORE_DIR": str(VAR_DIR / "content"),
+    **from_environment(
+        env,
+        {
+            "CENTRAL_URL": ("KHLANG_MIRROR_CENTRAL_URL", env.str),
+            "MIRROR_ID": ("KHLANG_MIRROR_ID", env.str),
+            "SIGNING_KEY": ("KHLANG_MIRROR_SIGNING_KEY", env.str),
+            "CENTRAL_PUBLIC_KEY": ("KHLANG_MIRROR_CENTRAL_PUBLIC_KEY", env.str),
+            "STORE_DIR": ("KHLANG_MIRROR_STORE_DIR", env.str),
+            "BANDWIDTH_KBPS": ("KHLANG_MIRROR_BANDWIDTH_KBPS", env.int),
+            "WINDOW": ("KHLANG_MIRROR_WINDOW", env.str),
+            "DISK_QUOTA_BYTES": ("KHLANG_MIRROR_DISK_QUOTA_BYTES", env.int),
+            "MIN_FREE_BYTES": ("KHLANG_MIRROR_MIN_FREE_BYTES", env.int),
+            "EXTRA_SOURCES": ("KHLANG_MIRROR_EXTRA_SOURCES", env.list),
+        },
+    ),
 }

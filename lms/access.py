@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from core import roles
+from core.i18n import bilingual
 
 from .completion import Unlock, course_percent, unit_unlocked
 
@@ -29,15 +30,15 @@ def enrol_refusal(
     Messages are Thai first, then English, as shown to the learner.
     """
     if not authenticated:
-        return "กรุณาเข้าสู่ระบบก่อนลงทะเบียน / Please log in to enrol."
+        return bilingual("Please log in to enrol.")
     if course_for_teachers and not is_teacher:
-        return "หลักสูตรนี้สำหรับครู / This course is for teachers."
+        return bilingual("This course is for teachers.")
     if not enrol_open:
-        return "หลักสูตรนี้ครูเป็นผู้ลงทะเบียนให้ / Your teacher enrols you in this course."
+        return bilingual("Your teacher enrols you in this course.")
     if cohort_school_ids and user_school_id not in cohort_school_ids:
-        return "หลักสูตรนี้เปิดเฉพาะบางโรงเรียน / This course is open only to some schools."
+        return bilingual("This course is open only to some schools.")
     if key_required and (key_given or "").strip() != key_required:
-        return "รหัสลงทะเบียนไม่ถูกต้อง / The enrolment key is wrong."
+        return bilingual("The enrolment key is wrong.")
     return None
 
 

@@ -2,6 +2,10 @@
 
 Views, signal handlers and tasks call them; nothing else saves enrolments or
 progress. Each records usage through core.usage.record_event.
+
+Why this module is long: it is the one door to learning state (enrolment,
+progress, completion, certificates), and keeping every write in one place is
+what lets the rest of lms only read.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ import logging
 from pathlib import Path
 
 from django.utils import translation
+from django.utils.translation import gettext
 
+from core.i18n import bilingual
 from core.thaidate import thai_date
 
 # fontTools logs every glyph of every subset at INFO.
@@ -44,13 +46,19 @@ def certificate_pdf(certificate, verify_url: str, issuer: str = "") -> bytes:
     for font in (FONT_REGULAR, FONT_BOLD):
         if not font.exists():
             raise FontMissing(
-                f"ไม่พบฟอนต์ภาษาไทย {font} (ติดตั้ง fonts-tlwg-laksaman-ttf) / "
-                f"Thai font {font} is missing (install fonts-tlwg-laksaman-ttf)"
+                bilingual(
+                    "Thai font %(font)s is missing (install fonts-tlwg-laksaman-ttf)", font=font
+                )
             )
+    # A certificate is an official Thai document, whatever language the reader chose.
     with translation.override("th"):
-        issued = thai_date(certificate.issued_at, "long")
+        return _draw_certificate(FPDF, certificate, verify_url, issuer)
+
+
+def _draw_certificate(FPDF, certificate, verify_url: str, issuer: str) -> bytes:
+    issued = thai_date(certificate.issued_at, "long")
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(f"เกียรติบัตร {certificate.code}")
+    pdf.set_title(gettext("Certificate %(code)s") % {"code": certificate.code})
     pdf.set_creator("Khlang")
     pdf.add_font("Laksaman", "", str(FONT_REGULAR))
     pdf.add_font("Laksaman", "B", str(FONT_BOLD))
@@ -71,14 +79,14 @@ def certificate_pdf(certificate, verify_url: str, issuer: str = "") -> bytes:
     pdf.set_y(28)
     if issuer:
         line(issuer, 20)
-    line("เกียรติบัตร", 44, "B", 6)
-    line("ขอมอบเกียรติบัตรฉบับนี้ไว้เพื่อแสดงว่า", 22)
+    line(gettext("Certificate"), 44, "B", 6)
+    line(gettext("This certificate is presented to"), 22)
     line(certificate.holder_name, 36, "B", 6)
-    line("ได้ผ่านการอบรมออนไลน์หลักสูตร", 22)
+    line(gettext("for completing the online training course"), 22)
     line(certificate.course_title, 28, "B", 4)
-    line(f"จำนวน {_hours_text(certificate.hours)} ชั่วโมง", 22)
-    line(f"ให้ไว้ ณ วันที่ {issued}", 22, gap=12)
+    line(gettext("%(hours)s hours") % {"hours": _hours_text(certificate.hours)}, 22)
+    line(gettext("Given on %(date)s") % {"date": issued}, 22, gap=12)
     pdf.set_y(172)
-    line(f"รหัสตรวจสอบ {certificate.code}", 16, gap=1)
-    line(f"ตรวจสอบได้ที่ {verify_url}", 14)
+    line(gettext("Verification code %(code)s") % {"code": certificate.code}, 16, gap=1)
+    line(gettext("Verify at %(url)s") % {"url": verify_url}, 14)
     return bytes(pdf.output())

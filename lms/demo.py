@@ -95,3 +95,8 @@ def build_course(index: CourseIndexPage, spec: dict, school) -> CoursePage:
                 )
             )
     return course
+
+
+# Found by core.demo.load_demo: this app's place among the apps, then its loader.
+DEMO_ORDER = 20
+load_demo_content = load_demo_courses

@@ -37,6 +37,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.i18n import bilingual
 from mirror.results import SnapshotResultKind, register_result_kind
 
 from .completion import normalise_ranges
@@ -131,29 +132,31 @@ class ProgressKind(SnapshotResultKind):
     def validate(self, rows: list[dict[str, Any]], lessons: dict, users: dict) -> list[str]:
         errors = []
         for index, row in enumerate(rows, start=1):
-            where = (f"แถวที่ {index}", f"row {index}")
             if not isinstance(row, dict):
-                errors.append(f"{where[0]}: ไม่ใช่ออบเจกต์ / {where[1]}: not an object")
+                errors.append(bilingual("row %(row)s: not an object", row=index))
                 continue
             if row.get("username") not in users:
                 errors.append(
-                    f"{where[0]}: ไม่รู้จักผู้ใช้ {row.get('username')!r} / "
-                    f"{where[1]}: unknown user {row.get('username')!r}"
+                    bilingual(
+                        "row %(row)s: unknown user %(user)r", row=index, user=row.get("username")
+                    )
                 )
             if row.get("lesson") not in lessons:
                 errors.append(
-                    f"{where[0]}: ไม่รู้จักบทเรียน {row.get('lesson')!r} / "
-                    f"{where[1]}: unknown lesson {row.get('lesson')!r}"
+                    bilingual(
+                        "row %(row)s: unknown lesson %(lesson)r",
+                        row=index,
+                        lesson=row.get("lesson"),
+                    )
                 )
             for name in TIME_FIELDS:
                 if row.get(name) and not _parse(row[name]):
                     errors.append(
-                        f"{where[0]}: เวลา {name} ไม่ถูกต้อง / {where[1]}: bad time in {name}"
+                        bilingual("row %(row)s: bad time in %(field)s", row=index, field=name)
                     )
             if not row.get("last_seen_at") or not row.get("first_viewed_at"):
                 errors.append(
-                    f"{where[0]}: ไม่มีเวลาที่เข้าเรียน / {where[1]}: first_viewed_at or "
-                    "last_seen_at missing"
+                    bilingual("row %(row)s: first_viewed_at or last_seen_at missing", row=index)
                 )
         return errors
 

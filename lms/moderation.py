@@ -19,8 +19,9 @@ from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, Workflow
 
 from core import roles
 
-WORKFLOW_NAME = "อนุมัติหลักสูตร (Course approval)"
-TASK_NAME = "เจ้าของหลักสูตรอนุมัติ (Owner approves)"
+# Stored names the code finds the workflow and task by: identifiers, not interface text.
+WORKFLOW_NAME = "อนุมัติหลักสูตร (Course approval)"  # i18n: keep (stored name)
+TASK_NAME = "เจ้าของหลักสูตรอนุมัติ (Owner approves)"  # i18n: keep (stored name)
 
 PAGE_PERMISSIONS: dict[str, list[str]] = {
     roles.TEACHER: ["add_page"],

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext, gettext_lazy
+
+from core import tables
+from core.i18n import thai_with_english, thai_with_english_lazy
 
 from .access import course_outline
 from .completion import course_percent
@@ -13,7 +16,11 @@ from .models import Enrolment, LessonProgress
 STATUS_COMPLETE = "complete"
 STATUS_STARTED = "started"
 STATUS_NONE = ""
-STATUS_LABELS = {STATUS_COMPLETE: "เสร็จ (done)", STATUS_STARTED: "กำลังเรียน (started)", "": "-"}
+STATUS_LABELS = {
+    STATUS_COMPLETE: thai_with_english_lazy("done"),
+    STATUS_STARTED: thai_with_english_lazy("started"),
+    "": "-",
+}
 
 
 @dataclass
@@ -101,12 +108,24 @@ class _NoUser:
     is_authenticated = False
 
 
-HEADER = ["ชื่อผู้ใช้ (username)", "ชื่อ (name)", "โรงเรียน (school)", "ชั้น/ห้อง (class)"]
+# Export headers carry both languages: one file is read by Thai and English readers.
+HEADER = [
+    gettext_lazy("username"),
+    gettext_lazy("name"),
+    gettext_lazy("school"),
+    gettext_lazy("class"),
+]
 
 
 def report_table(report: ClassReport) -> list[list]:
     """Header row then one row per learner; shared by CSV and XLSX."""
-    table: list[list] = [[*HEADER, *[title for _, title in report.lessons], "ร้อยละ (%)"]]
+    table: list[list] = [
+        [
+            *[thai_with_english(label) for label in HEADER],
+            *[title for _, title in report.lessons],
+            thai_with_english(gettext_lazy("%")),
+        ]
+    ]
     for row in report.rows:
         table.append(
             [
@@ -122,24 +141,8 @@ def report_table(report: ClassReport) -> list[list]:
 
 
 def to_csv(report: ClassReport) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens Thai text correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(report_table(report))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return tables.csv_bytes(report_table(report))
 
 
 def to_xlsx(report: ClassReport) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "รายงาน"
-    for row in report_table(report):
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "E2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return tables.xlsx_bytes(report_table(report), sheet_title=gettext("Report"), freeze="E2")

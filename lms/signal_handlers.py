@@ -1,4 +1,8 @@
-"""Receivers of core.signals: they only enqueue (the work is in lms.tasks)."""
+"""Receivers: they only enqueue or move a cache epoch (the work is in lms.tasks).
+
+``register()`` connects them all, called once from LmsConfig.ready (as Wagtail's
+apps call their ``register_signal_handlers``).
+"""
 
 from __future__ import annotations
 
@@ -96,3 +100,39 @@ def ensure_setup_after_migrate(sender, **kwargs) -> None:
     from .moderation import ensure_moderation
 
     ensure_moderation(using=kwargs.get("using", "default"))
+
+
+def register() -> None:
+    """Connect every receiver of lms."""
+    from django.db.models.signals import post_delete, post_migrate, post_save
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction, Site
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+    from wagtailmedia import get_media_model
+
+    from core import signals
+
+    from .models import LessonPage, UnitPage
+
+    signals.quiz_attempt_finished.connect(on_quiz_attempt_finished)
+    signals.media_watch_progress.connect(on_media_watch_progress)
+    page_published.connect(on_page_changed)
+    page_unpublished.connect(on_page_changed)
+    page_slug_changed.connect(on_page_changed)
+    post_page_move.connect(on_page_moved)
+    for model in (LessonPage, UnitPage):
+        post_delete.connect(on_page_changed, sender=model)
+    # What moves the caches of lms.routing and lms.body (see there).
+    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
+        signal.connect(on_any_page_changed, dispatch_uid=f"lms-routes-{id(signal)}")
+    post_delete.connect(on_any_page_changed, dispatch_uid="lms-routes-delete")
+    for model in (Site, PageViewRestriction):
+        post_save.connect(on_site_or_restriction_changed, sender=model)
+        post_delete.connect(on_site_or_restriction_changed, sender=model)
+    for model in (get_media_model(), get_document_model(), get_image_model()):
+        post_save.connect(on_content_item_changed, sender=model)
+        post_delete.connect(on_content_item_changed, sender=model)
+    # After core's own receiver (core is earlier in INSTALLED_APPS), so the
+    # role groups exist when lms gives them page permissions.
+    post_migrate.connect(ensure_setup_after_migrate)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from core.bilingual import bilingual
+from core.i18n import bilingual
 
 
 class FileCheckError(ValueError):

@@ -64,3 +64,8 @@ def load_demo_media() -> int:
         if grade:
             item.grade_levels.add(grade)
     return len(created)
+
+
+# Found by core.demo.load_demo: this app's place among the apps, then its loader.
+DEMO_ORDER = 50
+load_demo_content = load_demo_media

@@ -18,13 +18,14 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.urls import reverse
 
 from core.file_headers import protect_file_response
+from core.i18n import bilingual
 
+from .conf import media_settings
 from .ranges import file_response
 
 SALT = "media_center.files"
@@ -46,7 +47,7 @@ def make_token(item_id: int, version: str, holder: int = NOBODY) -> str:
 def read_token(token: str) -> tuple[int, str, int] | None:
     """(item id, version, holder user id or NOBODY), or None if bad or expired."""
     try:
-        claim = signing.loads(token, salt=SALT, max_age=settings.MEDIA_CENTER["URL_TTL_SECONDS"])
+        claim = signing.loads(token, salt=SALT, max_age=media_settings.URL_TTL_SECONDS)
         item_id, version = claim[0], claim[1]
         holder = int(claim[2]) if len(claim) > 2 else NOBODY
     except (signing.BadSignature, ValueError, TypeError, IndexError, KeyError):
@@ -85,7 +86,7 @@ def serve_file(request, token: str, name: str):
 
     claim = read_token(token)
     if claim is None:
-        return HttpResponseForbidden("ลิงก์หมดอายุหรือไม่ถูกต้อง / link expired or invalid")
+        return HttpResponseForbidden(bilingual("link expired or invalid"))
     item_id, version, holder = claim
     item = (
         MediaItem.objects.filter(pk=item_id)
@@ -96,17 +97,16 @@ def serve_file(request, token: str, name: str):
         raise Http404
     if not _may_fetch(request, item, holder):
         return HttpResponseForbidden(
-            "ลิงก์นี้ออกให้ผู้ใช้อื่น หรือท่านไม่มีสิทธิ์ดูสื่อนี้ / "
-            "this link was issued to someone else, or you may not see this item"
+            bilingual("this link was issued to someone else, or you may not see this item")
         )
-    base = Path(settings.MEDIA_CENTER["PROTECTED_ROOT"]) / "renditions" / str(item_id) / version
+    base = Path(media_settings.PROTECTED_ROOT) / "renditions" / str(item_id) / version
     path = (base / name).resolve()
     if not path.is_relative_to(base.resolve()) or not path.is_file() or name.startswith("."):
         raise Http404
     if name.startswith("download.") and not item.downloadable:
-        return HttpResponseForbidden("ไม่อนุญาตให้ดาวน์โหลด / download not allowed by the licence")
+        return HttpResponseForbidden(bilingual("download not allowed by the licence"))
     content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
-    prefix = settings.MEDIA_CENTER["ACCEL_REDIRECT_PREFIX"]
+    prefix = media_settings.ACCEL_REDIRECT_PREFIX
     if prefix:
         # Django has authorised the request; nginx sends the file from its
         # `internal` location (deploy/nginx.conf), ranges and all, freeing the

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from core.csv_import import RowError, raise_if_invalid, read_rows, require
+from core.i18n import in_both
 from core.models import GradeLevel, Indicator, SubjectGroup
 
 from . import actions
@@ -52,11 +54,17 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.replace(";", "|").split("|") if v.strip()]
 
 
-def _lookup(codes, model, row, line, name, errors, th):
+def _lookup(codes, model, row, line, name, errors, label):
     found = {o.code: o for o in model.objects.filter(code__in=codes)}
     for code in codes:
         if code not in found:
-            errors.append(RowError(line, name, f"ไม่พบ{th} {code}", f"unknown {name} code {code}"))
+            thai, _english = in_both(
+                gettext_lazy("unknown %(label)s %(code)s"), label=in_both(label)[0], code=code
+            )
+            english = in_both(
+                gettext_lazy("unknown %(label)s %(code)s"), label=f"{name} code", code=code
+            )[1]
+            errors.append(RowError(line, name, thai, english))
     return [found[c] for c in codes if c in found]
 
 
@@ -67,35 +75,37 @@ def check_rows(folder: Path, csv_path: Path) -> list[ImportRow]:
     parsed: list[ImportRow] = []
     kinds, visibilities = set(MediaKind.values), set(Visibility.values)
     for line, row in read_rows(csv_path, COLUMNS, OPTIONAL):
-        title = require(row, "title", line, errors, "ชื่อสื่อ")
-        kind = require(row, "type", line, errors, "ประเภท")
-        licence_text = require(row, "licence", line, errors, "สัญญาอนุญาต")
-        holder = require(row, "copyright_holder", line, errors, "ผู้ถือลิขสิทธิ์")
+        title = require(row, "title", line, errors, gettext_lazy("title"))
+        kind = require(row, "type", line, errors, gettext_lazy("type"))
+        licence_text = require(row, "licence", line, errors, gettext_lazy("licence"))
+        holder = require(row, "copyright_holder", line, errors, gettext_lazy("copyright holder"))
         if kind and kind not in kinds:
-            errors.append(RowError(line, "type", f"ประเภทไม่ถูกต้อง {kind}", f"unknown type {kind}"))
+            errors.append(RowError.translated(line, "type", "unknown type %(kind)s", kind=kind))
         licence = LICENCE_NAMES.get(licence_text.lower())
         if licence_text and not licence:
             errors.append(
-                RowError(line, "licence", "ไม่รู้จักสัญญาอนุญาตนี้", f"unknown licence {licence_text}")
+                RowError.translated(
+                    line, "licence", "unknown licence %(licence)s", licence=licence_text
+                )
             )
         visibility = row.get("visibility") or Visibility.PUBLIC
         if visibility not in visibilities:
             errors.append(
-                RowError(line, "visibility", "การมองเห็นไม่ถูกต้อง", f"unknown visibility {visibility}")
+                RowError.translated(
+                    line, "visibility", "unknown visibility %(visibility)s", visibility=visibility
+                )
             )
         path, key = None, ""
         if kind == MediaKind.LINK:
             if not row.get("external_url"):
-                errors.append(RowError(line, "external_url", "ลิงก์ต้องมีที่อยู่", "a link needs a URL"))
+                errors.append(RowError.translated(line, "external_url", "a link needs a URL"))
             key = f"link:{row.get('external_url', '')}"
         else:
-            name = require(row, "file", line, errors, "ไฟล์")
+            name = require(row, "file", line, errors, gettext_lazy("file"))
             candidate = (folder / name).resolve() if name else None
             if candidate and (not candidate.is_relative_to(folder) or not candidate.is_file()):
                 errors.append(
-                    RowError(
-                        line, "file", f"ไม่พบไฟล์ {name} ในโฟลเดอร์", f"no file {name} in the folder"
-                    )
+                    RowError.translated(line, "file", "no file %(name)s in the folder", name=name)
                 )
             elif candidate:
                 path = candidate
@@ -114,17 +124,23 @@ def check_rows(folder: Path, csv_path: Path) -> list[ImportRow]:
         )  # fmt: skip
         item.subjects = _lookup(
             _split(row.get("subjects", "")), SubjectGroup, row, line, "subjects", errors,
-            "กลุ่มสาระ",
+            gettext_lazy("subject group"),
         )  # fmt: skip
         item.grades = _lookup(
-            _split(row.get("grades", "")), GradeLevel, row, line, "grades", errors, "ระดับชั้น"
+            _split(row.get("grades", "")),
+            GradeLevel,
+            row,
+            line,
+            "grades",
+            errors,
+            gettext_lazy("grade level"),
         )
         item.indicators = _lookup(
             _split(row.get("indicators", "")), Indicator, row, line, "indicators", errors,
-            "ตัวชี้วัด",
+            gettext_lazy("indicator"),
         )  # fmt: skip
         parsed.append(item)
-    raise_if_invalid(csv_path, parsed, errors, "ไม่มีแถวข้อมูลในไฟล์", "the file has no data rows")
+    raise_if_invalid(csv_path, parsed, errors, "the file has no data rows")
     return parsed
 
 

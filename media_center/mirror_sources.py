@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from mirror.sources import FileRef, Record, SyncSource, register_source
@@ -44,6 +43,7 @@ from mirror.sources.folders import (
 )
 from mirror.store import FileStore
 
+from .conf import media_settings
 from .models import MediaItem, Status, Visibility
 
 # Plain fields that travel as they are.
@@ -58,7 +58,7 @@ SKIPPED_NAMES = {"ffmpeg-master.m3u8"}
 
 
 def protected_root() -> Path:
-    return Path(settings.MEDIA_CENTER["PROTECTED_ROOT"])
+    return Path(media_settings.PROTECTED_ROOT)
 
 
 def renditions_root(item_id: int | str) -> Path:

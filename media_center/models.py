@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 from wagtailmedia.models import AbstractMedia
 
+from .conf import media_settings
+
 
 class ProtectedStorage(FileSystemStorage):
     """Files no web server serves directly (no base_url): see media_center.files.
@@ -28,7 +30,7 @@ class ProtectedStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        return settings.MEDIA_CENTER["PROTECTED_ROOT"]
+        return media_settings.PROTECTED_ROOT
 
     @property
     def location(self):
@@ -105,7 +107,7 @@ class MediaItem(AbstractMedia):
     )
     language = models.CharField(
         _("language"), max_length=8, default="th",
-        choices=[("th", "ไทย"), ("en", "English"), ("other", _("Other"))],
+        choices=[("th", _("Thai")), ("en", _("English")), ("other", _("Other"))],
     )  # fmt: skip
     licence = models.CharField(_("licence"), max_length=16, choices=Licence.choices)
     copyright_holder = models.CharField(_("copyright holder"), max_length=255)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from PIL import Image
 
 from .access import can_view
+from .conf import media_settings
 from .models import MediaItem, Visibility
 
 WIDTHS = (320, 480, 640, 960, 1280)
@@ -38,7 +38,7 @@ def poster_srcset(item: MediaItem, widths=WIDTHS) -> str:
 
 
 def _variant(item: MediaItem, width: int) -> Path:
-    root = Path(settings.MEDIA_CENTER["PROTECTED_ROOT"])
+    root = Path(media_settings.PROTECTED_ROOT)
     source = root / item.rendition_dir / item.rendition_info["poster"]
     target = root / "posters" / str(item.pk) / item.rendition_version / f"w{width}.jpg"
     if target.is_file():

@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
-from core.bilingual import bilingual
+from core.i18n import bilingual
 
 from .checks import FileCheckError, check_document, check_image
 

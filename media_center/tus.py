@@ -16,12 +16,12 @@ import base64
 import fcntl
 import os
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_protect
 
 from .access import can_upload
+from .conf import media_settings
 from .models import TusUpload, protected_storage
 
 TUS_VERSION = "1.0.0"
@@ -56,7 +56,7 @@ def tus_create(request):
             204,
             Tus_Version=TUS_VERSION,
             Tus_Extension="creation,termination",
-            Tus_Max_Size=settings.MEDIA_CENTER["MAX_UPLOAD_BYTES"],
+            Tus_Max_Size=media_settings.MAX_UPLOAD_BYTES,
         )
     if request.method != "POST":
         return _response(405)
@@ -68,7 +68,7 @@ def tus_create(request):
         return _response(400)
     if length < 0:
         return _response(400)
-    if length > settings.MEDIA_CENTER["MAX_UPLOAD_BYTES"]:
+    if length > media_settings.MAX_UPLOAD_BYTES:
         return _response(413)
     metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
     filename = os.path.basename(metadata.get("filename", ""))[:200]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,12 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.i18n import bilingual
 from core.models import Service
 from core.signals import media_watch_progress
 from core.usage import record_event
 
 from . import actions, library, stats
 from .access import can_upload, visible_items
+from .conf import media_settings
 from .files import file_url
 from .models import MediaItem, MediaKind, Status, TusUpload, WatchProgress
 from .policies import media_item_policy
@@ -34,7 +35,7 @@ def browse(request):
     chosen = {k: request.GET.get(k, "")[:64] for k in library.FILTERS}
     items = library.narrow(visible, chosen).distinct()
     page = Paginator(
-        library.card_queryset(items).order_by("-created_at"), settings.MEDIA_CENTER["PAGE_SIZE"]
+        library.card_queryset(items).order_by("-created_at"), media_settings.PAGE_SIZE
     ).get_page(request.GET.get("page"))
     filtered = any(chosen.values())
     grade = request.user.grade_level.code if getattr(request.user, "grade_level_id", None) else ""
@@ -117,7 +118,7 @@ def report_watch(request, pk: int):
         report = int(data.get("seq", 0))
         new_ranges = list(data.get("ranges", []))[:200]
     except (ValueError, TypeError, AttributeError):
-        return JsonResponse({"error": "ข้อมูลไม่ถูกต้อง / bad report"}, status=400)
+        return JsonResponse({"error": bilingual("bad report")}, status=400)
     duration = item.duration or None
     session_key = request.session.session_key or ""
     if request.user.is_authenticated:

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
+from core.conf import AppSettings
+
 DEFAULTS: dict[str, Any] = {
     # Where central is, and who this mirror is (mirror role only).
     "CENTRAL_URL": "",
@@ -52,17 +54,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-class MirrorSettings:
-    """Attribute access to settings.KHLANG_MIRROR over DEFAULTS, read on each access
-    (a handful of reads per sync) so override_settings in tests needs no hook."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name not in DEFAULTS:
-            raise AttributeError(f"Unknown mirror setting: {name!r}")
-        return (getattr(settings, "KHLANG_MIRROR", None) or {}).get(name, DEFAULTS[name])
-
-
-mirror_settings = MirrorSettings()
+mirror_settings = AppSettings("KHLANG_MIRROR", DEFAULTS)
 
 
 def is_mirror() -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from core.i18n import bilingual
+
 from .models import Survey, SurveyResponse
 
 
@@ -13,13 +15,11 @@ class AlreadyAnswered(Exception):
 
 def submit_survey_response(survey: Survey, user, level: int, comment: str = "") -> SurveyResponse:
     if not survey.is_open:
-        raise ValueError("แบบสอบถามนี้ปิดรับคำตอบแล้ว / this survey is closed")
+        raise ValueError(bilingual("this survey is closed"))
     try:
         with transaction.atomic():
             return SurveyResponse.objects.create(
                 survey=survey, user=user, level=level, comment=comment.strip()
             )
     except IntegrityError as exc:
-        raise AlreadyAnswered(
-            "ท่านตอบแบบสอบถามนี้แล้ว / you have already answered this survey"
-        ) from exc
+        raise AlreadyAnswered(bilingual("you have already answered this survey")) from exc

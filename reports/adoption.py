@@ -10,17 +10,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy
 
+from core.i18n import bilingual, bilingual_lazy
 from core.models import LinkType, School, SizeClass
 
 from .conf import reports_settings
 from .models import UsageCell
 
 GROUPINGS = {
-    "network": "ศูนย์เครือข่าย / Network",
-    "district": "อำเภอ / District",
-    "size": "ขนาดโรงเรียน / Size",
-    "link": "การเชื่อมต่อ / Link type",
+    "network": bilingual_lazy("Network"),
+    "district": bilingual_lazy("District"),
+    "size": bilingual_lazy("Size"),
+    "link": bilingual_lazy("Link type"),
+}
+# The same groupings inside a sentence ("share of schools active by ...").
+GROUPING_LABELS = {
+    "network": gettext_lazy("school network"),
+    "district": gettext_lazy("district"),
+    "size": gettext_lazy("school size"),
+    "link": gettext_lazy("link type"),
 }
 
 
@@ -64,7 +73,7 @@ def adoption(
     kind: str, start: dt.date, grouping: str, service: str | None = None
 ) -> list[AdoptionGroup]:
     if grouping not in GROUPINGS:
-        raise ValueError(f"ไม่รู้จักการจัดกลุ่ม / unknown grouping: {grouping!r}")
+        raise ValueError(bilingual("unknown grouping: %(grouping)r", grouping=grouping))
     schools = list(
         School.objects.filter(is_active=True)
         .order_by("code")

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.signals import setting_changed
-
-from core.conf import KhlangSettings
+from core.conf import AppSettings
 
 DEFAULTS: dict[str, Any] = {
     # The area plan's first fiscal year (B.E.): its first step of every default
@@ -22,12 +20,5 @@ DEFAULTS: dict[str, Any] = {
     "REPORTS_AGGREGATE_EVERY": 300.0,
 }
 
-reports_settings = KhlangSettings(DEFAULTS)
-
-
-def _reload(*, setting: str, **kwargs) -> None:
-    if setting == "KHLANG":
-        reports_settings.reload()
-
-
-setting_changed.connect(_reload)
+# Reports' keys share settings.KHLANG with core's (REPORTS_* names keep them apart).
+reports_settings = AppSettings("KHLANG", DEFAULTS)

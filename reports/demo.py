@@ -47,3 +47,8 @@ def load_reports_demo() -> None:
         )
     aggregate_pending()
     refresh_snapshots(current_fiscal_year())
+
+
+# Found by core.demo.load_demo: this app's place among the apps, then its loader.
+DEMO_ORDER = 30
+load_demo_content = load_reports_demo

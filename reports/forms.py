@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from core.i18n import bilingual_lazy
+
 from .kpis import KPIS
 from .models import SurveyLevel
 
@@ -22,11 +24,11 @@ class TargetsForm(forms.Form):
 
 class SurveyResponseForm(forms.Form):
     level = forms.TypedChoiceField(
-        label="ระดับความพึงพอใจ / Satisfaction",
+        label=bilingual_lazy("Satisfaction"),
         choices=SurveyLevel.choices,
         coerce=int,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label="ข้อเสนอแนะ / Comments", required=False, max_length=2000, widget=forms.Textarea
+        label=bilingual_lazy("Comments"), required=False, max_length=2000, widget=forms.Textarea
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
+from core.i18n import bilingual_lazy
 from core.models import Service
 
 from .conf import reports_settings
@@ -37,25 +39,25 @@ VISIT_SERVICES = [
 ]
 
 KPIS: list[Kpi] = [
-    Kpi("media_titles", "สื่อการเรียนรู้จำแนกตามกลุ่มสาระ / Learning media titles by subject group",
-        "เรื่อง", (100, 150, 200), "media_center"),
+    Kpi("media_titles", bilingual_lazy("Learning media titles by subject group"),
+        gettext_lazy("titles"), (100, 150, 200), "media_center"),
     Kpi("elearning_core_lessons",
-        "บทเรียน e-Learning 5 กลุ่มสาระหลัก / e-Learning lessons, 5 core subject groups",
-        "บทเรียน", (12, 36), "lms"),
-    Kpi("exambank_core_items", "ข้อสอบ 5 กลุ่มสาระหลัก / Exam-bank items, 5 core subject groups",
-        "ข้อ", (600, 1200), "exambank"),
-    Kpi("training_courses", "หลักสูตร Training Online สำหรับครู / Training Online courses for teachers",
-        "หลักสูตร", (3, 6), "lms"),
-    Kpi("tutor_subjects", "วิชา Tutor Online สำหรับนักเรียน / Tutor Online subjects for students",
-        "วิชา", (6, 12), "lms"),
-    Kpi("schools_using_media", "โรงเรียนที่ใช้สื่อ / Schools using the media",
-        "โรงเรียน", (20, 30, 45), "reports"),
+        bilingual_lazy("e-Learning lessons, 5 core subject groups"),
+        gettext_lazy("lessons"), (12, 36), "lms"),
+    Kpi("exambank_core_items", bilingual_lazy("Exam-bank items, 5 core subject groups"),
+        gettext_lazy("items"), (600, 1200), "exambank"),
+    Kpi("training_courses", bilingual_lazy("Training Online courses for teachers"),
+        gettext_lazy("courses"), (3, 6), "lms"),
+    Kpi("tutor_subjects", bilingual_lazy("Tutor Online subjects for students"),
+        gettext_lazy("subjects"), (6, 12), "lms"),
+    Kpi("schools_using_media", bilingual_lazy("Schools using the media"),
+        gettext_lazy("schools"), (20, 30, 45), "reports"),
     *[
-        Kpi(f"visits_{service.value}", f"จำนวนผู้เข้าใช้ {service.label} / Visits",
-            "ครั้ง", (3000, 4000, 5000), "reports")
+        Kpi(f"visits_{service.value}", bilingual_lazy("Visits: %(service)s", service=service.label),
+            gettext_lazy("visits"), (3000, 4000, 5000), "reports")
         for service in VISIT_SERVICES
     ],
-    Kpi("satisfaction_high", "ความพึงพอใจระดับมากขึ้นไป / Satisfaction at high or above",
+    Kpi("satisfaction_high", bilingual_lazy("Satisfaction at high or above"),
         "%", (70,), "reports", percent=True),
 ]  # fmt: skip
 KPI_BY_CODE = {kpi.code: kpi for kpi in KPIS}
@@ -75,9 +77,9 @@ def targets_for(fiscal_year: int) -> dict[str, float]:
 def set_target(fiscal_year: int, code: str, target: float, user=None) -> KpiTarget:
     """Named action: an area admin changes one target of one fiscal year."""
     if code not in KPI_BY_CODE:
-        raise ValueError(f"ไม่รู้จักตัวชี้วัด / unknown KPI: {code!r}")
+        raise ValueError(bilingual_lazy("unknown KPI: %(code)r", code=code))
     if target < 0:
-        raise ValueError("ค่าเป้าหมายต้องไม่ติดลบ / a target cannot be negative")
+        raise ValueError(bilingual_lazy("a target cannot be negative"))
     row, _ = KpiTarget.objects.update_or_create(
         fiscal_year=fiscal_year, code=code, defaults={"target": target, "updated_by": user}
     )

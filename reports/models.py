@@ -14,14 +14,16 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Service
 
 
 class PeriodKind(models.TextChoices):
-    DAY = "day", "วัน (Day)"
-    MONTH = "month", "เดือน (Month)"
-    FISCAL_YEAR = "fy", "ปีงบประมาณ (Fiscal year)"
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    FISCAL_YEAR = "fy", _("Fiscal year")
 
 
 class PeriodRow(models.Model):
@@ -178,9 +180,9 @@ class AggregationState(models.Model):
 class KpiTarget(models.Model):
     """A KPI's target for one Thai fiscal year (Buddhist Era), edited by area admins."""
 
-    fiscal_year = models.PositiveSmallIntegerField("ปีงบประมาณ")
-    code = models.CharField("ตัวชี้วัด", max_length=48)
-    target = models.FloatField("ค่าเป้าหมาย", validators=[MinValueValidator(0)])
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    code = models.CharField(_("KPI"), max_length=48)
+    target = models.FloatField(_("target"), validators=[MinValueValidator(0)])
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -191,11 +193,11 @@ class KpiTarget(models.Model):
             models.UniqueConstraint(fields=["fiscal_year", "code"], name="unique_kpi_target")
         ]
         permissions = [
-            ("view_area_reports", "ดูรายงานระดับเขต (View area reports)"),
-            ("view_school_reports", "ดูรายงานของโรงเรียน (View own school's reports)"),
+            ("view_area_reports", _("View area reports")),
+            ("view_school_reports", _("View own school's reports")),
         ]
-        verbose_name = "ค่าเป้าหมายตัวชี้วัด"
-        verbose_name_plural = "ค่าเป้าหมายตัวชี้วัด"
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
 
     def __str__(self) -> str:
         return f"{self.code} {self.fiscal_year}: {self.target:g}"
@@ -221,33 +223,40 @@ class KpiSnapshot(models.Model):
 
 
 class SurveyLevel(models.IntegerChoices):
-    LEAST = 1, "น้อยที่สุด (Very low)"
-    LOW = 2, "น้อย (Low)"
-    MEDIUM = 3, "ปานกลาง (Medium)"
-    HIGH = 4, "มาก (High)"
-    HIGHEST = 5, "มากที่สุด (Very high)"
+    LEAST = 1, _("Very low")
+    LOW = 2, _("Low")
+    MEDIUM = 3, _("Medium")
+    HIGH = 4, _("High")
+    HIGHEST = 5, _("Very high")
+
+
+def default_survey_question() -> str:
+    """The usual question, in the language of whoever creates the survey."""
+    return gettext("How satisfied are you with the service?")
 
 
 class Survey(models.Model):
     """A 5-level satisfaction survey about a course (any object), a service or a site."""
 
-    title = models.CharField("ชื่อแบบสอบถาม", max_length=200)
-    question = models.CharField("คำถาม", max_length=300, default="ท่านพึงพอใจต่อการใช้งานในระดับใด")
+    title = models.CharField(_("survey title"), max_length=200)
+    question = models.CharField(_("question"), max_length=300, default=default_survey_question)
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.CASCADE, verbose_name="ประเภทเป้าหมาย"
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("target type")
     )
-    object_id = models.CharField("รหัสเป้าหมาย", max_length=64, blank=True)
+    object_id = models.CharField(_("target id"), max_length=64, blank=True)
     target = GenericForeignKey("content_type", "object_id")
-    service = models.CharField("บริการ", max_length=16, choices=Service.choices, blank=True)
-    site = models.CharField("ไซต์", max_length=64, blank=True, help_text="central หรือรหัสเครื่องลูก")
-    is_open = models.BooleanField("เปิดรับคำตอบ", default=True)
+    service = models.CharField(_("service"), max_length=16, choices=Service.choices, blank=True)
+    site = models.CharField(
+        _("site"), max_length=64, blank=True, help_text=_("central, or the id of a school mirror")
+    )
+    is_open = models.BooleanField(_("open for answers"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
-        verbose_name = "แบบสอบถามความพึงพอใจ"
-        verbose_name_plural = "แบบสอบถามความพึงพอใจ"
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
 
     def __str__(self) -> str:
         return self.title
@@ -257,11 +266,11 @@ class SurveyResponse(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField(
-        "ระดับความพึงพอใจ",
+        _("satisfaction level"),
         choices=SurveyLevel.choices,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    comment = models.TextField("ข้อเสนอแนะ", blank=True, max_length=2000)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -271,8 +280,8 @@ class SurveyResponse(models.Model):
                 condition=models.Q(level__gte=1, level__lte=5), name="survey_level_1_to_5"
             ),
         ]
-        verbose_name = "คำตอบแบบสอบถาม"
-        verbose_name_plural = "คำตอบแบบสอบถาม"
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
 
     def __str__(self) -> str:
         return f"{self.survey_id} / {self.user_id}: {self.level}"

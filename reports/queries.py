@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
+from core.i18n import bilingual
 from core.models import GradeLevel, School, SchoolNetwork, Service, SubjectGroup, User
 from core.thaidate import THAI_MONTHS_ABBR, be_year, fiscal_year_bounds
 
@@ -61,8 +62,8 @@ def usage_tables(fiscal_year: int) -> list[Table]:
     }
     by_month = Table(
         "monthly",
-        "การเข้าใช้รายเดือน (ครั้ง) / Visits per month",
-        ["เดือน / Month", *[str(s.label) for s in services], "ผู้ใช้ไม่ซ้ำ / Unique users"],
+        bilingual("Visits per month"),
+        [bilingual("Month"), *[str(s.label) for s in services], bilingual("Unique users")],
         [
             [month_label(m), *[monthly[(m, s.value)] for s in services], month_users.get(m, 0)]
             for m in months
@@ -78,9 +79,9 @@ def usage_tables(fiscal_year: int) -> list[Table]:
     users = _users(FY, start, "service")
     by_service = Table(
         "services",
-        "การใช้งานรายบริการ / Usage per service",
-        ["บริการ / Service", "เข้าชม / Visits", "เหตุการณ์ / Events",
-         "เวลาใช้งาน (ชม.) / Hours", "ผู้ใช้ไม่ซ้ำ / Unique users"],
+        bilingual("Usage per service"),
+        [bilingual("Service"), bilingual("Visits"), bilingual("Events"),
+         bilingual("Hours"), bilingual("Unique users")],
         [
             [str(s.label), per_service.get(s.value, {}).get("views", 0),
              per_service.get(s.value, {}).get("events", 0),
@@ -92,8 +93,8 @@ def usage_tables(fiscal_year: int) -> list[Table]:
     site_users = _users(FY, start, "site")
     by_site = Table(
         "sites",
-        "การใช้งานรายไซต์ (ส่วนกลางและเครื่องลูกข่าย) / Usage per site",
-        ["ไซต์ / Site", "เข้าชม / Visits", "เหตุการณ์ / Events", "ผู้ใช้ไม่ซ้ำ / Unique users"],
+        bilingual("Usage per site"),
+        [bilingual("Site"), bilingual("Visits"), bilingual("Events"), bilingual("Unique users")],
         [
             [r["site"], r["views"], r["events"], site_users.get(r["site"], 0)]
             for r in cells.values("site")
@@ -104,11 +105,11 @@ def usage_tables(fiscal_year: int) -> list[Table]:
     total = UserSet.objects.filter(kind=FY, start=start, scope="all").first()
     summary = Table(
         "summary",
-        "สรุปทั้งปีงบประมาณ / Fiscal-year summary",
-        ["รายการ / Item", "จำนวน / Number"],
+        bilingual("Fiscal-year summary"),
+        [bilingual("Item"), bilingual("Number")],
         [
-            ["เข้าชมทั้งหมด / Visits", sum(r[1] for r in by_service.rows)],
-            ["ผู้ใช้ไม่ซ้ำ / Unique users", total.users if total else 0],
+            [bilingual("Total visits"), sum(r[1] for r in by_service.rows)],
+            [bilingual("Unique users"), total.users if total else 0],
         ],
     )
     return [summary, by_service, by_month, by_site]
@@ -132,8 +133,8 @@ def daily_table(month: dt.date) -> Table:
     days = [month + dt.timedelta(days=i) for i in range((stop - month).days)]
     return Table(
         "daily",
-        f"การเข้าใช้รายวัน {month_label(month)} / Visits per day",
-        ["วันที่ / Day", "เข้าชม / Visits", "ผู้ใช้ไม่ซ้ำ / Unique users"],
+        bilingual("Visits per day, %(month)s", month=month_label(month)),
+        [bilingual("Day"), bilingual("Visits"), bilingual("Unique users")],
         [[f"{d.day} {month_label(d)}", visits.get(d, 0), users.get(d, 0)] for d in days],
     )
 
@@ -151,9 +152,9 @@ def school_tables(fiscal_year: int) -> list[Table]:
     schools = list(School.objects.select_related("network").order_by("network__name", "code"))
     per_school = Table(
         "schools",
-        "การใช้งานรายโรงเรียน / Usage per school",
-        ["รหัส / Code", "โรงเรียน / School", "ศูนย์เครือข่าย / Network", "เข้าชม / Visits",
-         "เหตุการณ์ / Events", "เวลาใช้งาน (ชม.) / Hours", "ผู้ใช้ไม่ซ้ำ / Unique users"],
+        bilingual("Usage per school"),
+        [bilingual("Code"), bilingual("School"), bilingual("Network"), bilingual("Visits"),
+         bilingual("Events"), bilingual("Hours"), bilingual("Unique users")],
         [
             [s.code, s.name, s.network.name, sums.get(s.pk, {}).get("views", 0),
              sums.get(s.pk, {}).get("events", 0), _hours(sums.get(s.pk, {}).get("seconds")),
@@ -172,9 +173,9 @@ def school_tables(fiscal_year: int) -> list[Table]:
     networks = list(SchoolNetwork.objects.order_by("name"))
     per_network = Table(
         "networks",
-        "การใช้งานรายศูนย์เครือข่าย / Usage per school network",
-        ["ศูนย์เครือข่าย / Network", "โรงเรียน / Schools", "เข้าชม / Visits",
-         "เหตุการณ์ / Events", "ผู้ใช้ไม่ซ้ำ / Unique users"],
+        bilingual("Usage per school network"),
+        [bilingual("Network"), bilingual("Schools"), bilingual("Visits"),
+         bilingual("Events"), bilingual("Unique users")],
         [[n.name, *totals[n.pk], network_users.get(str(n.pk), 0)] for n in networks],
     )  # fmt: skip
     return [per_network, per_school]
@@ -192,9 +193,9 @@ def object_tables(fiscal_year: int, service: str = "") -> list[Table]:
     }
     per_object = Table(
         "objects",
-        "การเข้าชมและเวลาดูรายรายการ / Views and watch time per item",
-        ["รายการ / Item", "ประเภท / Type", "บริการ / Service", "เข้าชม / Views",
-         "เวลาดู (ชม.) / Watch hours", "เรียนจบ / Completions"],
+        bilingual("Views and watch time per item"),
+        [bilingual("Item"), bilingual("Type"), bilingual("Service"), bilingual("Views"),
+         bilingual("Watch hours"), bilingual("Completions")],
         [],
     )  # fmt: skip
     for r in top:
@@ -215,14 +216,14 @@ def object_tables(fiscal_year: int, service: str = "") -> list[Table]:
     }
     tables = [per_object]
     for dimension, model, title in (
-        ("subject_group", SubjectGroup, "รายกลุ่มสาระการเรียนรู้ / Per subject group"),
-        ("grade_level", GradeLevel, "รายระดับชั้น / Per grade level"),
+        ("subject_group", SubjectGroup, bilingual("Per subject group")),
+        ("grade_level", GradeLevel, bilingual("Per grade level")),
     ):
         tables.append(
             Table(
                 dimension,
                 title,
-                ["รายการ / Item", "เข้าชม / Views", "เวลาดู (ชม.) / Watch hours"],
+                [bilingual("Item"), bilingual("Views"), bilingual("Watch hours")],
                 [
                     [
                         str(item),
@@ -258,10 +259,10 @@ def people_table(fiscal_year: int, people, school_id: int | None = None) -> Tabl
     order = sorted(users, key=lambda u: (-figures[u.pk]["logins"], u.username))[:1000]
     return Table(
         "people",
-        "กิจกรรมรายบุคคล / Per-person activity",
-        ["ชื่อ / Name", "ชื่อผู้ใช้ / Username", "โรงเรียน / School", "เข้าสู่ระบบ / Logins",
-         "ผลงานที่สร้าง / Items authored", "บทเรียนที่เรียนจบ / Lessons completed",
-         "เข้าชม / Views", "เวลาใช้งาน (ชม.) / Hours"],
+        bilingual("Per-person activity"),
+        [bilingual("Name"), bilingual("Username"), bilingual("School"), bilingual("Logins"),
+         bilingual("Items authored"), bilingual("Lessons completed"),
+         bilingual("Views"), bilingual("Hours")],
         [
             [u.display_name, u.username, u.school.name if u.school else "",
              int(figures[u.pk]["logins"]), int(figures[u.pk]["authored"]),

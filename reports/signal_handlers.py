@@ -22,6 +22,7 @@ def forget_object(sender, instance, action: str = "", **kwargs) -> None:
     ReportObject.objects.filter(object_type=object_type, object_id=object_id).update(resolved=False)
 
 
-def connect() -> None:
+def register() -> None:
+    """Connect reports' receivers; called once from ReportsConfig.ready."""
     user_logged_in.connect(record_login, dispatch_uid="reports.record_login")
     catalog_changed.connect(forget_object, dispatch_uid="reports.forget_object")

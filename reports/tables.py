@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+
+from core import tables
 
 
 @dataclass
@@ -30,50 +30,30 @@ def _cell(value):
     return value
 
 
+def table_rows(table: Table) -> list[list]:
+    """The rows an export writes: the column headings, then the data."""
+    return [table.columns, *([_cell(v) for v in row] for row in table.rows)]
+
+
 def csv_bytes(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark: Excel on Thai Windows then reads Thai correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([_cell(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return tables.csv_bytes(table_rows(table))
 
 
 def xlsx_bytes(table: Table) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.slug[:31]
-    sheet.append([table.title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(table.columns)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([_cell(v) for v in row])
-    for index, column in enumerate(table.columns, start=1):
-        width = max([len(str(column))] + [len(str(r[index - 1])) for r in table.rows[:200]])
-        sheet.column_dimensions[sheet.cell(2, index).column_letter].width = min(60, width + 2)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    # The title above the headings, as the report page shows it.
+    return tables.xlsx_bytes(
+        [[table.title], *table_rows(table)], sheet_title=table.slug, header_rows=2
+    )
 
 
-EXPORTS = {
-    "csv": (csv_bytes, "text/csv; charset=utf-8"),
-    "xlsx": (xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+EXPORTS = {"csv": csv_bytes, "xlsx": xlsx_bytes}
 
 
-def export_response(tables: list[Table], fmt: str, slug: str, basename: str) -> HttpResponse | None:
+def export_response(
+    tables_: list[Table], fmt: str, slug: str, basename: str
+) -> HttpResponse | None:
     """The file for ``?export=csv|xlsx&table=slug``, or None when nothing matches."""
-    table = next((t for t in tables if t.slug == slug), None)
+    table = next((t for t in tables_ if t.slug == slug), None)
     if table is None or fmt not in EXPORTS:
         return None
-    make, content_type = EXPORTS[fmt]
-    response = HttpResponse(make(table), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{basename}-{table.slug}.{fmt}"'
-    return response
+    return tables.file_response(EXPORTS[fmt](table), fmt, f"{basename}-{table.slug}.{fmt}")

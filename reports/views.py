@@ -13,14 +13,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from core.i18n import bilingual
 from core.models import Service
 from core.thaidate import fiscal_year_bounds
 
 from . import queries
 from .actions import AlreadyAnswered, submit_survey_response
-from .adoption import GROUPINGS, adoption
+from .adoption import GROUPING_LABELS, GROUPINGS, adoption
 from .forms import SurveyResponseForm, TargetsForm
 from .kpis import KPI_BY_CODE, dashboard, set_target, targets_for
 from .models import AggregationState, KpiSnapshot, PeriodKind, Survey, SurveyLevel
@@ -59,7 +61,7 @@ def _page(request, template: str, context: dict, tables: list[Table], basename: 
     if fmt:
         response = export_response(tables, fmt, request.GET.get("table", ""), basename)
         if response is None:
-            raise Http404("ไม่มีตารางนี้ / no such table")
+            raise Http404(bilingual("no such table"))
         return response
     current = current_fiscal_year()
     state = AggregationState.objects.filter(name="usage").first()
@@ -81,7 +83,8 @@ def _kpi_chart(statuses) -> str:
     shown = [s for s in statuses if s.ratio is not None]
     return bar_chart(
         [s.kpi.label.split(" / ")[0] for s in shown],
-        [("ร้อยละของเป้าหมาย / % of target", [round(100 * s.ratio, 1) for s in shown])],
+        # xgettext:no-python-format
+        [(bilingual("% of target"), [round(100 * s.ratio, 1) for s in shown])],
     )
 
 
@@ -91,13 +94,13 @@ def dashboard_view(request):
     statuses = dashboard(year)
     table = Table(
         "kpis",
-        "ตัวชี้วัดเทียบค่าเป้าหมาย / KPIs against targets",
-        ["ตัวชี้วัด / KPI", "หน่วย / Unit", "ผลงาน / Actual", "เป้าหมาย / Target",
-         "ร้อยละของเป้าหมาย / % of target", "ผ่าน / Met"],
+        bilingual("KPIs against targets"),
+        [bilingual("KPI"), bilingual("Unit"), bilingual("Actual"), bilingual("Target"),
+         bilingual("% of target"), bilingual("Met")],
         [
             [s.kpi.label, s.kpi.unit, "" if s.value is None else s.value, s.target,
              "" if s.ratio is None else round(100 * s.ratio, 1),
-             "" if s.value is None else ("ผ่าน" if s.met else "ไม่ผ่าน")]
+             "" if s.value is None else (gettext("met") if s.met else gettext("not met"))]
             for s in statuses
         ],
         [f"/reports/kpi/{s.kpi.code}/?fy={year}" for s in statuses],
@@ -120,7 +123,7 @@ def dashboard_view(request):
 def kpi_detail_view(request, code: str):
     kpi = KPI_BY_CODE.get(code)
     if kpi is None:
-        raise Http404("ไม่มีตัวชี้วัดนี้ / no such KPI")
+        raise Http404(bilingual("no such KPI"))
     year = _fiscal_year(request)
     snapshot = KpiSnapshot.objects.filter(fiscal_year=year, code=code).first()
     breakdown = snapshot.breakdown if snapshot else {}
@@ -128,21 +131,21 @@ def kpi_detail_view(request, code: str):
     tables = [
         Table(
             "breakdown",
-            "จำแนก / Breakdown",
-            ["กลุ่ม / Group", "จำนวน / Number"],
+            bilingual("Breakdown"),
+            [bilingual("Group"), bilingual("Number")],
             [[k, v] for k, v in sorted(breakdown.items())],
         ),
         Table(
             "items",
-            "รายการที่นับ / Items counted",
-            ["รายการ / Item", "กลุ่ม / Group", "รายละเอียด / Detail"],
+            bilingual("Items counted"),
+            [bilingual("Item"), bilingual("Group"), bilingual("Detail")],
             [[i["label"], i.get("group", ""), i.get("detail", "")] for i in items],
             [i.get("url", "") for i in items],
         ),
     ]
     status = next(s for s in dashboard(year) if s.kpi.code == code)
     chart = bar_chart(
-        ["ผลงาน / Actual", "เป้าหมาย / Target"], [(kpi.unit, [status.value or 0, status.target])]
+        [bilingual("Actual"), bilingual("Target")], [(kpi.unit, [status.value or 0, status.target])]
     ) + bar_chart(list(breakdown), [(kpi.unit, [float(v) for v in breakdown.values()])])
     return _page(
         request,
@@ -171,8 +174,8 @@ def usage_view(request):
     tables.append(queries.daily_table(month))
     chart = bar_chart(
         [row[0] for row in monthly.rows],
-        [("เข้าชม / Visits", [sum(row[1:-1]) for row in monthly.rows]),
-         ("ผู้ใช้ไม่ซ้ำ / Unique users", [row[-1] for row in monthly.rows])],
+        [(bilingual("Visits"), [sum(row[1:-1]) for row in monthly.rows]),
+         (bilingual("Unique users"), [row[-1] for row in monthly.rows])],
     )  # fmt: skip
     choices = [(m.isoformat(), queries.month_label(m)) for m in months]
     return _page(
@@ -190,7 +193,7 @@ def schools_view(request):
     tables = queries.school_tables(year)
     networks = tables[0]
     chart = bar_chart(
-        [r[0] for r in networks.rows], [("เข้าชม / Visits", [r[2] for r in networks.rows])]
+        [r[0] for r in networks.rows], [(bilingual("Visits"), [r[2] for r in networks.rows])]
     )
     return _page(
         request, "reports/schools.html", {"year": year, "chart": chart}, tables, f"schools-{year}"
@@ -206,7 +209,7 @@ def objects_view(request):
     tables = queries.object_tables(year, service)
     subjects = tables[1]
     chart = bar_chart(
-        [r[0] for r in subjects.rows], [("เข้าชม / Views", [r[1] for r in subjects.rows])]
+        [r[0] for r in subjects.rows], [(bilingual("Views"), [r[1] for r in subjects.rows])]
     )
     return _page(
         request,
@@ -237,18 +240,18 @@ def adoption_view(request):
         )
     shares = Table(
         "adoption",
-        f"สัดส่วนโรงเรียนที่ใช้งาน / Share of schools active — {GROUPINGS[grouping]}",
-        ["กลุ่ม / Group", "โรงเรียน / Schools", "ใช้งาน / Active", "ไม่ใช้งาน / Inactive",
-         "ร้อยละ / Share %"],
+        bilingual("Share of schools active by %(grouping)s", grouping=GROUPING_LABELS[grouping]),
+        [bilingual("Group"), bilingual("Schools"), bilingual("Active"), bilingual("Inactive"),
+         bilingual("Share %")],
         [[g.label, len(g.schools), len(g.active), len(g.inactive), g.share] for g in groups],
     )  # fmt: skip
     inactive = Table(
         "inactive",
-        "โรงเรียนที่ไม่มีการใช้งาน / Inactive schools",
-        ["กลุ่ม / Group", "รหัส / Code", "โรงเรียน / School"],
+        bilingual("Inactive schools"),
+        [bilingual("Group"), bilingual("Code"), bilingual("School")],
         [[g.label, s["code"], s["name"]] for g in groups for s in g.inactive],
     )
-    chart = bar_chart([g.label for g in groups], [("ร้อยละ / %", [g.share for g in groups])])
+    chart = bar_chart([g.label for g in groups], [(bilingual("%"), [g.share for g in groups])])
     return _page(
         request,
         "reports/adoption.html",
@@ -288,7 +291,7 @@ def targets_view(request):
     if request.method == "POST" and form.is_valid():
         for code, value in form.cleaned_data.items():
             set_target(year, code, value, request.user)
-        messages.success(request, "บันทึกค่าเป้าหมายแล้ว / targets saved")
+        messages.success(request, bilingual("targets saved"))
         return redirect(f"/reports/?fy={year}")
     return TemplateResponse(
         request,
@@ -311,7 +314,7 @@ def survey_view(request, pk: int):
         except (AlreadyAnswered, ValueError) as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "ขอบคุณสำหรับคำตอบ / thank you for your answer")
+            messages.success(request, bilingual("thank you for your answer"))
         return redirect("reports_survey", pk=pk)
     answered = survey.responses.filter(user=request.user).exists()
     return TemplateResponse(
@@ -329,21 +332,21 @@ def survey_results_view(request, pk: int):
     high = counts[4] + counts[5]
     levels = Table(
         "levels",
-        "จำนวนคำตอบรายระดับ / Responses per level",
-        ["ระดับ / Level", "จำนวน / Responses"],
+        bilingual("Responses per level"),
+        [bilingual("Level"), bilingual("Number of responses")],
         [[str(SurveyLevel(level).label), n] for level, n in sorted(counts.items(), reverse=True)],
     )
     comments = Table(
         "comments",
-        "ข้อเสนอแนะ / Comments",
-        ["วันที่ / Date", "ระดับ / Level", "ข้อเสนอแนะ / Comment"],
+        bilingual("Comments"),
+        [bilingual("Date"), bilingual("Level"), bilingual("Comment")],
         [
             [timezone.localtime(r.created_at).date().isoformat(), r.level, r.comment]
             for r in survey.responses.exclude(comment="").order_by("-created_at")
         ],
     )
     chart = bar_chart(
-        [r[0] for r in levels.rows], [("คำตอบ / Responses", [r[1] for r in levels.rows])]
+        [r[0] for r in levels.rows], [(bilingual("Responses"), [r[1] for r in levels.rows])]
     )
     return _page(
         request,

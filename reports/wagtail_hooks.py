@@ -1,6 +1,7 @@
 """Surveys are managed in Wagtail's admin by area admins; a menu link leads to the reports."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
@@ -13,7 +14,7 @@ from .privacy import can_view_area
 class SurveyViewSet(SnippetViewSet):
     model = Survey
     icon = "list-ul"
-    menu_label = "แบบสอบถามความพึงพอใจ (Surveys)"
+    menu_label = _("Surveys")
     add_to_admin_menu = True
     list_display = ["title", "service", "site", "content_type", "is_open", "created_at"]
     list_filter = ["is_open", "service"]
@@ -30,6 +31,4 @@ class ReportsMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_reports_menu_item():
-    return ReportsMenuItem(
-        "รายงานและตัวชี้วัด (Reports)", reverse("reports_dashboard"), icon_name="table", order=950
-    )
+    return ReportsMenuItem(_("Reports"), reverse("reports_dashboard"), icon_name="table", order=950)

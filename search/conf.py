@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.signals import setting_changed
+
+from core.conf import AppSettings
 
 DEFAULTS: dict[str, Any] = {
     # "database" (SQLite FTS5 / PostgreSQL full text) or "elasticsearch";
@@ -35,21 +36,13 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-class SearchSettings:
-    def __init__(self, defaults: dict[str, Any]):
-        self._defaults = defaults
-        self._cache: dict[str, Any] = {}
+class SearchSettings(AppSettings):
+    """Search's settings; ES_URL falls back to Django's ELASTICSEARCH_URL."""
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name not in self._defaults:
-            raise AttributeError(f"Unknown search setting: {name!r}")
-        if name not in self._cache:
-            user = getattr(settings, "KHLANG_SEARCH", {}) or {}
-            value = user.get(name, self._defaults[name])
-            if name == "ES_URL" and not value:
-                value = getattr(settings, "ELASTICSEARCH_URL", "")
-            self._cache[name] = value
-        return self._cache[name]
+    def _load(self) -> dict[str, Any]:
+        values = super()._load()
+        values["ES_URL"] = values["ES_URL"] or getattr(settings, "ELASTICSEARCH_URL", "")
+        return values
 
     @property
     def backend_name(self) -> str:
@@ -57,16 +50,5 @@ class SearchSettings:
             return "elasticsearch" if self.ES_URL else "database"
         return self.BACKEND
 
-    def reload(self) -> None:
-        self._cache.clear()
 
-
-search_settings = SearchSettings(DEFAULTS)
-
-
-def _reload(*, setting: str, **kwargs) -> None:
-    if setting in {"KHLANG_SEARCH", "ELASTICSEARCH_URL"}:
-        search_settings.reload()
-
-
-setting_changed.connect(_reload)
+search_settings = SearchSettings("KHLANG_SEARCH", DEFAULTS, also_reload_on=["ELASTICSEARCH_URL"])

@@ -11,3 +11,8 @@ def load_demo_catalog() -> int:
 
     reindex()
     return CatalogEntry.objects.count()
+
+
+# Found by core.demo.load_demo: this app's place among the apps, then its loader.
+DEMO_ORDER = 40
+load_demo_content = load_demo_catalog

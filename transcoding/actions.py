@@ -6,21 +6,21 @@ import shutil
 import socket
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import ffmpeg
+from . import ffmpeg, reporting
+from .conf import transcoding_settings
 from .models import ACTIVE, JobStatus, TranscodeChunk, TranscodeJob
 
 
 def renditions_root(item_id: int) -> Path:
-    return Path(settings.MEDIA_CENTER["PROTECTED_ROOT"]) / "renditions" / str(item_id)
+    return reporting.target().output_root() / "renditions" / str(item_id)
 
 
 def time_limit_for(duration: float) -> int:
     """Seconds a job may run: a fixed base plus a multiple of the media's length."""
-    conf = settings.TRANSCODING
+    conf = transcoding_settings
     return int(conf["TIME_LIMIT_BASE"] + max(duration, 0) * conf["TIME_LIMIT_FACTOR"])
 
 
@@ -35,7 +35,7 @@ def queue_transcode(item) -> TranscodeJob:
     if existing:
         return existing
     job = TranscodeJob.objects.create(
-        media_item=item, chunk_seconds=settings.TRANSCODING["CHUNK_SECONDS"]
+        media_item=item, chunk_seconds=transcoding_settings.CHUNK_SECONDS
     )
     limit = time_limit_for(item.duration or 0) if item.duration else None
     options = {"time_limit": limit + 60, "soft_time_limit": limit} if limit else {}
@@ -66,6 +66,7 @@ def finish_job(job: TranscodeJob, status: str, *, error: str = "", log_tail: str
         finished_at=now,
         run_seconds=run,
         pid=None,
+        joining=False,
     )
 
 
@@ -137,13 +138,10 @@ def finish_chunk(chunk: TranscodeChunk) -> bool:
         TranscodeJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
             progress=round(99 * done / max(total, 1), 1), heartbeat_at=timezone.now()
         )
-        if done < total or job.status != JobStatus.RUNNING or job.pid == JOINING:
+        if done < total or job.status != JobStatus.RUNNING or job.joining:
             return False
-        TranscodeJob.objects.filter(pk=job.pk).update(pid=JOINING)
+        TranscodeJob.objects.filter(pk=job.pk).update(joining=True)  # one joiner only
         return True
-
-
-JOINING = -1  # job.pid while its chunks are being joined (one joiner only)
 
 
 def remove_renditions(item_id: int) -> None:

@@ -32,6 +32,8 @@ class TranscodeJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     worker = models.CharField(_("worker"), max_length=255, blank=True)
     pid = models.IntegerField(null=True, blank=True)
+    # Set when the last chunk is done and one worker has taken the join.
+    joining = models.BooleanField(default=False)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     version = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -26,11 +26,11 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from . import actions, ffmpeg
+from .conf import transcoding_settings
 from .models import ACTIVE, JobStatus, TranscodeChunk, TranscodeJob
 
 QUEUED_RESEND_FACTOR = 10
@@ -41,7 +41,7 @@ class LostJob(Exception):
 
 
 def stuck_after() -> timedelta:
-    return timedelta(seconds=settings.TRANSCODING["STUCK_AFTER_SECONDS"])
+    return timedelta(seconds=transcoding_settings["STUCK_AFTER_SECONDS"])
 
 
 def claim_once(job_id: int, worker: str) -> TranscodeJob | None:
@@ -57,6 +57,7 @@ def claim_once(job_id: int, worker: str) -> TranscodeJob | None:
         job.status = JobStatus.RUNNING
         job.worker = worker
         job.pid = None
+        job.joining = False
         job.progress = 0
         job.version = f"v{job.pk}-{job.attempts}"
         job.started_at = job.heartbeat_at = now
@@ -100,7 +101,7 @@ def deadline_in(seconds: float) -> float:
 def before_probe(job: TranscodeJob) -> ffmpeg.Supervision:
     """Supervision until the duration is known: the base limit only."""
     return ffmpeg.Supervision(
-        deadline=deadline_in(settings.TRANSCODING["TIME_LIMIT_BASE"]), heartbeat=lambda: beat(job)
+        deadline=deadline_in(transcoding_settings["TIME_LIMIT_BASE"]), heartbeat=lambda: beat(job)
     )
 
 

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import actions, ffmpeg, pipeline, runtime
+from . import actions, ffmpeg, pipeline, reporting, runtime
+from .conf import transcoding_settings
 from .ladder import plan_ladder
 from .messages import bilingual
 from .models import JobStatus, TranscodeChunk, TranscodeJob
@@ -32,10 +33,8 @@ class Cancelled(Exception):
     pass
 
 
-def _source_path(item) -> Path:
-    from media_center.models import protected_storage
-
-    return Path(protected_storage.path(item.file.name))
+def _source_path(item_id: int) -> Path:
+    return reporting.target().source_path(item_id)
 
 
 def _partial_dir(job: TranscodeJob) -> Path:
@@ -52,26 +51,22 @@ def _checked_probe(source: Path):
     return info
 
 
-def _fail(job: TranscodeJob, item, exc: Exception) -> str:
-    from media_center import actions as media_actions
-
+def _fail(job: TranscodeJob, item_id: int, exc: Exception) -> str:
     shutil.rmtree(_partial_dir(job), ignore_errors=True)
     job.refresh_from_db()
     if job.status == JobStatus.CANCELLED:
         return "cancelled"
     actions.finish_job(job, JobStatus.FAILED, error=str(exc), log_tail=exc_log(exc))
-    media_actions.mark_failed(item, str(exc))
+    reporting.target().mark_failed(item_id, str(exc))
     return "failed"
 
 
 def _publish(job: TranscodeJob, result: pipeline.Rendition) -> str:
     """Rename the finished folder into place and switch the item to it."""
-    from media_center import actions as media_actions
-
     final = actions.renditions_root(job.media_item_id) / job.version
     _partial_dir(job).rename(final)
     with transaction.atomic():  # the item turns ready and the job succeeds together
-        switched = media_actions.switch_rendition(job.media_item_id, job.version, result)
+        switched = reporting.target().switch_rendition(job.media_item_id, job.version, result)
         if switched:
             actions.finish_job(job, JobStatus.SUCCEEDED, log_tail=result.log_tail)
     if not switched:
@@ -96,19 +91,17 @@ def transcode_media_task(self, job_id: int) -> str:
 
 
 def _transcode(job: TranscodeJob, watch: ffmpeg.Supervision, started: float) -> str:
-    from media_center import actions as media_actions
-
-    item = job.media_item
+    item_id = job.media_item_id
     partial = _partial_dir(job)
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
-    source = _source_path(item)
-    conf = settings.TRANSCODING
+    source = _source_path(item_id)
+    conf = transcoding_settings
     try:
         info = _checked_probe(source)
         runtime.after_probe(watch, started, info.duration)
         runtime.beat(job)
-        media_actions.record_probe(item, info)
+        reporting.target().record_probe(item_id, info)
         ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
         if ladder.rungs and job.chunk_seconds and info.duration > 2 * job.chunk_seconds:
             pieces = pipeline.plan_chunks(info.duration, ladder.segment_seconds, job.chunk_seconds)
@@ -128,10 +121,10 @@ def _transcode(job: TranscodeJob, watch: ffmpeg.Supervision, started: float) -> 
     except ProbeError as exc:
         shutil.rmtree(partial, ignore_errors=True)
         actions.finish_job(job, JobStatus.FAILED, error=str(exc))
-        media_actions.mark_failed(item, str(exc))
+        reporting.target().mark_failed(item_id, str(exc))
         return "invalid"
     except (ffmpeg.FfmpegError, Cancelled) as exc:
-        return _fail(job, item, exc)
+        return _fail(job, item_id, exc)
     return _publish(job, result)
 
 
@@ -142,8 +135,8 @@ def encode_chunk_task(self, chunk_id: int) -> str:
     if chunk is None:
         return "skipped"
     job = chunk.job
-    conf = settings.TRANSCODING
-    source = _source_path(job.media_item)
+    conf = transcoding_settings
+    source = _source_path(job.media_item_id)
     info = ffmpeg.probe(source)
     ladder = pipeline.plan(source, info, conf["INCLUDE_1080P"])  # per-title, as every chunk
     chunk_dir = _partial_dir(job) / "chunks" / f"{chunk.index:04d}"
@@ -169,7 +162,7 @@ def encode_chunk_task(self, chunk_id: int) -> str:
             TranscodeChunk.objects.filter(pk=chunk.pk).update(
                 status=JobStatus.FAILED, error=str(exc)
             )
-            return _fail(job, job.media_item, exc)
+            return _fail(job, job.media_item_id, exc)
         TranscodeChunk.objects.filter(pk=chunk.pk).update(status=JobStatus.QUEUED, error=str(exc))
         raise self.retry(exc=exc, countdown=2) from exc
     if actions.finish_chunk(chunk):
@@ -180,12 +173,12 @@ def encode_chunk_task(self, chunk_id: int) -> str:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def join_chunks_task(job_id: int) -> str:
     """Join the encoded chunks into one rendition, measure it, publish it."""
-    job = TranscodeJob.objects.select_related("media_item").filter(pk=job_id).first()
+    job = TranscodeJob.objects.filter(pk=job_id).first()
     if job is None or job.status != JobStatus.RUNNING:
         return "skipped"
-    conf = settings.TRANSCODING
+    conf = transcoding_settings
     partial = _partial_dir(job)
-    source = _source_path(job.media_item)
+    source = _source_path(job.media_item_id)
     watch = ffmpeg.Supervision(heartbeat=lambda: runtime.beat_for_chunk(job.pk))
     try:
         with ffmpeg.supervised(watch):
@@ -203,7 +196,7 @@ def join_chunks_task(job_id: int) -> str:
     except runtime.LostJob:
         return "lost"
     except (ffmpeg.FfmpegError, OSError, ProbeError) as exc:
-        return _fail(job, job.media_item, exc)
+        return _fail(job, job.media_item_id, exc)
     return _publish(job, result)
 
 
@@ -237,18 +230,16 @@ def _progress_reporter(job: TranscodeJob):
 def find_stuck_jobs_task() -> dict:
     """Requeue jobs whose worker died (runtime.sweep), prune old versions."""
     requeued = runtime.sweep()
-    pruned = prune_old_versions(settings.TRANSCODING["OLD_VERSION_GRACE_SECONDS"])
+    pruned = prune_old_versions(transcoding_settings["OLD_VERSION_GRACE_SECONDS"])
     return {"requeued": requeued, "pruned": pruned}
 
 
 def prune_old_versions(grace_seconds: float) -> int:
     """Remove rendition folders no item points at, once older than the grace period."""
-    from media_center.models import MediaItem
-
-    base = Path(settings.MEDIA_CENTER["PROTECTED_ROOT"]) / "renditions"
+    base = reporting.target().output_root() / "renditions"
     if not base.is_dir():
         return 0
-    current = dict(MediaItem.objects.values_list("pk", "rendition_version"))
+    current = reporting.target().current_versions()
     active = set(
         TranscodeJob.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).values_list(
             "version", flat=True

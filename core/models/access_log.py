@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessLog(models.Model):
@@ -18,8 +19,8 @@ class AccessLog(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "บันทึกการเข้าใช้"
-        verbose_name_plural = "บันทึกการเข้าใช้"
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.ip} {self.method} {self.path} {self.status}"

@@ -7,13 +7,14 @@ migration; learning standards and indicators are loaded from CSV
 
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class BilingualName(models.Model):
     """Thai name first; English when the visitor chose English."""
 
-    name_th = models.CharField("ชื่อ (ไทย)", max_length=200)
-    name_en = models.CharField("ชื่อ (อังกฤษ)", max_length=200, blank=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -31,39 +32,48 @@ class BilingualName(models.Model):
 class SubjectGroup(BilingualName):
     """กลุ่มสาระการเรียนรู้: one of the 8 learning areas."""
 
-    code = models.CharField("รหัส", max_length=2, unique=True, help_text="ท ค ว ส พ ศ ง อ")
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        help_text=_("the one-letter code of the subject group"),
+    )
     slug = models.SlugField(unique=True)
     is_core = models.BooleanField(
-        "สาระหลัก", default=False, help_text="Thai, Mathematics, Science, Social Studies, English"
+        _("core subject group"),
+        default=False,
+        help_text="Thai, Mathematics, Science, Social Studies, English",
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["sort_order"]
-        verbose_name = "กลุ่มสาระการเรียนรู้"
-        verbose_name_plural = "กลุ่มสาระการเรียนรู้"
+        verbose_name = _("subject group")
+        verbose_name_plural = _("subject groups")
 
 
 class KeyStage(models.TextChoices):
-    PRE_PRIMARY = "pre", "ปฐมวัย (Pre-primary)"
-    KS1 = "ks1", "ช่วงชั้นที่ 1 ป.1–3 (Key stage 1)"
-    KS2 = "ks2", "ช่วงชั้นที่ 2 ป.4–6 (Key stage 2)"
-    KS3 = "ks3", "ช่วงชั้นที่ 3 ม.1–3 (Key stage 3)"
-    KS4 = "ks4", "ช่วงชั้นที่ 4 ม.4–6 (Key stage 4)"
+    PRE_PRIMARY = "pre", _("Pre-primary")
+    KS1 = "ks1", _("Key stage 1 (P.1–3)")
+    KS2 = "ks2", _("Key stage 2 (P.4–6)")
+    KS3 = "ks3", _("Key stage 3 (M.1–3)")
+    KS4 = "ks4", _("Key stage 4 (M.4–6)")
 
 
 class GradeLevel(BilingualName):
     """ระดับชั้น: อ.1–อ.3, ป.1–ป.6, ม.1–ม.6, ordered by ``sort_order``."""
 
-    code = models.CharField("รหัส", max_length=8, unique=True, help_text="e.g. ป.3")
+    code = models.CharField(
+        _("code"), max_length=8, unique=True, help_text=_("the grade code, such as P.3")
+    )
     slug = models.SlugField(unique=True, help_text="e.g. p3")
-    key_stage = models.CharField("ช่วงชั้น", max_length=4, choices=KeyStage.choices)
+    key_stage = models.CharField(_("key stage"), max_length=4, choices=KeyStage.choices)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["sort_order"]
-        verbose_name = "ระดับชั้น"
-        verbose_name_plural = "ระดับชั้น"
+        verbose_name = _("grade level")
+        verbose_name_plural = _("grade levels")
 
 
 class LearningStandard(models.Model):
@@ -72,13 +82,13 @@ class LearningStandard(models.Model):
     subject_group = models.ForeignKey(
         SubjectGroup, on_delete=models.PROTECT, related_name="standards"
     )
-    code = models.CharField("รหัสมาตรฐาน", max_length=16, unique=True)
-    description = models.TextField("คำอธิบาย", blank=True)
+    code = models.CharField(_("standard code"), max_length=16, unique=True)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["subject_group__sort_order", "code"]
-        verbose_name = "มาตรฐานการเรียนรู้"
-        verbose_name_plural = "มาตรฐานการเรียนรู้"
+        verbose_name = _("learning standard")
+        verbose_name_plural = _("learning standards")
 
     def __str__(self) -> str:
         return self.code
@@ -94,14 +104,14 @@ class Indicator(models.Model):
     standard = models.ForeignKey(
         LearningStandard, on_delete=models.PROTECT, related_name="indicators"
     )
-    code = models.CharField("รหัสตัวชี้วัด", max_length=32, unique=True)
+    code = models.CharField(_("indicator code"), max_length=32, unique=True)
     grade_levels = models.ManyToManyField(GradeLevel, related_name="indicators")
-    description = models.TextField("คำอธิบาย")
+    description = models.TextField(_("description"))
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "ตัวชี้วัด"
-        verbose_name_plural = "ตัวชี้วัด"
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
 
     def __str__(self) -> str:
         return self.code

@@ -1,6 +1,7 @@
 """The site's top pages. Each domain app adds its own index pages under Home."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -10,7 +11,7 @@ from wagtail.search import index
 class HomePage(Page):
     """หน้าแรก: the one root of the public site."""
 
-    intro = RichTextField("ข้อความต้อนรับ", blank=True)
+    intro = RichTextField(_("welcome text"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -18,7 +19,7 @@ class HomePage(Page):
     max_count = 1
 
     class Meta:
-        verbose_name = "หน้าแรก"
+        verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
         from .curriculum import GradeLevel, SubjectGroup
@@ -38,19 +39,19 @@ class SectionPage(Page):
     """
 
     class Section(models.TextChoices):
-        MEDIA = "media", "ศูนย์รวมสื่อการเรียนรู้ (Media center)"
-        COURSES = "courses", "บทเรียนและหลักสูตร (Courses)"
-        EXAMS = "exams", "คลังข้อสอบ (Exam bank)"
-        OTHER = "other", "อื่น ๆ (Other)"
+        MEDIA = "media", _("Media center")
+        COURSES = "courses", _("Courses")
+        EXAMS = "exams", _("Exam bank")
+        OTHER = "other", _("Other")
 
     section = models.CharField(
-        "หมวด", max_length=16, choices=Section.choices, default=Section.OTHER
+        _("section"), max_length=16, choices=Section.choices, default=Section.OTHER
     )
-    intro = RichTextField("คำอธิบาย", blank=True)
+    intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("section"), FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["core.HomePage"]
 
     class Meta:
-        verbose_name = "หมวดหลัก"
+        verbose_name = _("section page")

@@ -1,15 +1,16 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Service(models.TextChoices):
     """The services the area office reports on (KPI 'visits per service')."""
 
-    MEDIA = "media", "ศูนย์รวมสื่อการเรียนรู้ (Media center)"
-    ELEARNING = "elearning", "บทเรียน e-Learning"
-    TUTOR = "tutor", "ติวออนไลน์ (Tutor Online)"
-    TRAINING = "training", "อบรมออนไลน์ (Training Online)"
-    EXAMBANK = "exambank", "คลังข้อสอบ (Exam bank)"
-    SITE = "site", "เว็บไซต์ (Site)"
+    MEDIA = "media", _("Media center")
+    ELEARNING = "elearning", _("e-Learning lessons")
+    TUTOR = "tutor", _("Tutor Online")
+    TRAINING = "training", _("Training Online")
+    EXAMBANK = "exambank", _("Exam bank")
+    SITE = "site", _("Site")
 
 
 class UsageEvent(models.Model):
@@ -39,8 +40,8 @@ class UsageEvent(models.Model):
             models.Index(fields=["service", "time"]),
             models.Index(fields=["object_type", "object_id", "time"]),
         ]
-        verbose_name = "เหตุการณ์การใช้งาน"
-        verbose_name_plural = "เหตุการณ์การใช้งาน"
+        verbose_name = _("usage event")
+        verbose_name_plural = _("usage events")
 
     def __str__(self) -> str:
         when = f"{self.time:%Y-%m-%d %H:%M}"

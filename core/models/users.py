@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .curriculum import GradeLevel
 from .organisation import School
@@ -14,20 +15,20 @@ class User(AbstractUser):
 
     school = models.ForeignKey(
         School,
-        verbose_name="โรงเรียน",
+        verbose_name=_("school"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="members",
     )
     grade_level = models.ForeignKey(
-        GradeLevel, verbose_name="ระดับชั้น", null=True, blank=True, on_delete=models.SET_NULL
+        GradeLevel, verbose_name=_("grade level"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    classroom = models.CharField("ห้อง", max_length=16, blank=True)
+    classroom = models.CharField(_("room"), max_length=16, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = "ผู้ใช้"
-        verbose_name_plural = "ผู้ใช้"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     @property
     def display_name(self) -> str:

@@ -49,8 +49,8 @@ class Enrolment(models.Model):
             models.UniqueConstraint(fields=["user", "course"], name="lms_one_enrolment_per_course")
         ]
         indexes = [models.Index(fields=["course", "status"])]
-        verbose_name = "การลงทะเบียนเรียน"
-        verbose_name_plural = "การลงทะเบียนเรียน"
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.course_id} ({self.status})"
@@ -131,8 +131,8 @@ class LessonProgress(models.Model):
             models.UniqueConstraint(fields=["user", "lesson"], name="lms_one_progress_per_lesson")
         ]
         indexes = [models.Index(fields=["course", "user"])]
-        verbose_name = "ความก้าวหน้าในบทเรียน"
-        verbose_name_plural = "ความก้าวหน้าในบทเรียน"
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
 
     def __str__(self) -> str:
         return f"{self.user_id} / lesson {self.lesson_id}"
@@ -198,8 +198,8 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], name="lms_one_certificate")
         ]
-        verbose_name = "เกียรติบัตร"
-        verbose_name_plural = "เกียรติบัตร"
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
 
     def __str__(self) -> str:
         return f"{self.code} {self.holder_name}"

@@ -84,8 +84,8 @@ class OwnerApprovalTask(Task):
         return _("The owner school's admins approve school courses; area admins the rest")
 
     class Meta:
-        verbose_name = "การอนุมัติโดยเจ้าของหลักสูตร"
-        verbose_name_plural = "การอนุมัติโดยเจ้าของหลักสูตร"
+        verbose_name = _("course owner approval")
+        verbose_name_plural = _("course owner approvals")
 
 
 class OwnerPermissionTester(PagePermissionTester):

@@ -22,9 +22,9 @@ from .moderation import OwnerModeratedPage
 
 class CourseKind(models.TextChoices):
     # Values equal core.models.Service values, so usage events use them as is.
-    ELEARNING = "elearning", "บทเรียน e-Learning"
-    TUTOR = "tutor", "ติวออนไลน์ (Tutor Online)"
-    TRAINING = "training", "อบรมออนไลน์ (Training Online)"
+    ELEARNING = "elearning", _("e-Learning lesson")
+    TUTOR = "tutor", _("Tutor Online")
+    TRAINING = "training", _("Training Online")
 
 
 class CourseIndexPage(OwnerModeratedPage, Page):
@@ -38,7 +38,7 @@ class CourseIndexPage(OwnerModeratedPage, Page):
     template = "lms/course_index_page.html"
 
     class Meta:
-        verbose_name = "หน้ารวมหลักสูตร"
+        verbose_name = _("course index")
 
     @classmethod
     def can_create_at(cls, parent) -> bool:
@@ -159,7 +159,7 @@ class CoursePage(OwnerModeratedPage, Page):
     template = "lms/course_page.html"
 
     class Meta:
-        verbose_name = "หลักสูตร"
+        verbose_name = _("course")
 
     def catalog_document(self, doc):
         from lms.catalog import describe_course
@@ -217,7 +217,7 @@ class UnitPage(OwnerModeratedPage, Page):
     template = "lms/unit_page.html"
 
     class Meta:
-        verbose_name = "หน่วยการเรียนรู้"
+        verbose_name = _("unit")
 
     def save(self, *args, **kwargs):
         from ..facts import forget_course
@@ -272,7 +272,7 @@ class LessonPage(OwnerModeratedPage, Page):
     template = "lms/lesson_page.html"
 
     class Meta:
-        verbose_name = "บทเรียน"
+        verbose_name = _("lesson")
 
     def catalog_document(self, doc):
         from lms.catalog import describe_lesson

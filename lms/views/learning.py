@@ -10,7 +10,10 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
+
+from core.i18n import bilingual
 
 from ..access import build_outline, page_url, site_root_path
 from ..actions import (
@@ -56,8 +59,8 @@ def unenrol_view(request, course_id: int):
     return redirect(course.url)
 
 
-def _bad(message_th: str, message_en: str) -> JsonResponse:
-    return JsonResponse({"error": f"{message_th} / {message_en}"}, status=400)
+def _bad(message: str) -> JsonResponse:
+    return JsonResponse({"error": bilingual(message)}, status=400)
 
 
 @login_required
@@ -75,13 +78,10 @@ def heartbeat_view(request):
         position = float(data.get("position") or 0)
         duration = float(data.get("duration") or 0) or None
     except (ValueError, KeyError, TypeError, IndexError):
-        return _bad(
-            "ข้อมูลการรับชมไม่ถูกต้อง (ต้องมี lesson, media, ranges)",
-            "bad watch report (needs lesson, media, ranges)",
-        )
+        return _bad(gettext_noop("bad watch report (needs lesson, media, ranges)"))
     result = record_heartbeat(request.user, lesson_id, media_id, ranges, position, duration)
     if result is None:
-        return JsonResponse({"error": "ยังไม่ได้เปิดบทเรียนนี้ / this lesson was not opened"}, status=404)
+        return JsonResponse({"error": bilingual("this lesson was not opened")}, status=404)
     return JsonResponse(
         {
             "watched_seconds": result.watched_seconds,
@@ -96,7 +96,7 @@ def heartbeat_view(request):
 def mark_done_view(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     if mark_done(request.user, lesson) is None:
-        return HttpResponseBadRequest("ยังไม่ได้เปิดบทเรียนนี้ / this lesson was not opened")
+        return HttpResponseBadRequest(bilingual("this lesson was not opened"))
     return redirect(lesson.url)
 
 

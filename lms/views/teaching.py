@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import roles
+from core.i18n import bilingual
 from core.models import GradeLevel, School
+from core.tables import file_response
 
 from ..access import is_teacher
 from ..actions import enrol_class
@@ -40,7 +42,7 @@ def enrol_class_view(request, course_id: int):
     school = School.objects.filter(pk=school_id or 0).first()
     grade = GradeLevel.objects.filter(pk=request.POST.get("grade_level") or 0).first()
     if school is None or grade is None:
-        messages.error(request, "กรุณาเลือกโรงเรียนและชั้น / Choose a school and a grade.")
+        messages.error(request, bilingual("Choose a school and a grade."))
         return redirect(course.url)
     classroom = (request.POST.get("classroom") or "").strip()[:16]
     count = enrol_class(course, school=school, grade_level=grade, classroom=classroom, by=user)
@@ -84,15 +86,8 @@ def class_report_view(request, course_id: int):
 
 
 def _download(report, course, fmt: str) -> HttpResponse:
-    if fmt == "csv":
-        response = HttpResponse(to_csv(report), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            to_xlsx(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="class-report-{course.pk}.{fmt}"'
-    return response
+    content = to_csv(report) if fmt == "csv" else to_xlsx(report)
+    return file_response(content, fmt, f"class-report-{course.pk}.{fmt}")
 
 
 def _int(value) -> int | None:

@@ -4,6 +4,9 @@ Each site has its own SQLite database, var/ and media folder and talks to the
 other only over HTTP (or through a USB bundle folder). The scenario runs in
 order, like a school's year: first sync, a change, a sync killed mid-file, a
 tampered file, a full disk, a USB bundle, results going up, then the WAN cut.
+
+Why this module is long: the scenario is one school year, in order; split, its
+steps would lose the state each one leaves for the next.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from media_center.models import MediaItem, Status
 from transcoding import runtime
+from transcoding.conf import transcoding_settings
 from transcoding.models import JobStatus, TranscodeJob
 
 
@@ -31,7 +32,7 @@ def test_a_silent_job_is_taken_over_and_the_old_attempt_learns_it(job, settings)
     first = runtime.claim_once(job.pk, "celery@a")
     TranscodeJob.objects.filter(pk=job.pk).update(
         heartbeat_at=timezone.now()
-        - timedelta(seconds=settings.TRANSCODING["STUCK_AFTER_SECONDS"] + 1)
+        - timedelta(seconds=transcoding_settings["STUCK_AFTER_SECONDS"] + 1)
     )
     second = runtime.claim_once(job.pk, "celery@b")
     assert second is not None and second.attempts == 2 and second.version != first.version

@@ -3,11 +3,12 @@
 from django.core.management.base import CommandError
 
 from core.csv_import import CsvImportError
+from core.i18n import bilingual
 
 
 def raise_import_error(exc: CsvImportError) -> None:
     count = len(exc.errors)
     raise CommandError(
-        f"นำเข้าไม่สำเร็จ ไม่มีการบันทึกข้อมูลใด ๆ ({count} ข้อผิดพลาด) / "
-        f"import failed, nothing was written ({count} errors):\n{exc}"
+        bilingual("import failed, nothing was written (%(count)s errors):", count=count)
+        + f"\n{exc}"
     )

@@ -16,9 +16,11 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from core.i18n import bilingual, bilingual_lazy
+
 
 class Command(BaseCommand):
-    help = "เปิดเว็บไซต์พร้อมตัวประมวลผลเบื้องหลัง / Serve the site with a background worker"
+    help = bilingual_lazy("Serve the site with a background worker")
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default=os.environ.get("KHLANG_ADDR", "127.0.0.1:8000"))
@@ -58,8 +60,12 @@ class Command(BaseCommand):
             return subprocess.Popen(commands[name], start_new_session=True, env=hashed)
 
         children = {name: start(name) for name in commands}
-        self.stdout.write(f"เปิดที่ http://{addr}/ (ผู้ดูแล http://{addr}/admin/) — กด Ctrl-C เพื่อหยุด")
-        self.stdout.write(f"serving http://{addr}/ with a Celery worker; Ctrl-C stops both")
+        for line in bilingual(
+            "serving http://%(addr)s/ (admin http://%(addr)s/admin/) with a Celery worker;"
+            " Ctrl-C stops both",
+            addr=addr,
+        ).split(" / "):
+            self.stdout.write(line)
         stopping = []
 
         def stop(*_):

@@ -1,15 +1,17 @@
 from django.core.management.base import BaseCommand
 
 from core.csv_import import CsvImportError
+from core.i18n import bilingual, bilingual_lazy
 from core.importers import INDICATOR_COLUMNS, import_indicators
 
 from ._base import raise_import_error
 
 
 class Command(BaseCommand):
-    help = (
-        "นำเข้ามาตรฐานและตัวชี้วัดจาก CSV / Load learning standards and indicators from CSV. "
-        f"Columns: {', '.join(INDICATOR_COLUMNS)} [, standard_description]"
+    help = bilingual_lazy(
+        "Load learning standards and indicators from CSV. Columns: %(columns)s"
+        " [, standard_description]",
+        columns=", ".join(INDICATOR_COLUMNS),
     )
 
     def add_arguments(self, parser):
@@ -22,7 +24,10 @@ class Command(BaseCommand):
             raise_import_error(exc)
         self.stdout.write(
             self.style.SUCCESS(
-                f"นำเข้าตัวชี้วัดแล้ว: ใหม่ {result.created}, ปรับปรุง {result.updated} / "
-                f"indicators loaded: {result.created} created, {result.updated} updated"
+                bilingual(
+                    "indicators loaded: %(created)s created, %(updated)s updated",
+                    created=result.created,
+                    updated=result.updated,
+                )
             )
         )

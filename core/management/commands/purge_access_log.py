@@ -2,12 +2,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.access_log import purge_older_than
 from core.conf import khlang_settings
+from core.i18n import bilingual, bilingual_lazy
 from core.progress import ProgressBar
 
 
 class Command(BaseCommand):
-    help = (
-        "ลบบันทึกการเข้าใช้ที่เก่ากว่าระยะเก็บรักษา (อย่างน้อย 90 วัน) / "
+    help = bilingual_lazy(
         "Delete access-log rows older than the retention period (at least 90 days)"
     )
 
@@ -27,4 +27,6 @@ class Command(BaseCommand):
             deleted = purge_older_than(days, progress=progress)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"ลบแล้ว {deleted} แถว / deleted {deleted} rows older than {days} days")
+        self.stdout.write(
+            bilingual("deleted %(count)s rows older than %(days)s days", count=deleted, days=days)
+        )

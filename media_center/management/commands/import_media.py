@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.csv_import import CsvImportError
+from core.i18n import bilingual, bilingual_lazy
 from core.management.commands._base import raise_import_error
 from core.models import AreaOffice, School
 from core.progress import ProgressBar
@@ -11,17 +12,18 @@ from media_center.importer import COLUMNS, OPTIONAL, check_rows, import_library
 
 
 class Command(BaseCommand):
-    help = (
-        "นำเข้าคลังสื่อจากโฟลเดอร์และไฟล์ CSV (ตรวจทั้งไฟล์ก่อน ทำต่อได้เมื่อสะดุด) / "
-        "Import a media library from a folder and a CSV (checked first, resumable). "
-        f"Columns: {', '.join(COLUMNS)} [, {', '.join(OPTIONAL)}]"
+    help = bilingual_lazy(
+        "Import a media library from a folder and a CSV (checked first, resumable)."
+        " Columns: %(columns)s [, %(optional)s]",
+        columns=", ".join(COLUMNS),
+        optional=", ".join(OPTIONAL),
     )
 
     def add_arguments(self, parser):
         parser.add_argument("folder")
         parser.add_argument("csv_path")
-        parser.add_argument("--school", help="owner school code (รหัสโรงเรียน)")
-        parser.add_argument("--area", help="owner area office code (รหัสเขต)")
+        parser.add_argument("--school", help=bilingual_lazy("owner school code"))
+        parser.add_argument("--area", help=bilingual_lazy("owner area office code"))
         parser.add_argument("--user", help="username recorded as the uploader")
 
     def handle(self, folder, csv_path, school=None, area=None, user=None, **options):
@@ -34,12 +36,14 @@ class Command(BaseCommand):
             if user:
                 uploader = get_user_model().objects.get(username=user)
         except (School.DoesNotExist, AreaOffice.DoesNotExist) as exc:
-            raise CommandError(f"ไม่พบโรงเรียนหรือเขต / school or area not found: {exc}") from None
+            raise CommandError(
+                bilingual("school or area not found: %(error)s", error=exc)
+            ) from None
         except get_user_model().DoesNotExist:
-            raise CommandError(f"ไม่พบผู้ใช้ {user} / no user {user}") from None
+            raise CommandError(bilingual("no user %(user)s", user=user)) from None
         try:
             total = len(check_rows(Path(folder), Path(csv_path)))
-            bar = ProgressBar(total, "นำเข้าสื่อ / importing media", stream=self.stdout)
+            bar = ProgressBar(total, bilingual("importing media"), stream=self.stdout)
             result = import_library(
                 folder, csv_path, owner_school=owner_school, owner_area=owner_area,
                 user=uploader, on_row=bar.update,
@@ -49,7 +53,10 @@ class Command(BaseCommand):
         bar.finish()
         self.stdout.write(
             self.style.SUCCESS(
-                f"นำเข้าแล้ว {result.created} รายการ ข้าม {result.skipped} (นำเข้าไว้ก่อนแล้ว) / "
-                f"imported {result.created}, skipped {result.skipped} already imported"
+                bilingual(
+                    "imported %(created)s, skipped %(skipped)s already imported",
+                    created=result.created,
+                    skipped=result.skipped,
+                )
             )
         )

@@ -6,6 +6,7 @@ manage.py aggregate_usage --rebuild  # forget the watermark (after changing coun
 
 from django.core.management.base import BaseCommand
 
+from core.i18n import bilingual, bilingual_lazy
 from core.thaidate import fiscal_year
 from reports.aggregation import aggregate_pending, rebuild_all
 from reports.kpis import refresh_snapshots
@@ -13,7 +14,7 @@ from reports.periods import current_fiscal_year
 
 
 class Command(BaseCommand):
-    help = "รวมสถิติการใช้งาน / aggregate usage events into the report tables"
+    help = bilingual_lazy("aggregate usage events into the report tables")
 
     def add_arguments(self, parser):
         parser.add_argument("--rebuild", action="store_true")
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         for year in sorted(years | {current_fiscal_year()}):
             refresh_snapshots(year)
         self.stdout.write(
-            f"รวมแล้ว {len(result.days)} วัน ใน {result.seconds:.1f} วินาที / "
-            f"aggregated {len(result.days)} days in {result.seconds:.1f}s"
+            bilingual(
+                "aggregated %(days)s days in %(seconds).1fs",
+                days=len(result.days),
+                seconds=result.seconds,
+            )
         )
