@@ -1,5 +1,8 @@
 """Thai catalog search at scale: the database backends against a naive icontains.
 
+Why this module is long: one run measures every figure of one benchmark (relevance,
+agreement across backends, latency at scale) so they share one catalog and one clock.
+
     python -m bench.search [--quick] [--items N] [--queries N]
 
 1. Generates a Thai catalog (100,000 items; --quick: 2,000 and 50 queries,

@@ -1,5 +1,8 @@
 """Transcoding speed and quality: `python -m bench.transcode [--quick]`.
 
+Why this module is long: one run measures speed, quality, per-title savings, chunk
+joins and the player together, so every ratio compares figures taken on the same clips.
+
 In one run, on camera-like clips made on the spot (bench/_natural.py: a
 hand-held outdoor scene, a grainy sports pan, a slide lecture with a talking
 head; nothing downloaded):

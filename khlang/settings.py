@@ -1,5 +1,8 @@
 """One settings module for every environment, driven by environment variables.
 
+Why this module is long: Django reads one settings module; each block is a headed
+section (security, production, e-mail) and the app defaults live in each app's conf.py.
+
 The differences between dev, test and production are few and explicit (see the
 ``KHLANG_ENV`` branches below). Defaults give the *embedded* setup: SQLite in WAL
 mode, a Celery broker kept in a SQLite file (no server), files on local disk and
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
     "mirror",
     "reports",
     "notifications",
+    # The project itself, last of ours: commands that wire every app together.
+    "khlang",
     "wagtailmedia",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,5 +1,8 @@
 """The mirror's side of content sync: stage the feed, fetch files, switch at once.
 
+Why this module is long: staging, fetching and switching share one journal and one
+transaction boundary; split apart, the reader would lose the order that keeps a sync atomic.
+
     SyncManager().run()
 
 1. Stage: feed pages after the applied version are fetched, their signatures

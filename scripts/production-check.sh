@@ -3,7 +3,7 @@
 #   1. a clean virtualenv with `pip install .` (no extras: what the image installs);
 #   2. from outside the source tree (so only the installed copy is imported):
 #      import every module, `check --deploy` with production settings, migrate,
-#      one real transcode, and every PDF the product makes (core's production_check).
+#      one real transcode, and every PDF the product makes (khlang's production_check).
 # pip's cache is reused, so after the first run this takes a minute or so.
 set -euo pipefail
 cd "$(dirname "$0")/.."

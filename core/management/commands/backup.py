@@ -5,10 +5,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.backup import BackupError, create
+from core.i18n import bilingual, bilingual_lazy
 
 
 class Command(BaseCommand):
-    help = "สำรองฐานข้อมูลและไฟล์สื่อ / Back up the database and media files to one archive"
+    help = bilingual_lazy("Back up the database and media files to one archive")
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,12 +18,17 @@ class Command(BaseCommand):
 
     def handle(self, target: Path, **options):
         if not target.parent.is_dir():
-            raise CommandError(f"ไม่พบโฟลเดอร์ / folder not found: {target.parent}")
+            raise CommandError(bilingual("folder not found: %(path)s", path=target.parent))
         try:
             manifest = create(target)
         except BackupError as exc:
-            raise CommandError(f"สำรองข้อมูลไม่สำเร็จ / backup failed: {exc}") from exc
+            raise CommandError(bilingual("backup failed: %(error)s", error=exc)) from exc
         size = target.stat().st_size / 1024**2
         self.stdout.write(
-            f"สำรองข้อมูลแล้ว / backup written: {target} ({manifest['engine']}, {size:.1f} MB)"
+            bilingual(
+                "backup written: %(path)s (%(engine)s, %(size).1f MB)",
+                path=target,
+                engine=manifest["engine"],
+                size=size,
+            )  # fmt: skip
         )

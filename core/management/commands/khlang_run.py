@@ -86,14 +86,16 @@ class Command(BaseCommand):
                     deaths[name] = [t for t in deaths[name] if now - t < 60] + [now]
                     if len(deaths[name]) > 5:
                         self.stderr.write(
-                            f"{name} หยุดซ้ำ 5 ครั้งใน 1 นาที เลิกทำงาน / "
-                            f"{name} died five times in a minute; stopping"
+                            bilingual("%(name)s died five times in a minute; stopping", name=name)
                         )
                         stop()
                         break
                     self.stderr.write(
-                        f"{name} หยุดทำงาน (รหัส {child.returncode}) กำลังเริ่มใหม่ / "
-                        f"{name} died (exit code {child.returncode}); restarting it"
+                        bilingual(
+                            "%(name)s died (exit code %(code)s); restarting it",
+                            name=name,
+                            code=child.returncode,
+                        )  # fmt: skip
                     )
                     children[name] = start(name)
         except KeyboardInterrupt:

@@ -5,10 +5,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.backup import BackupError, restore
+from core.i18n import bilingual, bilingual_lazy
 
 
 class Command(BaseCommand):
-    help = "กู้คืนจากไฟล์สำรอง / Restore the database and media files from a backup archive"
+    help = bilingual_lazy("Restore the database and media files from a backup archive")
 
     def add_arguments(self, parser):
         parser.add_argument("source", type=Path)
@@ -16,15 +17,21 @@ class Command(BaseCommand):
 
     def handle(self, source: Path, interactive: bool, **options):
         if not source.is_file():
-            raise CommandError(f"ไม่พบไฟล์สำรอง / backup file not found: {source}")
+            raise CommandError(bilingual("backup file not found: %(path)s", path=source))
         if interactive:
-            answer = input("ข้อมูลปัจจุบันจะถูกแทนที่ทั้งหมด พิมพ์ yes / This replaces all data; type yes: ")
+            answer = input(bilingual("This replaces all data; type yes:") + " ")
             if answer.strip().lower() != "yes":
-                raise CommandError("ยกเลิก / cancelled")
+                raise CommandError(bilingual("cancelled"))
         try:
             manifest = restore(source)
         except BackupError as exc:
             raise CommandError(
-                f"กู้คืนไม่สำเร็จ ข้อมูลเดิมไม่เปลี่ยน / restore failed, nothing changed: {exc}"
+                bilingual("restore failed, nothing changed: %(error)s", error=exc)
             ) from exc
-        self.stdout.write(f"กู้คืนแล้ว / restored from {source} (made {manifest['created']})")
+        self.stdout.write(
+            bilingual(
+                "restored from %(path)s (made %(created)s)",
+                path=source,
+                created=manifest["created"],
+            )
+        )

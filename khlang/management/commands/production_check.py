@@ -19,6 +19,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.i18n import bilingual_lazy
+
 PACKAGES = ["khlang", "core", "media_center", "transcoding", "lms", "exambank", "search"]
 PACKAGES += ["mirror", "reports", "bench"]
 
@@ -40,7 +42,7 @@ def _pdf(data: bytes, what: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "ตรวจชุดติดตั้งแบบใช้งานจริง / Check an installed copy as production runs it"
+    help = bilingual_lazy("Check an installed copy as production runs it")
 
     def handle(self, **options):
         if not settings.PRODUCTION:
@@ -96,8 +98,8 @@ class Command(BaseCommand):
         load_demo()
         certificate = Certificate(
             code="CHECK0001",
-            holder_name="เด็กหญิงทดสอบ ตรวจระบบ",
-            course_title="การอ่านภาษาไทยเบื้องต้น",
+            holder_name="เด็กหญิงทดสอบ ตรวจระบบ",  # i18n: keep (Thai text the PDF must shape)
+            course_title="การอ่านภาษาไทยเบื้องต้น",  # i18n: keep (Thai text the PDF must shape)
             hours=Decimal("12.5"),
             issued_at=timezone.now(),
         )
