@@ -9,8 +9,10 @@ through an ``AppSettings`` object::
 A deployment overrides any part of an app's dict in Django settings (a partial
 dict is merged over the defaults, so leaving a key out never raises KeyError).
 Values are read on first use and kept; ``setting_changed`` (override_settings,
-pytest-django's ``settings``) clears them. A default may be a callable, called
-on first read, for values derived from other settings (a folder under VAR_DIR).
+pytest-django's ``settings``) clears them. A default may be a callable, for
+values derived from other settings (a folder under VAR_DIR): it is called on
+every read, so it follows the setting it derives from and never keeps a stale
+folder after that setting changed.
 settings.py sets only what the environment gives; every default lives here.
 """
 
@@ -37,15 +39,17 @@ class AppSettings:
 
     def _load(self) -> dict[str, Any]:
         given = getattr(settings, self.setting_name, None) or {}
-        merged = {**self.defaults, **given}
-        return {k: v() if callable(v) and k not in given else v for k, v in merged.items()}
+        return {**self.defaults, **given}
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name not in self.defaults:
             raise AttributeError(f"Unknown {self.setting_name} setting: {name!r}")
         if self._values is None:
             self._values = self._load()
-        return self._values[name]
+        value = self._values[name]
+        if callable(value) and value is self.defaults[name]:
+            return value()
+        return value
 
     def __getitem__(self, name: str) -> Any:
         try:

@@ -1,8 +1,9 @@
 """The one site menu: the same header on every page, links chosen by role.
 
-Everything here is read on every page, so it costs no query when warm: the
-user's roles come from core's cached nav profile, the section addresses and the
-counts (grading queue, unread notifications) from the cache. The menu lives in
+Everything here is read on every page, so a student's page costs no query when
+warm: the user's roles come from core's cached nav profile, the section
+addresses and the unread count from the cache. Only a teacher's pages count the
+grading queue, live. The menu lives in
 the project layer because it links every domain app.
 """
 
@@ -19,7 +20,6 @@ from core.context_processors import nav_profile
 
 SECTIONS_KEY = "khlang:nav-sections"
 SECTIONS_SECONDS = 300
-COUNT_SECONDS = 60
 
 # URL names that other parts of the site may offer for a learner's marks, first
 # one found wins; the grading queue likewise.
@@ -70,25 +70,12 @@ def forget_sections(**kwargs) -> None:
     cache.delete(SECTIONS_KEY)
 
 
-def grading_count_key(user_id: int) -> str:
-    return f"khlang:grading-count:{user_id}"
-
-
 def grading_count(user) -> int:
-    """Answers waiting for this teacher's hand, counted at most once a minute."""
-    key = grading_count_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        from exambank.models import AttemptSlot, AttemptState
+    """Answers waiting for this teacher's hand: one indexed COUNT, asked only on
+    the pages of users who mark answers, so it is never stale after a grade."""
+    from exambank.gradebook import grading_queue_slots
 
-        slots = AttemptSlot.objects.filter(
-            needs_manual=True, attempt__state=AttemptState.NEEDS_GRADING
-        )
-        if not user.is_superuser and user.school_id:
-            slots = slots.filter(attempt__user__school_id=user.school_id)
-        count = slots.count()
-        cache.set(key, count, COUNT_SECONDS)
-    return count
+    return grading_queue_slots(user).count()
 
 
 def start_url(user) -> str:

@@ -11,7 +11,7 @@ def ensure_base_data() -> None:
     replace; so transactional tests restore it here, idempotently.
     """
     from django.conf import settings
-    from wagtail.models import Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
     from core.curriculum import seed_curriculum
     from core.models import GradeLevel, SubjectGroup
@@ -21,7 +21,18 @@ def ensure_base_data() -> None:
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if not Page.objects.filter(depth=1).exists():
         Page.add_root(instance=Page(title="Root", slug="root", content_type=None, live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     ensure_roles()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached menus, counts and profiles belong to the test that made them: a
+    later test's rows reuse the same ids (rollback, flush) with other content."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -65,10 +65,10 @@ def test_forty_seconds_of_playback_fetch_no_segment_twice(
     if page.locator("[data-play]").count():  # a light page holds a poster until Play
         page.locator("[data-play]").first.click()
     page.wait_for_selector("video#player")
-    page.wait_for_function("document.querySelector('video#player').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('video#player').readyState >= 1")
     page.eval_on_selector("video#player", "v => { v.muted = true; return v.play(); }")
     page.wait_for_function(
-        f"document.querySelector('video#player').currentTime >= {PLAY_SECONDS}",
+        f"() => document.querySelector('video#player').currentTime >= {PLAY_SECONDS}",
         timeout=(PLAY_SECONDS + 40) * 1000,
         polling=500,
     )

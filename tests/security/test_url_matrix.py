@@ -14,6 +14,8 @@ instead, for any id), inside it anything but a 404.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -38,6 +40,7 @@ MATRIX: dict[str, tuple[str, str, str, str, dict]] = {
     "media_center:status": ("media", "content", "view", "get", {}),
     "media_center:stats": ("media", "content", "stats", "get", {}),
     "media_center:watch": ("media", "content", "view", "post", {}),
+    "media_center:poster": ("media", "content", "view", "get", {"version": "v1", "width": 320}),
     "exambank:quiz": ("quiz", "content", "view", "get", {}),
     "exambank:start": ("quiz", "content", "view", "post", {}),
     "exambank:analysis": ("quiz", "content", "stats", "get", {}),
@@ -68,6 +71,7 @@ _POST_DATA = {"exambank:save": {"position": "1", "seq": "1", "q1": "A"}}
 VETTED: dict[str, str] = {
     "media_center:file": "signed, expiring token bound to the user (tests/media_center/test_file_serving.py)",
     "media_center:tus_upload": "an upload session of its own user only (tests/media_center/test_upload_and_files.py)",
+    "notifications:open": "the user's own notification only (tests/notifications/test_notifications.py)",
     "lms_certificate_pdf": "certificate_policy (record): holder, their school's staff, the area",
     "lms_enrol": "a published course anyone signed in may join (tests/lms)",
     "lms_unenrol": "removes only the user's own enrolment (tests/lms)",
@@ -155,6 +159,16 @@ def test_matrix_names_are_routed():
 # --- the matrix -------------------------------------------------------------------
 
 
+def _write_poster(media) -> None:
+    from PIL import Image
+
+    from media_center.conf import media_settings
+
+    poster = Path(media_settings.PROTECTED_ROOT) / media.rendition_dir / "poster.jpg"
+    poster.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (640, 360), "navy").save(poster, "JPEG")
+
+
 @pytest.fixture
 def world(db, area, make_user, django_capture_on_commit_callbacks):
     """Two schools, each with a media item, a category with a question, a quiz and
@@ -181,7 +195,9 @@ def world(db, area, make_user, django_capture_on_commit_callbacks):
             title=f"สื่อ {key}", type="video", licence="cc-by", copyright_holder="สพป.",
             duration=10, owner_school=school, visibility=Visibility.SCHOOL,
             status=Status.READY, uploaded_by_user=author,
+            rendition_version="v1", rendition_info={"poster": "poster.jpg"},
         )  # fmt: skip
+        _write_poster(media)
         objects[key] = {
             "school": school,
             "media": media,
