@@ -3,9 +3,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels.model_utils import extract_panel_definitions_from_model_class
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -15,10 +15,10 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.admin_scope import AdminScope
-from core.models import School
-from core.policy import AREA_ROLES, role_of
 
 from .actions import snapshot_version
+from .editing.choosing import QuestionFilterForm
+from .editing.forms import QuestionAdminForm, ScopedAdminForm
 from .models import Category, Question, Quiz
 from .policies import category_policy, question_policy, quiz_policy
 
@@ -33,42 +33,35 @@ class ScopedChooseResultsView(ChooseResultsView):
         return self.policy.for_user(self.request.user, "view")
 
 
-class ScopedAdminForm(WagtailAdminModelForm):
-    """Foreign keys offer only what the user may put things into."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.for_user
-        if user is None:
-            return
-        if "category" in self.fields:
-            self.fields["category"].queryset = category_policy.for_user(user, "change")
-        if "parent" in self.fields:
-            self.fields["parent"].queryset = category_policy.for_user(user, "change")
-        if "school" in self.fields and role_of(user) not in AREA_ROLES:
-            self.fields["school"].queryset = School.objects.filter(pk=user.school_id)
-            self.fields["school"].required = True
-
-
 class SchoolScopedViewSet(SnippetViewSet):
     """Lists, choosers and every per-object admin view ask the model's policy
     (per-object views through core.admin_scope, registered below)."""
 
     policy = None
+    chooser_filter_form = None
+    # Wagtail's snippet viewsets take the form's base class from the edit
+    # handler only, so the edit handler is built here with it.
+    base_form_class = ScopedAdminForm
+
+    def get_edit_handler(self):
+        panels = getattr(self, "panels", None) or extract_panel_definitions_from_model_class(
+            self.model, exclude=self.get_exclude_form_fields()
+        )
+        return ObjectList(panels, base_form_class=self.base_form_class).bind_to_model(self.model)
 
     def get_queryset(self, request):
         return self.policy.for_user(request.user, "view")
 
     @property
     def chooser_viewset_class(self):
-        policy = self.policy
+        scoped = {"policy": self.policy, "filter_form_class": self.chooser_filter_form}
         return type(
             "ScopedChooserViewSet",
             (SnippetChooserViewSet,),
             {
-                "choose_view_class": type("Choose", (ScopedChooseView,), {"policy": policy}),
+                "choose_view_class": type("Choose", (ScopedChooseView,), scoped),
                 "choose_results_view_class": type(
-                    "ChooseResults", (ScopedChooseResultsView,), {"policy": policy}
+                    "ChooseResults", (ScopedChooseResultsView,), scoped
                 ),
             },
         )
@@ -76,7 +69,8 @@ class SchoolScopedViewSet(SnippetViewSet):
 
 class QuestionViewSet(SchoolScopedViewSet):
     policy = question_policy
-    base_form_class = ScopedAdminForm
+    chooser_filter_form = QuestionFilterForm
+    base_form_class = QuestionAdminForm
     model = Question
     icon = "help"
     menu_label = _("Questions")
@@ -115,7 +109,6 @@ class QuestionViewSet(SchoolScopedViewSet):
 
 class CategoryViewSet(SchoolScopedViewSet):
     policy = category_policy
-    base_form_class = ScopedAdminForm
     model = Category
     icon = "folder-open-inverse"
     menu_label = _("Question categories")
@@ -124,7 +117,6 @@ class CategoryViewSet(SchoolScopedViewSet):
 
 class QuizViewSet(SchoolScopedViewSet):
     policy = quiz_policy
-    base_form_class = ScopedAdminForm
     model = Quiz
     icon = "form"
     menu_label = _("Quizzes")
@@ -157,7 +149,12 @@ class QuizViewSet(SchoolScopedViewSet):
             ],
             heading="การให้คะแนนและเฉลย (Grading and review)",
         ),
-        InlinePanel("slots", heading="ข้อสอบ (Fixed questions)", label="ข้อ"),
+        InlinePanel(
+            "slots",
+            panels=[FieldPanel("question"), FieldPanel("mark")],
+            heading=_("Questions of the quiz: pick from the bank, drag to reorder"),
+            label=_("Question"),
+        ),
         InlinePanel("blueprint", heading="ตารางกำหนดลักษณะข้อสอบ (Blueprint)", label="แถว"),
     ]
 

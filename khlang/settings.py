@@ -355,6 +355,8 @@ INSTALLED_APPS += ["csp", "axes"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                   "csp.middleware.CSPMiddleware")  # fmt: skip
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Wagtail's live previews are framed by the admin itself (core/preview_framing.py).
+MIDDLEWARE.append("core.preview_framing.AdminPreviewFramingMiddleware")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
 # Scripts only from our origin or carrying this response's nonce: a stored
 # <script> or on* handler that slipped past the sanitiser still does not run.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.fields import RichTextField
+from wagtail.models import PreviewableMixin
 
 from core.models import GradeLevel, Indicator, School, SubjectGroup
 
@@ -109,8 +110,11 @@ class TaggedQuestion(TaggedItemBase):
     )
 
 
-class Question(models.Model):
-    """The editable head of a question; versions keep each saved state."""
+class Question(PreviewableMixin, models.Model):
+    """The editable head of a question; versions keep each saved state.
+
+    Previewable: the editor shows it live as a student meets it (exambank.preview).
+    """
 
     category = models.ForeignKey(
         Category, verbose_name="หมวด", on_delete=models.PROTECT, related_name="questions"
@@ -152,6 +156,14 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"#{self.pk}"
+
+    def get_preview_template(self, request, mode_name):
+        return "exambank/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from ..preview import preview_context
+
+        return {**super().get_preview_context(request, mode_name), **preview_context(self)}
 
     def latest_version(self, ready_only: bool = False) -> QuestionVersion | None:
         versions = self.versions.all()

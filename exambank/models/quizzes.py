@@ -131,6 +131,9 @@ class QuizSlot(models.Model):
     )
     mark = models.DecimalField("คะแนน", max_digits=6, decimal_places=2, default=1)
 
+    # Wagtail's inline panel numbers the rows by this field: drag to reorder.
+    sort_order_field = "order"
+
     class Meta:
         ordering = ["quiz_id", "order", "pk"]
         verbose_name = "ข้อในแบบทดสอบ"
