@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.utils import translation
 from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 
 CORE_LOCALE = Path(__file__).resolve().parent / "locale"
 
@@ -61,6 +61,13 @@ def _core_catalogue() -> stdlib_gettext.NullTranslations:
     return stdlib_gettext.translation(
         "django", localedir=CORE_LOCALE, languages=["th"], fallback=True
     )
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a string for the catalogue, as Django's does, without reading settings:
+    this module is imported by settings.py and by code that runs without Django
+    (the ffmpeg runner)."""
+    return message
 
 
 # Errors raised by khlang/settings.py, kept here so that core's catalogue (which

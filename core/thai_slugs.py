@@ -14,6 +14,7 @@ import unicodedata
 
 from django.core import validators
 from django.utils.text import slugify as django_slugify
+from django.utils.translation import gettext_lazy as _
 
 THAI_BLOCK = "\u0e00-\u0e7f"
 _SLUG_RE = re.compile(rf"^[-\w{THAI_BLOCK}]+\Z")
@@ -21,8 +22,7 @@ _STRIP_RE = re.compile(rf"[^\w{THAI_BLOCK}\s-]")
 
 validate_thai_slug = validators.RegexValidator(
     _SLUG_RE,
-    "ใช้ได้เฉพาะตัวอักษร (รวมภาษาไทย) ตัวเลข ขีดล่าง และขีดกลาง / "
-    "Enter a slug of letters (Thai included), numbers, underscores or hyphens.",
+    _("Enter a slug of letters (Thai included), numbers, underscores or hyphens."),
     "invalid",
 )
 

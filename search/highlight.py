@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from .thai import variants_of
 
-_THAI_DIGIT = dict(zip("0123456789", "๐๑๒๓๔๕๖๗๘๙", strict=True))
+_THAI_DIGIT = dict(zip("0123456789", "๐๑๒๓๔๕๖๗๘๙", strict=True))  # i18n: keep (digits)
 _LATIN = re.compile(r"[a-z0-9]")
 
 

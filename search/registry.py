@@ -35,8 +35,9 @@ from django.db import models
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_noop
 
+from core.i18n import bilingual
+
 from .documents import CatalogDocument
-from .messages import bilingual
 
 _SOURCES: dict[str, CatalogSource] = {}
 

@@ -25,7 +25,7 @@ PARTS_MARK = "~"
 
 # Characters that carry no meaning but split or hide words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")  # i18n: keep (digits)
 
 NIKHAHIT = "\u0e4d"
 SARA_AA = "\u0e32"
@@ -45,7 +45,7 @@ _SPACE = re.compile(r"\s+")
 # A token is a run of Thai letters/marks, or a run of other letters and digits.
 _TOKEN_RUN = re.compile(r"[\u0e01-\u0e4e]+|[^\W_\u0e00-\u0e7f]+")
 _LEADING_MARKS = re.compile(f"^[{_MARKS}\u0e30-\u0e3a\u0e45]+")
-_MEANINGLESS = {"ๆ", "ฯ"}
+_MEANINGLESS = {"ๆ", "ฯ"}  # i18n: keep (repetition and abbreviation marks)
 
 
 def normalize(text: str) -> str:

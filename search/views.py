@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
+from core.i18n import bilingual
+
 from .documents import DocType
-from .messages import bilingual
 from .query import FACETS, SORTS
 from .service import SearchResults, audience_for, autocomplete, build_query, search
 

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .messages import bilingual
+from core.i18n import bilingual
+
 from .probe import ProbeError, ProbeResult, parse_probe
 
 LOG_TAIL_LINES = 40

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from .messages import bilingual
+from core.i18n import bilingual
 
 # Codecs ffprobe reports as "video" that are really one still picture.
 IMAGE_CODECS = {"mjpeg", "png", "bmp", "gif", "webp", "tiff", "jpeg2000", "jpegls"}

@@ -28,6 +28,9 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.i18n import bilingual
 
 from . import actions, ffmpeg
 from .conf import transcoding_settings
@@ -82,7 +85,7 @@ def beat(job: TranscodeJob) -> None:
         pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts
     ).update(heartbeat_at=timezone.now())
     if not alive:
-        raise LostJob("ยกเลิกหรือถูกรับช่วงแล้ว / cancelled or taken over")
+        raise LostJob(bilingual(_("cancelled or taken over")))
 
 
 def beat_for_chunk(job_id: int) -> None:
@@ -91,7 +94,7 @@ def beat_for_chunk(job_id: int) -> None:
         heartbeat_at=timezone.now()
     )
     if not alive:
-        raise LostJob("ยกเลิกแล้ว / cancelled")
+        raise LostJob(bilingual(_("cancelled")))
 
 
 def deadline_in(seconds: float) -> float:
@@ -132,7 +135,7 @@ def sweep() -> list[int]:
         if TranscodeChunk.objects.filter(job=job, status=JobStatus.QUEUED).exists():
             continue  # chunks wait in the queue for a free worker; their messages exist
         if job.status == JobStatus.RUNNING and job.attempts >= 3:
-            actions.finish_job(job, JobStatus.FAILED, error="หยุดค้าง 3 ครั้ง / stuck three times")
+            actions.finish_job(job, JobStatus.FAILED, error=bilingual(_("stuck three times")))
             continue
         moved = TranscodeJob.objects.filter(
             pk=job.pk, status=job.status, attempts=job.attempts, heartbeat_at=job.heartbeat_at

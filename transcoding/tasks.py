@@ -18,10 +18,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import bilingual
+
 from . import actions, ffmpeg, pipeline, reporting, runtime
 from .conf import transcoding_settings
 from .ladder import plan_ladder
-from .messages import bilingual
 from .models import JobStatus, TranscodeChunk, TranscodeJob
 from .pipeline import encode_chunk
 from .probe import ProbeError

@@ -19,7 +19,7 @@ def get_backend(name: str | None = None) -> SearchBackend:
         return ElasticsearchBackend()
     from django.utils.translation import gettext_noop
 
-    from ..messages import bilingual
+    from core.i18n import bilingual
 
     raise ValueError(
         bilingual(

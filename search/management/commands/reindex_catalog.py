@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_noop
 
+from core.i18n import bilingual
 from core.progress import ProgressBar
-from search.messages import bilingual
 from search.registry import sources
 from search.reindex import reindex
 
