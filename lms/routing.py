@@ -10,11 +10,12 @@ Here the answer is cached: (host, port) → Site, and (site, path) → lesson id
 with the view restrictions that apply to it. The lesson itself is still read
 from the database on every request (live only) and its url_path checked
 against the request, so a stale entry can only send a request down Wagtail's
-ordinary route, never to a wrong or unpublished page. Then Wagtail's own serve
-view runs as usual (its hooks, the view-restriction check, the page's serve),
-just with the route already known: Wagtail keeps a request's route on
-``request._wagtail_route_for_request`` and its site on ``request._wagtail_site``
-and reads them back before routing.
+ordinary route, never to a wrong or unpublished page. Then Wagtail's serve
+chain runs as usual through its public hooks (lms.views.lesson.serve_routed:
+on_serve_page, before_serve_page with the view-restriction check, the page's
+serve), just with the route already known. The site found is handed to
+Wagtail the one way it offers, the request attribute ``Site.find_for_request``
+documents as its cache, so templates asking for the site cost no query.
 
 Everything that could change an answer (a page published, unpublished, moved,
 renamed or deleted; a Site or a view restriction saved or deleted) moves the
@@ -141,8 +142,7 @@ def lesson_for_path(request, path: str):
         cache.delete(key)  # moved or unpublished since: let Wagtail route it
         return None
     lesson._lms_view_restrictions = restrictions
-    request._wagtail_site = site
-    request._wagtail_route_for_request = lesson.route(request, [])
+    request._wagtail_site = site  # Site.find_for_request's documented cache
     return lesson
 
 

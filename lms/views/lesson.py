@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail import hooks
 from wagtail.views import serve as wagtail_serve
 
 from ..access import build_outline, can_preview, page_url, site_root_path
@@ -24,10 +26,33 @@ from ..routing import lesson_for_path
 
 
 def lesson_page_view(request, path: str):
-    """A lesson's address: Wagtail's serve view, with the route taken from the cache."""
-    if request.method in ("GET", "HEAD"):
-        lesson_for_path(request, path)
-    return wagtail_serve(request, path)
+    """A lesson's address: Wagtail's serve chain, with the route taken from the cache.
+
+    Anything the cache does not know (another page, a POST) goes to Wagtail's own
+    serve view, which routes it down the tree.
+    """
+    lesson = lesson_for_path(request, path) if request.method in ("GET", "HEAD") else None
+    if lesson is None:
+        return wagtail_serve(request, path)
+    return serve_routed(request, *lesson.route(request, []))
+
+
+def serve_routed(request, page, args, kwargs):
+    """What wagtail.views.serve does once it has a route, through Wagtail's public
+    hooks: on_serve_page wraps the serve, before_serve_page may answer first
+    (view restrictions, among others), then the page serves itself."""
+
+    def serve_chain(page, request, args, kwargs):
+        return page.serve(request, *args, **kwargs)
+
+    chain = serve_chain
+    for wrap in reversed(hooks.get_hooks("on_serve_page")):
+        chain = wrap(chain)
+    for before in hooks.get_hooks("before_serve_page"):
+        result = before(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    return chain(page, request, args, kwargs)
 
 
 def serve_lesson(lesson, request, serve, *args, **kwargs):
