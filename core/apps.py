@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,14 +8,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signal_handlers, thai_slugs
+        from . import admin_csp, signal_handlers, thai_slugs
 
         thai_slugs.install()
-        signal_handlers.register()
-        # Stored HTML is cleaned when written, whatever path writes it (core.html).
-        from . import admin_csp
-        from .html import clean_page_on_save
-
         admin_csp.install()
-
-        pre_save.connect(clean_page_on_save, dispatch_uid="khlang-clean-page-html")
+        signal_handlers.register()

@@ -39,7 +39,11 @@ def forget_admin_link(sender, instance, action, reverse, pk_set, **kwargs) -> No
 def register() -> None:
     """Connect core's receivers; called once from CoreConfig.ready."""
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import m2m_changed, post_migrate
+    from django.db.models.signals import m2m_changed, post_migrate, pre_save
 
+    from .html import clean_page_on_save
+
+    # Stored HTML is cleaned when written, whatever path writes it (core.html).
+    pre_save.connect(clean_page_on_save, dispatch_uid="khlang-clean-page-html")
     post_migrate.connect(ensure_roles_after_migrate)
     m2m_changed.connect(forget_admin_link, sender=get_user_model().groups.through)

@@ -16,4 +16,4 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from . import signal_handlers
 
-        signal_handlers.connect()
+        signal_handlers.register()

@@ -73,7 +73,7 @@ def on_announcement_saved(sender, instance, created, **kwargs) -> None:
         announce(instance)
 
 
-def connect() -> None:
+def register() -> None:
     from django.db.models.signals import post_save
     from wagtail.signals import page_published, workflow_approved, workflow_rejected
 

@@ -11,4 +11,4 @@ class SearchConfig(AppConfig):
         from . import registry, signal_handlers
 
         registry.autodiscover()
-        signal_handlers.connect()
+        signal_handlers.register()

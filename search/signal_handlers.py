@@ -35,7 +35,7 @@ def on_deleted(sender, instance, **kwargs) -> None:
         enqueue_index(instance)
 
 
-def connect() -> None:
+def register() -> None:
     from wagtail.signals import page_published, page_unpublished
 
     catalog_changed.connect(on_catalog_changed, dispatch_uid="search.catalog_changed")
