@@ -1,9 +1,10 @@
 from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
 
 
 class ExambankConfig(AppConfig):
     name = "exambank"
-    verbose_name = "คลังข้อสอบ (Exam bank)"
+    verbose_name = _("Exam bank")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from .embed import render_quiz_embed
@@ -9,7 +10,7 @@ from .embed import render_quiz_embed
 
 class QuizChooserBlock(SnippetChooserBlock):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "แบบทดสอบ (Quiz)")
+        kwargs.setdefault("label", _("Quiz"))
         kwargs.setdefault("icon", "form")
         super().__init__("exambank.Quiz", **kwargs)
 

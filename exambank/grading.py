@@ -26,7 +26,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Thai digits ๐–๙ are U+0E50–U+0E59, in order.
+THAI_DIGITS = str.maketrans({chr(0x0E50 + digit): str(digit) for digit in range(10)})
 # Zero-width space/joiners, word joiner, BOM and soft hyphen: invisible when typed.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 TONE_MARKS = "\u0e48\u0e49\u0e4a\u0e4b"

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.models import GradeLevel, Indicator, SubjectGroup
 
@@ -26,7 +27,7 @@ from .formats.moodlexml import export_moodle_xml, parse_moodle_xml
 from .formats.sheet import parse_sheet
 from .models import Category, Question
 
-FORMATS = {"gift": "GIFT", "aiken": "Aiken", "xml": "Moodle XML", "csv": "สเปรดชีต (CSV)"}
+FORMATS = {"gift": "GIFT", "aiken": "Aiken", "xml": "Moodle XML", "csv": _("Spreadsheet (CSV)")}
 
 
 def parse_file(filename: str, content: bytes, fmt: str) -> tuple[list[ParsedQuestion], list]:
@@ -41,7 +42,7 @@ def parse_file(filename: str, content: bytes, fmt: str) -> tuple[list[ParsedQues
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
-        return [], [err(line, "ไฟล์ไม่ใช่ UTF-8", "the file is not UTF-8")]
+        return [], [err(line, _("the file is not UTF-8"))]
     if fmt == "gift":
         return parse_gift(text)
     if fmt == "aiken":
@@ -54,7 +55,7 @@ def _category_for(root: Category, path: str, cache: dict) -> Category:
     for part in [p.strip() for p in path.split("/") if p.strip()]:
         key = (node.pk, part)
         if key not in cache:
-            cache[key], _ = Category.objects.get_or_create(
+            cache[key], _created = Category.objects.get_or_create(
                 parent=node, school=root.school, name=part
             )
         node = cache[key]
@@ -74,28 +75,16 @@ def import_questions(
     for p in parsed:
         if p.subject and p.subject not in subjects:
             errors.append(
-                err(
-                    p.line,
-                    f"ไม่รู้จักกลุ่มสาระ {p.subject}",
-                    f"unknown subject group {p.subject!r}",
-                    "subject",
-                )
+                err(p.line, _("unknown subject group %(code)r"), "subject", code=p.subject)
             )
         if p.grade and p.grade not in grades:
-            errors.append(
-                err(p.line, f"ไม่รู้จักระดับชั้น {p.grade}", f"unknown grade level {p.grade!r}", "grade")
-            )
+            errors.append(err(p.line, _("unknown grade level %(code)r"), "grade", code=p.grade))
         if p.indicator and p.indicator not in indicators:
             errors.append(
-                err(
-                    p.line,
-                    f"ไม่พบตัวชี้วัด {p.indicator}",
-                    f"unknown indicator {p.indicator!r}",
-                    "indicator",
-                )
+                err(p.line, _("unknown indicator %(code)r"), "indicator", code=p.indicator)
             )
     if not parsed and not errors:
-        errors.append(err(None, "ไม่พบข้อสอบในไฟล์", "the file holds no questions"))
+        errors.append(err(None, _("the file holds no questions")))
     if errors:
         errors.sort(key=lambda e: e.line or 0)
         raise QuestionImportError(Path(filename).name, errors)

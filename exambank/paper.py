@@ -18,12 +18,15 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.csv_import import RowError
+from core.i18n import bilingual
 from core.models import User
 
 from . import actions, grading
 from .formats import QuestionImportError
+from .formats.thai_words import CHOICE_LETTERS, FALSE_WORDS, TRUE_WORDS
 from .models import Attempt, AttemptState, Quiz, QuizMode
 from .rendering import correct_text
 
@@ -33,25 +36,22 @@ FONT_CANDIDATES = [
     "/usr/share/fonts/opentype/tlwg/Garuda.otf",
     "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
 ]
-THAI_CHOICE_LETTERS = "กขคงจฉชซฌญ"
-ANSWER_WORDS = {"ถูก": True, "t": True, "true": True, "ผิด": False, "f": False, "false": False}
+# The student's line at the top of the paper (name, class, number in class).
+NAME_LINE = _("Name ........................................  Class ........  No. ........")
+ANSWER_WORDS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
 
 
 def thai_font() -> Path:
     for candidate in FONT_CANDIDATES:
         if Path(candidate).exists():
             return Path(candidate)
-    raise FileNotFoundError(
-        "ไม่พบฟอนต์ภาษาไทย (ติดตั้ง fonts-thai-tlwg) / no Thai font found: install fonts-thai-tlwg"
-    )
+    raise FileNotFoundError(bilingual(_("no Thai font found: install fonts-thai-tlwg")))
 
 
 def paper_layout(quiz: Quiz):
     """The printed questions, in order: the same plan an on-paper attempt gets."""
     if quiz.mode != QuizMode.FIXED:
-        raise actions.AttemptRefused(
-            "พิมพ์ได้เฉพาะแบบทดสอบชุดเดียว / only fixed-question quizzes can be printed"
-        )
+        raise actions.AttemptRefused(bilingual(_("only fixed-question quizzes can be printed")))
     return actions.plan_slots(quiz, None, random.Random(0), shuffle=False)
 
 
@@ -87,19 +87,21 @@ def _print_images(pdf, version) -> None:
                 data = io.BytesIO(handle.read())
             pdf.image(data, x=pdf.l_margin + 8, w=min(70, max(20, image.width * 0.2)))
         except Exception:  # noqa: BLE001 - a broken file must not stop the whole paper
-            _line(pdf, f"      [{gettext('picture')}: {image.title}]")
+            picture = gettext("picture")
+            _line(pdf, f"      [{picture}: {image.title}]")
 
 
 def _print_cloze(pdf, number: int, version, mark) -> str:
     gaps = version.data.get("gaps", [])
     text = re.sub(r"\{#(\d+)\}", lambda m: f"({m.group(1)}) ________", _plain(version.text))
     pdf.set_font("thai", size=12)
-    _line(pdf, f"{number}. {text}  ({mark:g} {gettext('marks')})", 7)
+    marks = gettext("marks")
+    _line(pdf, f"{number}. {text}  ({mark:g} {marks})", 7)
     pdf.set_font("thai", size=11)
     for index, gap in enumerate(gaps, start=1):
         if gap["type"] == "multichoice":
             options = "   ".join(
-                f"{THAI_CHOICE_LETTERS[i]}. {_plain(c['text'])}"
+                f"{CHOICE_LETTERS[i]}. {_plain(c['text'])}"
                 for i, c in enumerate(gap.get("choices", []))
             )
             _line(pdf, f"      ({index}) {options}")
@@ -114,30 +116,33 @@ def _print_question(pdf, number: int, version, mark) -> str:
         _print_images(pdf, version)
         return key
     pdf.set_font("thai", size=12)
-    _line(pdf, f"{number}. {_plain(version.text)}  ({mark:g} {gettext('marks')})", 7)
+    marks = gettext("marks")
+    _line(pdf, f"{number}. {_plain(version.text)}  ({mark:g} {marks})", 7)
     _print_images(pdf, version)
     pdf.set_font("thai", size=11)
     key = ""
     if version.qtype == "multichoice":
         for index, choice in enumerate(data.get("choices", [])):
-            letter = THAI_CHOICE_LETTERS[index]
+            letter = CHOICE_LETTERS[index]
             _line(pdf, f"      {letter}. {_plain(choice['text'])}")
             if float(choice.get("fraction", 0)) > 0:
                 key += letter
     elif version.qtype == "truefalse":
-        _line(pdf, f"      ( ) {gettext('True')}     ( ) {gettext('False')}")
-        key = gettext("True") if data.get("answer") else gettext("False")
+        true, false = gettext("True"), gettext("False")
+        _line(pdf, f"      ( ) {true}     ( ) {false}")
+        key = true if data.get("answer") else false
     elif version.qtype == "matching":
         rights = sorted(
             {p["right"] for p in data.get("pairs", [])} | set(data.get("extra_rights", []))
         )
         for pair in data.get("pairs", []):
             _line(pdf, f"      {pair['left']}  ........")
-        _line(pdf, f"      {gettext('Options')}: " + " / ".join(rights))
+        options = gettext("Options")
+        _line(pdf, f"      {options}: " + " / ".join(rights))
         key = "; ".join(f"{p['left']} → {p['right']}" for p in data.get("pairs", []))
     else:
         lines = 6 if version.qtype == "essay" else 1
-        for _ in range(lines):
+        for _row in range(lines):
             _line(pdf, "      " + "." * 90, 7)
         if version.qtype == "essay":
             key = gettext("(marked by hand)")
@@ -159,13 +164,7 @@ def render_paper(quiz: Quiz, with_key: bool = True) -> bytes:
     pdf.set_font("thai", size=16)
     pdf.multi_cell(0, 9, quiz.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("thai", size=11)
-    pdf.multi_cell(
-        0,
-        7,
-        "ชื่อ-สกุล ........................................  ชั้น ........  เลขที่ ........",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.multi_cell(0, 7, str(NAME_LINE), new_x="LMARGIN", new_y="NEXT")
     if quiz.intro:
         pdf.multi_cell(0, 7, quiz.intro, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -179,7 +178,8 @@ def render_paper(quiz: Quiz, with_key: bool = True) -> bytes:
     if with_key:
         pdf.add_page()
         pdf.set_font("thai", size=14)
-        pdf.multi_cell(0, 8, f"เฉลย / Answer key: {quiz.title}", new_x="LMARGIN", new_y="NEXT")
+        heading = bilingual(_("Answer key")) + f": {quiz.title}"
+        pdf.multi_cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("thai", size=11)
         for number, key in keys:
             pdf.multi_cell(0, 6.5, f"{number}. {key}", new_x="LMARGIN", new_y="NEXT")
@@ -195,8 +195,8 @@ def _sheet_response(qtype: str, data: dict, value: str):
         letters = [v.strip().upper() for v in value.replace(" ", "").split(",") if v.strip()]
         picked = []
         for letter in letters:
-            if letter in THAI_CHOICE_LETTERS:
-                index = THAI_CHOICE_LETTERS.index(letter)
+            if letter in CHOICE_LETTERS:
+                index = CHOICE_LETTERS.index(letter)
             elif len(letter) == 1 and "A" <= letter <= "Z":
                 index = ord(letter) - 65
             elif letter.isdigit():
@@ -231,7 +231,7 @@ def import_answer_sheet(quiz: Quiz, filename: str, content: bytes, teacher) -> l
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise QuestionImportError(
-            name, [RowError(None, None, "ไฟล์ไม่ใช่ UTF-8", "not UTF-8")]
+            name, [RowError.translated(None, None, _("the file is not UTF-8"))]
         ) from None
     reader = csv.DictReader(io.StringIO(text))
     columns = [c.strip() for c in reader.fieldnames or []]
@@ -239,7 +239,7 @@ def import_answer_sheet(quiz: Quiz, filename: str, content: bytes, teacher) -> l
     missing = [c for c in wanted if c not in columns]
     if missing:
         raise QuestionImportError(
-            name, [RowError(1, ", ".join(missing), "ไม่มีคอลัมน์ที่ต้องมี", "required column is missing")]
+            name, [RowError.translated(1, ", ".join(missing), _("required column is missing"))]
         )
     reader.fieldnames = columns
     errors, rows = [], []
@@ -250,32 +250,34 @@ def import_answer_sheet(quiz: Quiz, filename: str, content: bytes, teacher) -> l
         user = users.get(username)
         if user is None:
             errors.append(
-                RowError(line, "student", f"ไม่พบนักเรียน {username}", f"unknown student {username!r}")
+                RowError.translated(
+                    line, "student", _("unknown student %(username)r"), username=username
+                )
             )
             continue
         if Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS).exists():
-            errors.append(RowError(line, "student", f"{username} กำลังทำแบบทดสอบนี้ออนไลน์อยู่",
-                                   f"{username} has an online attempt in progress"))  # fmt: skip
+            online = _("%(username)s has an online attempt in progress")
+            errors.append(RowError.translated(line, "student", online, username=username))
             continue
         responses = {}
-        for number, (version, _) in enumerate(planned, start=1):
+        for number, (version, _mark) in enumerate(planned, start=1):
             try:
                 responses[number] = _sheet_response(
                     version.qtype, version.data, row.get(str(number)) or ""
                 )
             except ValueError:
                 errors.append(
-                    RowError(
+                    RowError.translated(
                         line,
                         str(number),
-                        "คำตอบไม่ตรงกับตัวเลือกที่พิมพ์",
-                        f"answer {row.get(str(number))!r} is not a printed choice",
+                        _("answer %(answer)r is not a printed choice"),
+                        answer=row.get(str(number)),
                     )
                 )
         rows.append((user, responses))
     if errors or not rows:
         raise QuestionImportError(
-            name, errors or [RowError(None, None, "ไม่มีแถวข้อมูล", "the file has no data rows")]
+            name, errors or [RowError.translated(None, None, _("the file has no data rows"))]
         )
     digest = hashlib.sha256(content).hexdigest()[:32]
     attempts = []

@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from core.i18n import bilingual
+
 
 class BlueprintShortage(Exception):
     """A blueprint row asks for more questions than its pool holds."""
@@ -17,9 +19,13 @@ class BlueprintShortage(Exception):
     def __init__(self, rule_index: int, wanted: int, available: int):
         self.rule_index, self.wanted, self.available = rule_index, wanted, available
         super().__init__(
-            f"ตารางกำหนดลักษณะข้อสอบแถวที่ {rule_index + 1} ต้องการ {wanted} ข้อ แต่มีเพียง "
-            f"{available} ข้อ / blueprint row {rule_index + 1} wants {wanted} questions "
-            f"but only {available} are available"
+            bilingual(
+                "blueprint row %(row)s wants %(wanted)s questions but only %(available)s"
+                " are available",
+                row=rule_index + 1,
+                wanted=wanted,
+                available=available,
+            )
         )
 
 

@@ -32,6 +32,9 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_noop
+
+from core.i18n import bilingual
 
 from . import sql
 from .models import BlueprintRule, QuestionVersion, Quiz, QuizSlot, VersionStatus
@@ -43,12 +46,15 @@ _database: str | None = None  # which database the ids belong to, see _namespace
 _generation = 0  # moved on by forget_local()
 
 
+NO_READY_VERSION = gettext_noop("question %(name)s has no ready version")
+
+
 class AttemptRefusedNoVersion(Exception):
     """A slot follows the latest ready version, but the question has none."""
 
     def __init__(self, question_id: int, name: str):
         self.question_id = question_id
-        super().__init__(f"ข้อสอบ {name} ยังไม่มีฉบับที่พร้อมใช้ / question {name} has no ready version")
+        super().__init__(bilingual(NO_READY_VERSION, name=name))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from django.utils.translation import gettext_noop
+
+from core.i18n import bilingual
+
 P_RANGE = (0.2, 0.8)
 MIN_DISCRIMINATION = 0.2
 
@@ -155,15 +159,16 @@ def flags_for(stats: ItemStats, key: set[str] | None = None) -> list[str]:
 
 
 FLAG_LABELS = {
-    "too_hard": "ยากเกินไป (p < 0.2) / too hard",
-    "too_easy": "ง่ายเกินไป (p > 0.8) / too easy",
-    "low_discrimination": "อำนาจจำแนกต่ำ (r < 0.2) / low discrimination",
-    "negative_item_rest": "สหสัมพันธ์กับคะแนนส่วนที่เหลือติดลบ / negative item–rest correlation",
+    "too_hard": gettext_noop("too hard"),
+    "too_easy": gettext_noop("too easy"),
+    "low_discrimination": gettext_noop("low discrimination"),
+    "negative_item_rest": gettext_noop("negative item–rest correlation"),
 }
 
 
 def flag_label(flag: str) -> str:
+    """A flag as the analysis page shows it: Thai / English, from the catalogue."""
     if flag.startswith("distractor_"):
         choice = flag.split("_")[1]
-        return f"ตัวลวง {choice} ดึงกลุ่มเก่งมากกว่ากลุ่มอ่อน / distractor {choice} draws the upper group"
-    return FLAG_LABELS.get(flag, flag)
+        return bilingual("distractor %(choice)s draws the upper group", choice=choice)
+    return bilingual(FLAG_LABELS[flag]) if flag in FLAG_LABELS else flag

@@ -102,7 +102,7 @@ class QuestionViewSet(SchoolScopedViewSet):
                 FieldPanel("difficulty"),
                 FieldPanel("tags"),
             ],
-            heading="การจัดหมวด (Tagging)",
+            heading=_("Tagging"),
         ),
     ]
 
@@ -134,7 +134,7 @@ class QuizViewSet(SchoolScopedViewSet):
                 FieldPanel("grace_seconds"),
                 FieldPanel("attempts_allowed"),
             ],
-            heading="เวลาและจำนวนครั้ง (Timing and attempts)",
+            heading=_("Timing and attempts"),
         ),
         MultiFieldPanel(
             [
@@ -147,7 +147,7 @@ class QuizViewSet(SchoolScopedViewSet):
                 FieldPanel("shuffle_questions"),
                 FieldPanel("shuffle_choices"),
             ],
-            heading="การให้คะแนนและเฉลย (Grading and review)",
+            heading=_("Grading and review"),
         ),
         InlinePanel(
             "slots",
@@ -155,7 +155,7 @@ class QuizViewSet(SchoolScopedViewSet):
             heading=_("Questions of the quiz: pick from the bank, drag to reorder"),
             label=_("Question"),
         ),
-        InlinePanel("blueprint", heading="ตารางกำหนดลักษณะข้อสอบ (Blueprint)", label="แถว"),
+        InlinePanel("blueprint", heading=_("Blueprint"), label=_("Row")),
     ]
 
 

@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from core.i18n import bilingual
+
 from .. import sql
 from ..models import Attempt, AttemptState, Quiz
 from .refusals import AttemptRefused
@@ -15,10 +17,10 @@ from .refusals import AttemptRefused
 def check_open(attempt: Attempt, now) -> None:
     """Refuse an answer to a submitted attempt or one out of time."""
     if attempt.state != AttemptState.IN_PROGRESS:
-        raise AttemptRefused("ส่งคำตอบชุดนี้แล้ว / this attempt was already submitted")
+        raise AttemptRefused(bilingual("this attempt was already submitted"))
     hard = attempt.hard_deadline
     if hard is not None and now > hard:
-        raise AttemptRefused("หมดเวลาทำแบบทดสอบแล้ว / the time limit has passed")
+        raise AttemptRefused(bilingual("the time limit has passed"))
 
 
 @dataclass(frozen=True)
@@ -77,5 +79,5 @@ def save_answer(
     attempt = attempts.get(pk=attempt_id)  # DoesNotExist: not this student's attempt
     check_open(attempt, now)
     if not attempt.slots.filter(position=position).exists():
-        raise AttemptRefused(f"ไม่มีข้อที่ {position} / there is no question {position}")
+        raise AttemptRefused(bilingual("there is no question %(position)s", position=position))
     return Saved(False)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from core.i18n import bilingual
+
 from ..models import Question, QuestionVersion, VersionStatus
+from ..snapshot import NO_READY_VERSION
 from .refusals import AttemptRefused
 
 VERSIONED_FIELDS = ["status", "qtype", "name", "text", "general_feedback", "data", "default_mark"]
@@ -63,7 +66,5 @@ def version_for_slot(slot, latest: dict[int, QuestionVersion] | None = None) -> 
         latest = latest_ready_versions([slot.question_id])
     version = latest.get(slot.question_id)
     if version is None:
-        raise AttemptRefused(
-            f"ข้อสอบ {slot.question} ยังไม่มีฉบับที่พร้อมใช้ / question {slot.question} has no ready version"
-        )
+        raise AttemptRefused(bilingual(NO_READY_VERSION, name=slot.question))
     return version

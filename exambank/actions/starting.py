@@ -9,6 +9,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.i18n import bilingual
+
 from .. import snapshot, sql
 from ..models import (
     Attempt,
@@ -139,12 +141,10 @@ def start_attempt(quiz: Quiz, user, key: str, now=None, on_paper: bool = False) 
         return existing
     now = now or timezone.now()
     if not on_paper and not quiz.is_open(now):
-        raise AttemptRefused("แบบทดสอบนี้ยังไม่เปิดหรือปิดแล้ว / this quiz is not open")
+        raise AttemptRefused(bilingual("this quiz is not open"))
     done = sum(1 for a in prior if a.quiz_id == quiz.pk)
     if not on_paper and quiz.attempts_allowed and done >= quiz.attempts_allowed:
-        raise AttemptRefused(
-            f"ทำครบ {quiz.attempts_allowed} ครั้งแล้ว / all {quiz.attempts_allowed} attempts used"
-        )
+        raise AttemptRefused(bilingual("all %(count)s attempts used", count=quiz.attempts_allowed))
     seed = random.SystemRandom().getrandbits(48)
     rng = random.Random(seed)
     planned = _plan(quiz, user, rng, shuffle=not on_paper)
@@ -183,9 +183,7 @@ def start_attempt(quiz: Quiz, user, key: str, now=None, on_paper: bool = False) 
     # A concurrent request with this key (or another tab) won the race.
     existing = _already_started(_prior_attempts(quiz, user, key), quiz, key)
     if existing is None:
-        raise AttemptRefused(
-            "เริ่มทำแบบทดสอบไม่ได้ ลองอีกครั้ง / the attempt could not be started, try again"
-        )
+        raise AttemptRefused(bilingual("the attempt could not be started, try again"))
     return existing
 
 

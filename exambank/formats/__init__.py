@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.csv_import import CsvImportError, RowError
+from core.i18n import bilingual
 
 
 @dataclass
@@ -36,8 +37,25 @@ class QuestionImportError(CsvImportError):
     """Every bad question of a file, by line; nothing was imported."""
 
 
-def err(line: int | None, th: str, en: str, where: str | None = None) -> RowError:
-    return RowError(line, where, th, en)
+class FormatError(ValueError):
+    """A reader's refusal of one question: a catalogue entry and its parameters.
+
+    The reader that catches it turns it into a ``RowError`` (``err``) with the
+    Thai and the English of that one entry; ``str()`` reads "ไทย / English".
+    """
+
+    def __init__(self, message: str, /, **params: object):
+        self.message, self.params = message, params
+        super().__init__(bilingual(message, **params))
+
+
+def err(line: int | None, message: str, where: str | None = None, /, **params: object) -> RowError:
+    """The error of one question: Thai and English from one catalogue entry."""
+    return RowError.translated(line, where, message, **params)
+
+
+def refused(line: int | None, exc: FormatError, where: str | None = None) -> RowError:
+    return err(line, exc.message, where, **exc.params)
 
 
 def label(index: int) -> str:

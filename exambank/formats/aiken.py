@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 
-from . import ParsedQuestion, err, label
+from django.utils.translation import gettext_lazy as _
 
-THAI_LETTERS = "กขคงจฉชซฌญ"
-_CHOICE = re.compile(rf"^([A-Z{THAI_LETTERS}])\s*[.)]\s*(.*)$")
+from . import ParsedQuestion, err, label
+from .thai_words import CHOICE_LETTERS
+
+_CHOICE = re.compile(rf"^([A-Z{CHOICE_LETTERS}])\s*[.)]\s*(.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 
 
@@ -38,17 +40,16 @@ def parse_aiken(source: str) -> tuple[list[ParsedQuestion], list]:
             if broken:
                 pass
             elif not stem:
-                errors.append(err(number, "มี ANSWER แต่ไม่มีโจทย์", "ANSWER without a question"))
+                errors.append(err(number, _("ANSWER without a question")))
             elif len(choices) < 2:
-                errors.append(
-                    err(start, "ต้องมีตัวเลือกอย่างน้อย 2 ข้อ", "a question needs at least two choices")
-                )
+                errors.append(err(start, _("a question needs at least two choices")))
             elif letter not in letters:
                 errors.append(
                     err(
                         number,
-                        f"คำตอบ {letter} ไม่ตรงกับตัวเลือกใด",
-                        f"answer {letter} is not one of the choices {', '.join(letters)}",
+                        _("answer %(letter)s is not one of the choices %(choices)s"),
+                        letter=letter,
+                        choices=", ".join(letters),
                     )
                 )
             else:
@@ -80,19 +81,13 @@ def parse_aiken(source: str) -> tuple[list[ParsedQuestion], list]:
             choices.append((choice.group(1), choice.group(2).strip()))
         elif choices:
             broken = True
-            errors.append(
-                err(
-                    number,
-                    "บรรทัดนี้ไม่ใช่ตัวเลือก (เช่น A. ข้อความ) หรือ ANSWER:",
-                    "expected a choice (e.g. 'A. text') or 'ANSWER:'",
-                )
-            )
+            errors.append(err(number, _("expected a choice (e.g. 'A. text') or 'ANSWER:'")))
         else:
             if not stem:
                 start = number
             stem.append(line)
     if stem:
-        errors.append(err(start, "ข้อนี้ไม่มีบรรทัด ANSWER:", "this question has no ANSWER: line"))
+        errors.append(err(start, _("this question has no ANSWER: line")))
     return questions, errors
 
 

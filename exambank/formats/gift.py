@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-from . import ParsedQuestion, err, label
+from django.utils.translation import gettext_lazy as _
+
+from . import FormatError, ParsedQuestion, err, label, refused
 from .grades import checked_fraction
 
 ESCAPES = {
@@ -96,7 +98,7 @@ def _marker(text: str) -> tuple[str, str]:
 
 
 def _split_feedback(part: str) -> tuple[str, str]:
-    text, _, feedback = part.partition("#")
+    text, _hash, feedback = part.partition("#")
     return text, _marker(feedback)[1]
 
 
@@ -126,11 +128,9 @@ def _number(text: str) -> float:
     try:
         value = float(text.strip())
     except ValueError:
-        raise ValueError(
-            f"ค่าตัวเลข {text.strip()!r} ไม่ใช่ตัวเลข / {text.strip()!r} is not a number"
-        ) from None
+        raise FormatError(_("%(value)r is not a number"), value=text.strip()) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"ค่าตัวเลข {text.strip()!r} ใช้ไม่ได้ / {text.strip()!r} is not finite")
+        raise FormatError(_("%(value)r is not finite"), value=text.strip())
     return value
 
 
@@ -144,16 +144,14 @@ def _parse_numeric_answer(marker: str, text: str) -> dict:
     if not value_part:
         if marker == "~":
             return {"value": "*", "tolerance": 0.0, "fraction": fraction, "feedback": feedback}
-        raise ValueError("คำตอบตัวเลขว่าง / an empty numerical answer")
+        raise FormatError(_("an empty numerical answer"))
     if ".." in value_part:
         low, high = value_part.split("..", 1)
         low_value, high_value = _number(low), _number(high)
         if low_value > high_value:
-            raise ValueError(
-                f"ช่วง {value_part} ค่าต่ำกว่ามากกว่าค่าสูง / range {value_part}: min above max"
-            )
+            raise FormatError(_("range %(range)s: min above max"), range=value_part)
         return {"min": low_value, "max": high_value, "fraction": fraction, "feedback": feedback}
-    value, _, tolerance = value_part.partition(":")
+    value, _colon, tolerance = value_part.partition(":")
     return {
         "value": _number(value),
         "tolerance": abs(_number(tolerance)) if tolerance.strip() else 0.0,
@@ -165,18 +163,18 @@ def _parse_numeric_answer(marker: str, text: str) -> dict:
 def _numerical(rest: str) -> dict:
     rest = rest.strip()
     if not rest:
-        raise ValueError("ข้อตัวเลขไม่มีคำตอบ / a numerical question without an answer")
+        raise FormatError(_("a numerical question without an answer"))
     if rest[0] not in "=~":
         rest = "=" + rest  # {#3:2~#wrong}: the first answer needs no =
     answers = [_parse_numeric_answer(m, t) for m, t in _tokens(rest)]
     if not any(a["fraction"] >= 1 - 1e-9 for a in answers):
-        raise ValueError("ไม่มีคำตอบที่ได้คะแนนเต็ม / no answer gives full marks")
+        raise FormatError(_("no answer gives full marks"))
     return {"answers": answers}
 
 
 def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
     """(qtype, data, general feedback) of the text between the braces."""
-    body, _, general = body.partition("####")
+    body, _hashes, general = body.partition("####")
     general = _restore(general)
     stripped = body.strip()
     if not stripped:
@@ -197,10 +195,10 @@ def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
         return "numerical", _numerical(stripped[1:]), general
     tokens = _tokens(stripped)
     if not tokens:
-        raise ValueError("ไม่รู้จักรูปแบบคำตอบในวงเล็บปีกกา / the answer block has no = or ~ answers")
+        raise FormatError(_("the answer block has no = or ~ answers"))
     if all(m == "=" and "->" in t for m, t in tokens):
         pairs, extra = [], []
-        for _, text in tokens:
+        for _marker_sign, text in tokens:
             left, right = text.split("->", 1)
             left, right = _restore(_marker(left)[1]), _restore(_marker(right)[1])
             if left:
@@ -208,11 +206,11 @@ def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
             else:
                 extra.append(right)
         if len(pairs) < 2:
-            raise ValueError("ข้อจับคู่ต้องมีอย่างน้อย 2 คู่ / matching needs at least two pairs")
+            raise FormatError(_("matching needs at least two pairs"))
         return "matching", {"pairs": pairs, "extra_rights": extra}, general
     if all(m == "=" for m, _ in tokens):
         answers = []
-        for _, text in tokens:
+        for _marker_sign, text in tokens:
             value, feedback = _split_feedback(text)
             fraction, value = _weight(value, 1.0)
             answers.append(
@@ -237,9 +235,9 @@ def _answer_block(body: str, line: int) -> tuple[str, dict, str]:
         )
     equals = sum(1 for m, _ in tokens if m == "=")
     if equals > 1:
-        raise ValueError("ตัวเลือกมีเครื่องหมาย = มากกว่าหนึ่ง / more than one choice is marked =")
+        raise FormatError(_("more than one choice is marked ="))
     if not any(c["fraction"] > 0 for c in choices):
-        raise ValueError("ไม่มีตัวเลือกที่ถูก / no choice is marked right (= or a positive %weight%)")
+        raise FormatError(_("no choice is marked right (= or a positive %weight%)"))
     single = equals == 1
     return "multichoice", {"single": single, "choices": choices}, general
 
@@ -248,19 +246,14 @@ def _find_block(text: str) -> tuple[int, int] | None:
     opening = text.find("{")
     if opening < 0:
         if "}" in text:
-            raise ValueError("มี } แต่ไม่มี { / a } without its {")
+            raise FormatError(_("a } without its {"))
         return None
     closing = text.find("}", opening)
     if closing < 0:
-        raise ValueError("ไม่มีวงเล็บปิด } / the answer block is not closed with }")
+        raise FormatError(_("the answer block is not closed with }"))
     if "{" in text[opening + 1 : closing]:
-        raise ValueError("วงเล็บปีกกาซ้อนกัน / nested { inside an answer block")
+        raise FormatError(_("nested { inside an answer block"))
     return opening, closing
-
-
-def _split_message(message: str) -> tuple[str, str]:
-    th, _, en = message.partition(" / ")
-    return th, en or th
 
 
 def _second_question(text: str, opening: int, closing: int) -> int | None:
@@ -303,7 +296,7 @@ def _parse_one(text: str) -> tuple[str, str, dict, str, str, str]:
     else:
         body_text = _restore(before + (" " + after if after else ""))
     if not body_text:
-        raise ValueError("ไม่มีโจทย์ / the question has no text")
+        raise FormatError(_("the question has no text"))
     return name, qtype, data, general, body_text, text_format
 
 
@@ -330,20 +323,20 @@ def parse_gift(source: str) -> tuple[list[ParsedQuestion], list]:
                     errors.append(
                         err(
                             second_line,
-                            "ข้อใหม่เริ่มโดยไม่มีบรรทัดว่างคั่น (ต้องเว้นหนึ่งบรรทัดระหว่างข้อ)",
-                            "a new question starts without a blank line before it"
-                            " (questions are separated by an empty line)",
+                            _(
+                                "a new question starts without a blank line before it"
+                                " (questions are separated by an empty line)"
+                            ),
                             where,
                         )
                     )
                     continue
             name, qtype, data, general, body_text, text_format = _parse_one(text)
-        except ValueError as exc:
-            th, en = _split_message(str(exc))
-            errors.append(err(line, th, en, where))
+        except FormatError as exc:
+            errors.append(refused(line, exc, where))
             continue
         except Exception:  # noqa: BLE001 - a reader must never show a Python message
-            errors.append(err(line, "อ่านข้อนี้ไม่ได้", "this question could not be read", where))
+            errors.append(err(line, _("this question could not be read"), where))
             continue
         questions.append(
             ParsedQuestion(

@@ -9,6 +9,10 @@ within 0.00001 of an allowed one is that one.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from . import FormatError
+
 POSITIVE = [
     1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3,
     0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05,
@@ -26,13 +30,12 @@ def match_fraction(fraction: float) -> float | None:
 
 
 def checked_fraction(fraction: float) -> float:
-    """An allowed fraction, or a ValueError with a Thai / English message naming it."""
+    """An allowed fraction, or a FormatError (a ValueError) naming it."""
     allowed = match_fraction(fraction)
     if allowed is None:
-        percent = f"{fraction * 100:g}"
-        raise ValueError(
-            f"คะแนน {percent}% ไม่อยู่ในรายการที่ Moodle ยอมรับ (เช่น 33.33333 ไม่ใช่ 33)"
-            f" / grade {percent}% is not one Moodle allows (e.g. 33.33333, not 33)"
+        raise FormatError(
+            _("grade %(percent)s%% is not one Moodle allows (e.g. 33.33333, not 33)"),
+            percent=f"{fraction * 100:g}",
         )
     return allowed
 

@@ -16,9 +16,15 @@ import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
-from . import ParsedQuestion, err, label
+from django.utils.translation import gettext_lazy as _
+
+from . import FormatError, ParsedQuestion, err, label, refused
 from .grades import checked_fraction
 
+# What a number error names: translated when the error is built.
+VALUE, TOLERANCE = _("value"), _("tolerance")
+# Translators: <defaultgrade>, the element of Moodle XML that holds a question's full marks.
+DEFAULT_GRADE = _("defaultgrade")
 DEFAULT_FORMAT = "moodle_auto_format"  # what Moodle assumes when an answer names none
 CLOZE_GAP = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^}])*)\}")
 CLOZE_TYPES = {
@@ -83,16 +89,17 @@ def _fraction(answer: ET.Element) -> float:
     try:
         value = float(raw) / 100
     except ValueError:
-        raise ValueError(f"คะแนน {raw!r} ไม่ใช่ตัวเลข / grade {raw!r} is not a number") from None
+        raise FormatError(_("grade %(value)r is not a number"), value=raw) from None
     return checked_fraction(value)
 
 
-def _number(text: str, what: str) -> float:
+def _number(text: str, what) -> float:
+    """``text`` as a number; ``what`` names it in the error (a lazy catalogue string)."""
     try:
         return float(text.strip())
     except ValueError:
-        raise ValueError(
-            f"{what} {text.strip()!r} ไม่ใช่ตัวเลข / {what} {text.strip()!r} is not a number"
+        raise FormatError(
+            _("%(what)s %(value)r is not a number"), what=what, value=text.strip()
         ) from None
 
 
@@ -106,7 +113,7 @@ def _cloze_answers(kind: str, body: str) -> dict:
             fraction, part = 1.0, part[1:]
         elif match := re.match(r"%(-?\d+(?:\.\d+)?)%", part):
             fraction, part = checked_fraction(float(match.group(1)) / 100), part[match.end() :]
-        value, _, feedback = part.partition("#")
+        value, _hash, feedback = part.partition("#")
         answers.append((fraction, value.replace("\\~", "~").replace("\\}", "}"), feedback))
     if kind == "multichoice":
         return {
@@ -119,16 +126,14 @@ def _cloze_answers(kind: str, body: str) -> dict:
     if kind == "numerical":
         out = []
         for f, v, fb in answers:
-            value, _, tolerance = v.partition(":")
+            value, _colon, tolerance = v.partition(":")
             if value.strip() == "*":
                 out.append({"value": "*", "tolerance": 0.0, "fraction": f, "feedback": fb})
                 continue
             out.append(
                 {
-                    "value": _number(value, "ค่า/value"),
-                    "tolerance": abs(_number(tolerance, "ค่าคลาดเคลื่อน/tolerance"))
-                    if tolerance.strip()
-                    else 0.0,
+                    "value": _number(value, VALUE),
+                    "tolerance": abs(_number(tolerance, TOLERANCE)) if tolerance.strip() else 0.0,
                     "fraction": f,
                     "feedback": fb,
                 }
@@ -139,25 +144,20 @@ def _cloze_answers(kind: str, body: str) -> dict:
 
 def _check_gap(gap: dict, number: int) -> None:
     """Refuse a gap Moodle's embedded-answers check refuses: it names the gap."""
-    where_th, where_en = f"ช่องว่างที่ {number}", f"gap {number}"
     if gap["type"] == "multichoice":
         choices = gap["choices"]
         if len(choices) < 2:
-            raise ValueError(
-                f"{where_th} ต้องมีตัวเลือกอย่างน้อย 2 ตัว / {where_en} needs at least two choices"
-            )
+            raise FormatError(_("gap %(number)s needs at least two choices"), number=number)
         fractions = [c["fraction"] for c in choices]
     else:
         fractions = [a["fraction"] for a in gap["answers"]]
     if gap.get("single", True) and not any(f >= 1 - 1e-7 for f in fractions):
-        raise ValueError(f"{where_th} ไม่มีคำตอบที่ได้ 100% / {where_en} has no answer worth 100%")
+        raise FormatError(_("gap %(number)s has no answer worth 100%%"), number=number)
     if not gap.get("single", True) and sum(f for f in fractions if f > 0) < 1 - 1e-5:
-        raise ValueError(
-            f"{where_th} คำตอบที่ถูกรวมกันไม่ถึง 100% / {where_en}: right answers sum below 100%"
-        )
+        raise FormatError(_("gap %(number)s: right answers sum below 100%%"), number=number)
     texts = [c.get("text", c.get("value")) for c in gap.get("choices", gap.get("answers", []))]
     if any(not str(t).strip() for t in texts if t != "*"):
-        raise ValueError(f"{where_th} มีคำตอบว่าง / {where_en} has an empty answer")
+        raise FormatError(_("gap %(number)s has an empty answer"), number=number)
 
 
 def parse_cloze_text(source: str) -> tuple[str, list[dict]]:
@@ -168,7 +168,7 @@ def parse_cloze_text(source: str) -> tuple[str, list[dict]]:
         kind_code = match.group(2)
         kind = CLOZE_TYPES.get(kind_code)
         if kind is None:
-            raise ValueError(f"ไม่รู้จักชนิดช่องว่าง {kind_code} / unknown cloze gap type {kind_code}")
+            raise FormatError(_("unknown cloze gap type %(code)s"), code=kind_code)
         gap = {"type": kind, "code": kind_code, "weight": float(match.group(1) or 1)}
         gap.update(_cloze_answers(kind, match.group(3)))
         if kind_code in {"SHORTANSWER_C", "SAC", "MWC"}:
@@ -189,15 +189,13 @@ def embedded_files(element: ET.Element) -> dict[str, bytes]:
     for node in element.iter("file"):
         name = (node.get("path") or "/").lstrip("/") + (node.get("name") or "")
         if not node.get("name"):
-            raise ValueError("ไฟล์แนบไม่มีชื่อ / an embedded file has no name")
+            raise FormatError(_("an embedded file has no name"))
         if (node.get("encoding") or "base64") != "base64":
-            raise ValueError(f"ไฟล์ {name} ไม่ได้เข้ารหัส base64 / file {name} is not base64-encoded")
+            raise FormatError(_("file %(name)s is not base64-encoded"), name=name)
         try:
             files[name] = base64.b64decode("".join((node.text or "").split()), validate=True)
         except (binascii.Error, ValueError):
-            raise ValueError(
-                f"ไฟล์ {name} เสียหาย (base64 ไม่ถูกต้อง) / file {name}: bad base64"
-            ) from None
+            raise FormatError(_("file %(name)s: bad base64"), name=name) from None
     return files
 
 
@@ -210,14 +208,14 @@ def _attach(element: ET.Element, text: str, files: dict[str, bytes]) -> None:
 
     for name in dict.fromkeys(unquote(m) for m in PLUGINFILE.findall(text or "")):
         if name in files:
-            path, _, base = name.rpartition("/")
+            path, _slash, base = name.rpartition("/")
             node = _sub(element, "file", name=base, path=f"/{path}/" if path else "/")
             node.set("encoding", "base64")
             node.text = base64.b64encode(files[name]).decode("ascii")
 
 
 def _question(element: ET.Element, qtype: str) -> dict:
-    """(qtype, data) of one <question>; raises ValueError with a Thai / English message."""
+    """(qtype, data) of one <question>; raises FormatError naming what is wrong."""
     answers = element.findall("answer")
     data: dict = {}
     if qtype == "multichoice":
@@ -235,11 +233,11 @@ def _question(element: ET.Element, qtype: str) -> dict:
                 choice["format"] = a.get("format")  # html renders (cleaned) as HTML
             data["choices"].append(choice)
         if not any(c["fraction"] > 0 for c in data["choices"]):
-            raise ValueError("ไม่มีตัวเลือกที่ถูก / no choice has a positive fraction")
+            raise FormatError(_("no choice has a positive fraction"))
     elif qtype == "truefalse":
         by_value = {_text(a).strip().lower(): a for a in answers}
         if set(by_value) != {"true", "false"}:
-            raise ValueError("ต้องมีคำตอบ true และ false / needs answers 'true' and 'false'")
+            raise FormatError(_("needs answers 'true' and 'false'"))
         data["answer"] = _fraction(by_value["true"]) > 0
         data["feedback_true"] = _text(by_value["true"].find("feedback"))
         data["feedback_false"] = _text(by_value["false"].find("feedback"))
@@ -250,14 +248,14 @@ def _question(element: ET.Element, qtype: str) -> dict:
             for a in answers
         ]
         if not data["answers"]:
-            raise ValueError("ไม่มีคำตอบ / no answers")
+            raise FormatError(_("no answers"))
     elif qtype == "numerical":
         data["answers"] = []
         for a in answers:
             value = _text(a).strip()
             entry = {"fraction": _fraction(a), "feedback": _text(a.find("feedback"))}
-            entry["value"] = "*" if value == "*" else _number(value, "ค่า/value")
-            entry["tolerance"] = abs(_number(_text(a, "tolerance") or "0", "tolerance"))
+            entry["value"] = "*" if value == "*" else _number(value, VALUE)
+            entry["tolerance"] = abs(_number(_text(a, "tolerance") or "0", TOLERANCE))
             data["answers"].append(entry)
     elif qtype == "matching":
         data["shuffle"] = _text(element, "shuffleanswers").strip().lower() not in {"0", "false"}
@@ -269,13 +267,13 @@ def _question(element: ET.Element, qtype: str) -> dict:
             else:
                 data["extra_rights"].append(right)
         if len(data["pairs"]) < 2:
-            raise ValueError("ข้อจับคู่ต้องมีอย่างน้อย 2 คู่ / matching needs at least two pairs")
+            raise FormatError(_("matching needs at least two pairs"))
     elif qtype == "ordering":
         data["items"] = [_text(a) for a in answers]
         if len(data["items"]) < 2:
-            raise ValueError("ข้อเรียงลำดับต้องมีอย่างน้อย 2 รายการ / ordering needs two items")
+            raise FormatError(_("ordering needs two items"))
     elif qtype not in {"essay", "description", "cloze"}:
-        raise ValueError(f"ไม่รองรับชนิด {qtype} / question type {qtype!r} is not supported")
+        raise FormatError(_("question type %(type)r is not supported"), type=qtype)
     return data
 
 
@@ -286,16 +284,10 @@ def parse_moodle_xml(source: bytes | str) -> tuple[list[ParsedQuestion], list]:
         root, lines = _parse_with_lines(source)
     except expat.ExpatError as exc:
         return [], [
-            err(
-                exc.lineno,
-                f"XML ไม่ถูกต้อง ({expat.ErrorString(exc.code)})",
-                f"malformed XML: {expat.ErrorString(exc.code)}",
-            )
+            err(exc.lineno, _("malformed XML: %(error)s"), error=expat.ErrorString(exc.code))
         ]
     if root.tag != "quiz":
-        return [], [
-            err(lines.get(id(root)), "ไฟล์ต้องขึ้นต้นด้วย <quiz>", "the root element must be <quiz>")
-        ]
+        return [], [err(lines.get(id(root)), _("the root element must be <quiz>"))]
     questions, errors = [], []
     category = category_info = ""
     for element in root.findall("question"):
@@ -316,14 +308,14 @@ def parse_moodle_xml(source: bytes | str) -> tuple[list[ParsedQuestion], list]:
                 data["source"] = text
                 text, data["gaps"] = parse_cloze_text(text)
                 if not data["gaps"]:
-                    raise ValueError("ข้อเติมคำไม่มีช่องว่าง / a cloze question has no gaps")
-            mark = _number(_text(element, "defaultgrade") or "1", "คะแนนเต็ม/defaultgrade")
+                    raise FormatError(_("a cloze question has no gaps"))
+            mark = _number(_text(element, "defaultgrade") or "1", DEFAULT_GRADE)
             files = embedded_files(element)
+        except FormatError as exc:
+            errors.append(refused(line, exc, name or None))
+            continue
         except ValueError as exc:
-            th, _, en = str(exc).partition(" / ")
-            if not en:
-                th, en = "ค่าไม่ถูกต้อง", th
-            errors.append(err(line, th, en, name or None))
+            errors.append(err(line, _("invalid value: %(error)s"), name or None, error=exc))
             continue
         extra = []
         for child in element:

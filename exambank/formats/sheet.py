@@ -11,9 +11,21 @@ import csv
 import io
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 from core.csv_import import RowError, read_rows, require
 
 from . import ParsedQuestion, label
+from .thai_words import (
+    CHOICE_LETTERS,
+    DIFFICULTY_WORDS,
+    FALSE_WORD,
+    FALSE_WORDS,
+    TEMPLATE_EXAMPLES,
+    TRUE_WORD,
+    TRUE_WORDS,
+    TYPE_WORDS,
+)
 
 CHOICE_COLUMNS = ["choice_a", "choice_b", "choice_c", "choice_d", "choice_e"]
 COLUMNS = ["type", "question", "answer"]
@@ -21,23 +33,7 @@ COLUMNS = ["type", "question", "answer"]
 TEMPLATE_COLUMNS = ["type", "name", "question", *CHOICE_COLUMNS, "answer", "feedback", "mark",
                     "subject", "grade", "indicator", "difficulty", "tags"]  # fmt: skip
 OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in COLUMNS]
-TYPE_WORDS = {
-    "multichoice": {"mc", "multichoice", "ปรนัย", "เลือกตอบ"},
-    "truefalse": {"tf", "truefalse", "ถูกผิด", "ถูก/ผิด"},
-    "shortanswer": {"short", "shortanswer", "เติมคำ", "คำตอบสั้น"},
-    "numerical": {"numerical", "number", "ตัวเลข"},
-    "essay": {"essay", "อัตนัย", "เรียงความ"},
-}
-LETTERS = {**{chr(65 + i): i for i in range(5)}, **{c: i for i, c in enumerate("กขคงจ")}}
-DIFFICULTY = {
-    "easy": "easy",
-    "ง่าย": "easy",
-    "medium": "medium",
-    "ปานกลาง": "medium",
-    "hard": "hard",
-    "ยาก": "hard",
-    "": "",
-}
+LETTERS = {**{chr(65 + i): i for i in range(5)}, **{c: i for i, c in enumerate(CHOICE_LETTERS[:5])}}
 
 
 def template_csv() -> str:
@@ -45,46 +41,7 @@ def template_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(TEMPLATE_COLUMNS)
-    writer.writerow(
-        [
-            "ปรนัย",
-            "บวกเลข",
-            "2 + 3 เท่ากับเท่าไร",
-            "4",
-            "5",
-            "6",
-            "7",
-            "",
-            "ข",
-            "2 + 3 = 5",
-            "1",
-            "ค",
-            "ป.1",
-            "",
-            "ง่าย",
-            "บวก",
-        ]
-    )
-    writer.writerow(
-        [
-            "เติมคำ",
-            "เมืองหลวง",
-            "เมืองหลวงของไทยคือ",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "กรุงเทพมหานคร|กรุงเทพ",
-            "",
-            "1",
-            "ส",
-            "ป.4",
-            "",
-            "ปานกลาง",
-            "",
-        ]
-    )
+    writer.writerows(TEMPLATE_EXAMPLES)
     return "\ufeff" + out.getvalue()
 
 
@@ -97,11 +54,11 @@ def parse_sheet(path: Path | str) -> tuple[list[ParsedQuestion], list[RowError]]
     questions, errors = [], []
     for line, row in read_rows(path, COLUMNS, OPTIONAL):
         before = len(errors)
-        kind = require(row, "type", line, errors, "ชนิดข้อสอบ")
-        text = require(row, "question", line, errors, "โจทย์")
+        kind = require(row, "type", line, errors, _("question type"))
+        text = require(row, "question", line, errors, _("question text"))
         qtype = _qtype(kind) if kind else None
         if kind and qtype is None:
-            errors.append(RowError(line, "type", f"ไม่รู้จักชนิด {kind}", f"unknown type {kind!r}"))
+            errors.append(RowError.translated(line, "type", _("unknown type %(type)r"), type=kind))
         answer = row.get("answer", "")
         data: dict = {}
         if qtype == "multichoice":
@@ -111,20 +68,16 @@ def parse_sheet(path: Path | str) -> tuple[list[ParsedQuestion], list[RowError]]
             bad = [a for a in letters if a not in LETTERS or LETTERS[a] >= len(choices)]
             if len(choices) < 2:
                 errors.append(
-                    RowError(
-                        line,
-                        "choice_a",
-                        "ต้องมีตัวเลือกอย่างน้อย 2 ข้อ",
-                        "at least two choices are needed",
-                    )
+                    RowError.translated(line, "choice_a", _("at least two choices are needed"))
                 )
             elif not letters or bad:
                 errors.append(
-                    RowError(
+                    RowError.translated(
                         line,
                         "answer",
-                        "คำตอบต้องเป็นตัวอักษรของตัวเลือก เช่น A หรือ ก",
-                        f"answer must name a choice letter (A or ก), got {answer!r}",
+                        _("answer must name a choice letter (A or %(thai)s), got %(answer)r"),
+                        thai=CHOICE_LETTERS[0],
+                        answer=answer,
                     )
                 )
             else:
@@ -144,23 +97,24 @@ def parse_sheet(path: Path | str) -> tuple[list[ParsedQuestion], list[RowError]]
                 }
         elif qtype == "truefalse":
             word = answer.strip().lower()
-            if word not in {"t", "true", "ถูก", "f", "false", "ผิด"}:
+            if word not in TRUE_WORDS | FALSE_WORDS:
                 errors.append(
-                    RowError(
+                    RowError.translated(
                         line,
                         "answer",
-                        "คำตอบต้องเป็น ถูก หรือ ผิด (T/F)",
-                        "answer must be T or F (ถูก/ผิด)",
+                        _("answer must be T or F (%(true)s/%(false)s)"),
+                        true=TRUE_WORD,
+                        false=FALSE_WORD,
                     )
                 )
-            data = {"answer": word in {"t", "true", "ถูก"}}
+            data = {"answer": word in TRUE_WORDS}
         elif qtype == "shortanswer":
             answers = [a.strip() for a in answer.split("|") if a.strip()]
             if not answers:
-                errors.append(RowError(line, "answer", "ต้องระบุคำตอบ", "answer is required"))
+                errors.append(RowError.translated(line, "answer", _("answer is required")))
             data = {"answers": [{"text": a, "fraction": 1.0, "feedback": ""} for a in answers]}
         elif qtype == "numerical":
-            value, _, tolerance = answer.partition(":")
+            value, _colon, tolerance = answer.partition(":")
             try:
                 data = {
                     "answers": [
@@ -174,11 +128,11 @@ def parse_sheet(path: Path | str) -> tuple[list[ParsedQuestion], list[RowError]]
                 }
             except ValueError:
                 errors.append(
-                    RowError(
+                    RowError.translated(
                         line,
                         "answer",
-                        "คำตอบต้องเป็นตัวเลข เช่น 3.14:0.01",
-                        f"answer must be a number like 3.14:0.01, got {answer!r}",
+                        _("answer must be a number like 3.14:0.01, got %(answer)r"),
+                        answer=answer,
                     )
                 )
         mark = row.get("mark") or "1"
@@ -186,17 +140,16 @@ def parse_sheet(path: Path | str) -> tuple[list[ParsedQuestion], list[RowError]]
             mark_value = float(mark)
         except ValueError:
             errors.append(
-                RowError(line, "mark", "คะแนนต้องเป็นตัวเลข", f"mark must be a number, got {mark!r}")
+                RowError.translated(
+                    line, "mark", _("mark must be a number, got %(mark)r"), mark=mark
+                )
             )
             mark_value = 1.0
-        difficulty = DIFFICULTY.get(row.get("difficulty", "").strip().lower())
+        difficulty = DIFFICULTY_WORDS.get(row.get("difficulty", "").strip().lower())
         if difficulty is None:
             errors.append(
-                RowError(
-                    line,
-                    "difficulty",
-                    "ความยากต้องเป็น ง่าย ปานกลาง หรือ ยาก",
-                    "difficulty must be easy, medium or hard",
+                RowError.translated(
+                    line, "difficulty", _("difficulty must be easy, medium or hard")
                 )
             )
         if len(errors) > before:

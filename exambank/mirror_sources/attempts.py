@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.i18n import bilingual
 from mirror.results import SnapshotResultKind
 
 from ..models import Attempt, AttemptSlot, AttemptState, QuestionVersion, Quiz
@@ -103,34 +104,37 @@ class AttemptKind(SnapshotResultKind):
             ).values_list("pk", flat=True)
         )
         for index, row in enumerate(rows, start=1):
-            where_th, where_en = f"แถวที่ {index}", f"row {index}"
             if not isinstance(row, dict):
-                errors.append(f"{where_th}: ไม่ใช่ออบเจกต์ / {where_en}: not an object")
+                errors.append(bilingual("row %(row)s: not an object", row=index))
                 continue
             try:
                 uuid.UUID(str(row.get("attempt_id")))
             except ValueError:
-                errors.append(f"{where_th}: attempt_id ไม่ใช่ UUID / {where_en}: bad attempt_id")
+                errors.append(bilingual("row %(row)s: bad attempt_id", row=index))
             if row.get("username") not in usernames:
                 errors.append(
-                    f"{where_th}: ไม่รู้จักผู้ใช้ {row.get('username')!r} / "
-                    f"{where_en}: unknown user {row.get('username')!r}"
+                    bilingual(
+                        "row %(row)s: unknown user %(user)r", row=index, user=row.get("username")
+                    )
                 )
             if row.get("quiz") not in quizzes:
                 errors.append(
-                    f"{where_th}: ไม่รู้จักแบบทดสอบ {row.get('quiz')!r} / "
-                    f"{where_en}: unknown quiz {row.get('quiz')!r}"
+                    bilingual("row %(row)s: unknown quiz %(quiz)r", row=index, quiz=row.get("quiz"))
                 )
             if row.get("state") not in {AttemptState.FINISHED, AttemptState.NEEDS_GRADING}:
                 errors.append(
-                    f"{where_th}: สถานะ {row.get('state')!r} ส่งขึ้นไม่ได้ / "
-                    f"{where_en}: state {row.get('state')!r} cannot go up"
+                    bilingual(
+                        "row %(row)s: state %(state)r cannot go up",
+                        row=index,
+                        state=row.get("state"),
+                    )
                 )
             for slot in row.get("slots") or []:
                 if not isinstance(slot, dict) or slot.get("version") not in versions:
                     errors.append(
-                        f"{where_th}: ไม่รู้จักฉบับของข้อสอบในคำตอบ / "
-                        f"{where_en}: an answer names an unknown question version"
+                        bilingual(
+                            "row %(row)s: an answer names an unknown question version", row=index
+                        )
                     )
                     break
         return errors

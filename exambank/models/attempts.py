@@ -12,15 +12,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .bank import QuestionVersion
 from .quizzes import Quiz
 
 
 class AttemptState(models.TextChoices):
-    IN_PROGRESS = "in_progress", "กำลังทำ (In progress)"
-    NEEDS_GRADING = "needs_grading", "รอตรวจ (Needs grading)"
-    FINISHED = "finished", "เสร็จสิ้น (Finished)"
+    IN_PROGRESS = "in_progress", _("In progress")
+    NEEDS_GRADING = "needs_grading", _("Needs grading")
+    FINISHED = "finished", _("Finished")
 
 
 class Attempt(models.Model):
@@ -56,8 +57,8 @@ class Attempt(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["state", "deadline"])]
-        verbose_name = "การทำแบบทดสอบ"
-        verbose_name_plural = "การทำแบบทดสอบ"
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
 
     def __str__(self) -> str:
         return f"{self.quiz} · {self.user} · {self.number}"
@@ -109,8 +110,8 @@ class ItemAnalysis(models.Model):
     result = models.JSONField(default=dict)
 
     class Meta:
-        verbose_name = "การวิเคราะห์ข้อสอบ"
-        verbose_name_plural = "การวิเคราะห์ข้อสอบ"
+        verbose_name = _("item analysis")
+        verbose_name_plural = _("item analyses")
 
     def __str__(self) -> str:
         return f"{self.quiz} ({self.attempts_used})"

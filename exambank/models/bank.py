@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.fields import RichTextField
@@ -21,38 +22,41 @@ from wagtail.models import PreviewableMixin
 
 from core.models import GradeLevel, Indicator, School, SubjectGroup
 
+# Labels that other apps translate differently carry the context "exam bank", so
+# each keeps its own Thai (a survey's question is คำถาม, an exam's ข้อสอบ).
+
 
 class QType(models.TextChoices):
-    MULTICHOICE = "multichoice", "ปรนัยเลือกตอบ (Multiple choice)"
-    TRUEFALSE = "truefalse", "ถูก/ผิด (True/false)"
-    SHORTANSWER = "shortanswer", "เติมคำตอบสั้น (Short answer)"
-    NUMERICAL = "numerical", "ตัวเลข (Numerical)"
-    MATCHING = "matching", "จับคู่ (Matching)"
-    ORDERING = "ordering", "เรียงลำดับ (Ordering)"
-    ESSAY = "essay", "อัตนัย/เรียงความ (Essay)"
-    CLOZE = "cloze", "เติมคำในช่องว่าง (Cloze)"
-    DESCRIPTION = "description", "คำอธิบาย (Description, not graded)"
+    MULTICHOICE = "multichoice", _("Multiple choice")
+    TRUEFALSE = "truefalse", _("True/false")
+    SHORTANSWER = "shortanswer", _("Short answer")
+    NUMERICAL = "numerical", _("Numerical")
+    MATCHING = "matching", _("Matching")
+    ORDERING = "ordering", _("Ordering")
+    ESSAY = "essay", _("Essay")
+    CLOZE = "cloze", _("Cloze")
+    DESCRIPTION = "description", _("Description, not graded")
 
 
 class Difficulty(models.TextChoices):
-    EASY = "easy", "ง่าย (Easy)"
-    MEDIUM = "medium", "ปานกลาง (Medium)"
-    HARD = "hard", "ยาก (Hard)"
+    EASY = "easy", _("Easy")
+    MEDIUM = "medium", _("Medium")
+    HARD = "hard", _("Hard")
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "ฉบับร่าง (Draft)"
-    READY = "ready", "พร้อมใช้ (Ready)"
-    HIDDEN = "hidden", "ซ่อน (Hidden)"
+    DRAFT = "draft", pgettext_lazy("exam bank", "Draft")
+    READY = "ready", _("Ready")
+    HIDDEN = "hidden", _("Hidden")
 
 
 class Category(models.Model):
     """A folder of questions owned by one school, or by the area when school is empty."""
 
-    name = models.CharField("ชื่อหมวด", max_length=200)
+    name = models.CharField(_("category name"), max_length=200)
     parent = models.ForeignKey(
         "self",
-        verbose_name="หมวดแม่",
+        verbose_name=_("parent category"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -60,14 +64,16 @@ class Category(models.Model):
     )
     school = models.ForeignKey(
         School,
-        verbose_name="โรงเรียนเจ้าของ",
+        verbose_name=_("owning school"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text="ว่างไว้ = หมวดของเขตพื้นที่ (area-wide)",
+        help_text=_("Empty = a category of the area office (area-wide)"),
     )
     published = models.BooleanField(
-        "เผยแพร่ทั้งเขต", default=False, help_text="Shared with every school of the area"
+        _("published area-wide"),
+        default=False,
+        help_text=_("Shared with every school of the area"),
     )
     info = models.TextField(
         _("description"), blank=True, help_text=_("Kept from Moodle's category info (HTML)")
@@ -80,8 +86,8 @@ class Category(models.Model):
                 fields=["parent", "school", "name"], name="exambank_unique_category_name"
             )
         ]
-        verbose_name = "หมวดข้อสอบ"
-        verbose_name_plural = "หมวดข้อสอบ"
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
 
     def __str__(self) -> str:
         return self.path
@@ -117,33 +123,41 @@ class Question(PreviewableMixin, models.Model):
     """
 
     category = models.ForeignKey(
-        Category, verbose_name="หมวด", on_delete=models.PROTECT, related_name="questions"
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="questions"
     )
-    qtype = models.CharField("ชนิด", max_length=16, choices=QType.choices)
-    name = models.CharField("ชื่อข้อ", max_length=255, blank=True)
-    text = RichTextField("โจทย์", features=["bold", "italic", "ol", "ul", "image", "link"])
-    general_feedback = models.TextField("คำอธิบายเฉลย", blank=True)
+    qtype = models.CharField(
+        pgettext_lazy("exam bank", "type"), max_length=16, choices=QType.choices
+    )
+    name = models.CharField(_("question name"), max_length=255, blank=True)
+    text = RichTextField(
+        _("question text"), features=["bold", "italic", "ol", "ul", "image", "link"]
+    )
+    general_feedback = models.TextField(_("general feedback"), blank=True)
     data = models.JSONField(
-        "คำตอบและตัวเลือก",
+        _("answers and choices"),
         default=dict,
         blank=True,
         help_text="choices/answers as JSON; see exambank.grading for each type",
     )
-    default_mark = models.DecimalField("คะแนนเต็ม", max_digits=6, decimal_places=2, default=1)
+    default_mark = models.DecimalField(_("default mark"), max_digits=6, decimal_places=2, default=1)
     status = models.CharField(
-        "สถานะ", max_length=8, choices=VersionStatus.choices, default=VersionStatus.READY
+        _("status"), max_length=8, choices=VersionStatus.choices, default=VersionStatus.READY
     )
     subject_group = models.ForeignKey(
-        SubjectGroup, verbose_name="กลุ่มสาระ", null=True, blank=True, on_delete=models.SET_NULL
+        SubjectGroup,
+        verbose_name=pgettext_lazy("exam bank", "subject group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     grade_level = models.ForeignKey(
-        GradeLevel, verbose_name="ระดับชั้น", null=True, blank=True, on_delete=models.SET_NULL
+        GradeLevel, verbose_name=_("grade level"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    indicators = models.ManyToManyField(Indicator, verbose_name="ตัวชี้วัด", blank=True)
+    indicators = models.ManyToManyField(Indicator, verbose_name=_("indicators"), blank=True)
     difficulty = models.CharField(
-        "ความยาก", max_length=8, choices=Difficulty.choices, default=Difficulty.MEDIUM
+        _("difficulty"), max_length=8, choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
-    tags = TaggableManager("แท็ก", through=TaggedQuestion, blank=True)
+    tags = TaggableManager(pgettext_lazy("exam bank", "tags"), through=TaggedQuestion, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -151,8 +165,8 @@ class Question(PreviewableMixin, models.Model):
 
     class Meta:
         ordering = ["category_id", "name", "pk"]
-        verbose_name = "ข้อสอบ"
-        verbose_name_plural = "ข้อสอบ"
+        verbose_name = pgettext_lazy("exam bank", "question")
+        verbose_name_plural = _("questions")
 
     def __str__(self) -> str:
         return self.name or f"#{self.pk}"
@@ -196,8 +210,8 @@ class QuestionVersion(models.Model):
                 fields=["question", "number"], name="exambank_unique_version_number"
             )
         ]
-        verbose_name = "ฉบับของข้อสอบ"
-        verbose_name_plural = "ฉบับของข้อสอบ"
+        verbose_name = _("question version")
+        verbose_name_plural = _("question versions")
 
     def __str__(self) -> str:
         return f"{self.question} v{self.number}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -14,66 +16,67 @@ from .bank import Category, Difficulty, Question, QuestionVersion
 
 
 class GradingMethod(models.TextChoices):
-    HIGHEST = "highest", "คะแนนสูงสุด (Highest)"
-    AVERAGE = "average", "คะแนนเฉลี่ย (Average)"
-    FIRST = "first", "ครั้งแรก (First attempt)"
-    LAST = "last", "ครั้งล่าสุด (Last attempt)"
+    HIGHEST = "highest", _("Highest")
+    AVERAGE = "average", _("Average")
+    FIRST = "first", _("First attempt")
+    LAST = "last", _("Last attempt")
 
 
 class FeedbackMode(models.TextChoices):
-    DEFERRED = "deferred", "เฉลยเมื่อส่ง (Deferred feedback)"
-    IMMEDIATE = "immediate", "เฉลยทันทีทีละข้อ (Immediate feedback)"
+    DEFERRED = "deferred", _("Deferred feedback")
+    IMMEDIATE = "immediate", _("Immediate feedback")
 
 
 class ReviewWhen(models.TextChoices):
-    NEVER = "never", "ไม่แสดง (Never)"
-    AFTER_SUBMIT = "after_submit", "หลังส่ง (After submitting)"
-    AFTER_CLOSE = "after_close", "หลังปิดแบบทดสอบ (After the quiz closes)"
+    NEVER = "never", _("Never")
+    AFTER_SUBMIT = "after_submit", _("After submitting")
+    AFTER_CLOSE = "after_close", _("After the quiz closes")
 
 
 class QuizMode(models.TextChoices):
-    FIXED = "fixed", "ข้อสอบชุดเดียว (Fixed questions)"
-    BLUEPRINT = "blueprint", "สุ่มตามตารางกำหนดลักษณะข้อสอบ (Blueprint)"
+    FIXED = "fixed", _("Fixed questions")
+    # Questions drawn at random by the blueprint's rows (not the blueprint itself).
+    BLUEPRINT = "blueprint", pgettext_lazy("quiz mode", "Blueprint")
 
 
 class Quiz(ClusterableModel):
-    title = models.CharField("ชื่อแบบทดสอบ", max_length=255)
-    intro = models.TextField("คำชี้แจง", blank=True)
+    title = models.CharField(_("quiz title"), max_length=255)
+    intro = models.TextField(_("instructions"), blank=True)
     school = models.ForeignKey(
         School,
-        verbose_name="โรงเรียน",
+        verbose_name=_("school"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text="ว่างไว้ = ทุกโรงเรียนในเขต (every school of the area)",
+        help_text=_("Empty = every school of the area"),
     )
-    mode = models.CharField("รูปแบบ", max_length=10, choices=QuizMode.choices, default="fixed")
-    open_at = models.DateTimeField("เปิด", null=True, blank=True)
-    close_at = models.DateTimeField("ปิด", null=True, blank=True)
-    time_limit_seconds = models.PositiveIntegerField("เวลาทำ (วินาที)", default=0)
-    grace_seconds = models.PositiveIntegerField("เวลาผ่อนผัน (วินาที)", default=60)
+    mode = models.CharField(_("mode"), max_length=10, choices=QuizMode.choices, default="fixed")
+    open_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    close_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    time_limit_seconds = models.PositiveIntegerField(_("time limit (seconds)"), default=0)
+    grace_seconds = models.PositiveIntegerField(_("grace period (seconds)"), default=60)
     attempts_allowed = models.PositiveSmallIntegerField(
-        "จำนวนครั้งที่ทำได้", default=1, help_text="0 = ไม่จำกัด (unlimited)"
+        _("attempts allowed"), default=1, help_text=_("0 = unlimited")
     )
     grading_method = models.CharField(
-        "วิธีคิดคะแนน", max_length=8, choices=GradingMethod.choices, default="highest"
+        _("grading method"), max_length=8, choices=GradingMethod.choices, default="highest"
     )
     feedback_mode = models.CharField(
-        "การให้เฉลย", max_length=10, choices=FeedbackMode.choices, default="deferred"
+        _("feedback mode"), max_length=10, choices=FeedbackMode.choices, default="deferred"
     )
     review_marks = models.CharField(
-        "แสดงคะแนน", max_length=12, choices=ReviewWhen.choices, default="after_submit"
+        _("show marks"), max_length=12, choices=ReviewWhen.choices, default="after_submit"
     )
     review_answers = models.CharField(
-        "แสดงคำตอบที่ถูก", max_length=12, choices=ReviewWhen.choices, default="after_close"
+        _("show right answers"), max_length=12, choices=ReviewWhen.choices, default="after_close"
     )
     review_feedback = models.CharField(
-        "แสดงคำอธิบาย", max_length=12, choices=ReviewWhen.choices, default="after_close"
+        _("show feedback"), max_length=12, choices=ReviewWhen.choices, default="after_close"
     )
-    shuffle_questions = models.BooleanField("สลับข้อ", default=False)
-    shuffle_choices = models.BooleanField("สลับตัวเลือก", default=True)
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
+    shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
     pass_fraction = models.DecimalField(
-        "เกณฑ์ผ่าน (0–1)", max_digits=4, decimal_places=3, default=0.5
+        _("pass mark (0–1)"), max_digits=4, decimal_places=3, default=0.5
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -86,8 +89,8 @@ class Quiz(ClusterableModel):
 
     class Meta:
         ordering = ["title"]
-        verbose_name = "แบบทดสอบ"
-        verbose_name_plural = "แบบทดสอบ"
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
 
     def __str__(self) -> str:
         return self.title
@@ -120,24 +123,26 @@ class QuizSlot(models.Model):
     """A fixed question of a quiz; ``version`` pins one, empty follows the latest ready."""
 
     quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="slots")
-    order = models.PositiveIntegerField("ลำดับ", default=0)
-    question = models.ForeignKey(Question, verbose_name="ข้อสอบ", on_delete=models.PROTECT)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    question = models.ForeignKey(
+        Question, verbose_name=pgettext_lazy("exam bank", "question"), on_delete=models.PROTECT
+    )
     version = models.ForeignKey(
         QuestionVersion,
-        verbose_name="ฉบับที่ตรึงไว้",
+        verbose_name=_("pinned version"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
     )
-    mark = models.DecimalField("คะแนน", max_digits=6, decimal_places=2, default=1)
+    mark = models.DecimalField(_("mark"), max_digits=6, decimal_places=2, default=1)
 
     # Wagtail's inline panel numbers the rows by this field: drag to reorder.
     sort_order_field = "order"
 
     class Meta:
         ordering = ["quiz_id", "order", "pk"]
-        verbose_name = "ข้อในแบบทดสอบ"
-        verbose_name_plural = "ข้อในแบบทดสอบ"
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
 
     def __str__(self) -> str:
         return f"{self.quiz} · {self.order}: {self.question}"
@@ -148,19 +153,21 @@ class BlueprintRule(models.Model):
 
     quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="blueprint")
     indicator = models.ForeignKey(
-        Indicator, verbose_name="ตัวชี้วัด", null=True, blank=True, on_delete=models.PROTECT
+        Indicator, verbose_name=_("indicator"), null=True, blank=True, on_delete=models.PROTECT
     )
-    difficulty = models.CharField("ความยาก", max_length=8, choices=Difficulty.choices, blank=True)
+    difficulty = models.CharField(
+        _("difficulty"), max_length=8, choices=Difficulty.choices, blank=True
+    )
     category = models.ForeignKey(
-        Category, verbose_name="หมวด", null=True, blank=True, on_delete=models.PROTECT
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
     )
-    count = models.PositiveSmallIntegerField("จำนวนข้อ", default=1)
-    mark = models.DecimalField("คะแนนต่อข้อ", max_digits=6, decimal_places=2, default=1)
+    count = models.PositiveSmallIntegerField(_("number of questions"), default=1)
+    mark = models.DecimalField(_("mark per question"), max_digits=6, decimal_places=2, default=1)
 
     class Meta:
         ordering = ["quiz_id", "pk"]
-        verbose_name = "แถวของตารางกำหนดลักษณะข้อสอบ"
-        verbose_name_plural = "ตารางกำหนดลักษณะข้อสอบ"
+        verbose_name = _("blueprint row")
+        verbose_name_plural = _("blueprint rows")
 
     def __str__(self) -> str:
         return f"{self.indicator or '*'} × {self.difficulty or '*'}: {self.count}"

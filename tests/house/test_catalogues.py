@@ -19,11 +19,15 @@ CATALOGUES = sorted(
 
 
 def po_entries(po: Path) -> dict[str, str]:
-    """msgid -> msgstr, joining wrapped lines, without the header."""
+    """msgid -> msgstr, joining wrapped lines, without the header.
+
+    An entry with a context (msgctxt) is keyed as the compiled catalogue keys
+    it: "context\x04msgid".
+    """
     entries: dict[str, str] = {}
-    key, parts = None, {"msgid": [], "msgstr": []}
+    key, parts = None, {"msgctxt": [], "msgid": [], "msgstr": []}
     for line in po.read_text(encoding="utf-8").splitlines() + [""]:
-        match = re.match(r'^(msgid|msgstr) "(.*)"$', line)
+        match = re.match(r'^(msgctxt|msgid|msgstr) "(.*)"$', line)
         if match:
             key = match[1]
             parts[key] = [match[2]]
@@ -32,8 +36,9 @@ def po_entries(po: Path) -> dict[str, str]:
         elif line.startswith("#") and key == "msgstr" or not line.strip():
             msgid = "".join(parts["msgid"])
             if key == "msgstr" and msgid:
-                entries[msgid] = "".join(parts["msgstr"])
-            key, parts = None, {"msgid": [], "msgstr": []}
+                context = "".join(parts["msgctxt"])
+                entries[f"{context}\x04{msgid}" if context else msgid] = "".join(parts["msgstr"])
+            key, parts = None, {"msgctxt": [], "msgid": [], "msgstr": []}
     return {_unescape(k): _unescape(v) for k, v in entries.items()}
 
 
