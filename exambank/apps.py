@@ -8,10 +8,9 @@ class ExambankConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import sanitise, snapshot
+        from . import signal_handlers
 
-        sanitise.connect()
-        snapshot.connect()
+        signal_handlers.register()
         if apps.is_installed("lms"):
             from lms import quiz_bridge
 

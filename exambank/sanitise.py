@@ -18,12 +18,3 @@ def clean_question_html(sender, instance, **kwargs) -> None:
     data = instance.data if isinstance(instance.data, dict) else {}
     if data.get("text_format", "html") in HTML_FORMATS and instance.text:
         instance.text = clean_html(instance.text)
-
-
-def connect() -> None:
-    from django.db.models.signals import pre_save
-
-    from .models import Question, QuestionVersion
-
-    for model in (Question, QuestionVersion):
-        pre_save.connect(clean_question_html, sender=model, dispatch_uid=f"clean-{model.__name__}")

@@ -31,13 +31,12 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_noop
 
 from core.i18n import bilingual
 
 from . import sql
-from .models import BlueprintRule, QuestionVersion, Quiz, QuizSlot, VersionStatus
+from .models import QuestionVersion, Quiz, VersionStatus
 
 CACHE_SECONDS = 24 * 3600
 CARD_KEY = "exambank:card:v1:{}:{}"  # namespace, version id
@@ -255,20 +254,10 @@ def bump_revision(**filters) -> None:
     Quiz.objects.filter(**filters).update(revision=F("revision") + 1)
 
 
-def _version_saved(sender, instance, created, **kwargs):
+def version_saved(sender, instance, created, **kwargs):
     if created:  # a new version may now be the latest ready one of these quizzes
         bump_revision(slots__question_id=instance.question_id)
 
 
-def _slot_changed(sender, instance, **kwargs):
+def slot_changed(sender, instance, **kwargs):
     bump_revision(pk=instance.quiz_id)
-
-
-def connect() -> None:
-    """Called from ExambankConfig.ready."""
-    post_save.connect(_version_saved, sender=QuestionVersion, dispatch_uid="exambank-snap-v")
-    for model in (QuizSlot, BlueprintRule):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _slot_changed, sender=model, dispatch_uid=f"exambank-snap-{model.__name__}"
-            )
