@@ -6,6 +6,10 @@ weights), true/false with both feedbacks, short answer, numerical (value:toleran
 min..max ranges, several weighted answers), matching (=a -> b), essay ({}),
 descriptions (no braces), missing word (text after the braces), per-answer
 #feedback, ####general feedback, and the escapes \\~ \\= \\# \\{ \\} \\: \\\\ \\n.
+
+Why this module is long: reading and writing GIFT are one grammar seen from both
+sides (escapes, markers, answer blocks); kept together, a change to one side is
+made beside the other and the round-trip tests cover both at once.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ Elements we understand become question fields; every other child of a
 verbatim in ``data["_xml_extra"]`` and written back in place, so a file exported
 from Moodle, imported here and exported again carries the same information.
 Line numbers come from expat, so an error names the line of the bad question.
+
+Why this module is long: the reader and the writer of every question type sit
+side by side so that the round trip (tests/exambank/test_roundtrip.py) stays
+exact; the cloze grammar, which Moodle checks on import, lives here too.
 """
 
 from __future__ import annotations
