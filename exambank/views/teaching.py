@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from .. import actions, paper, stats
 from ..formats import QuestionImportError
+from ..grading import parse_number
 from ..models import AttemptSlot, AttemptState, ItemAnalysis, Quiz
 from ..policies import attempt_policy, quiz_policy
-from ..rendering import slot_view
+from ..rendering import format_mark, slot_view
 from ..tasks import compute_item_analysis_task
 from .access import TEACHER_PERM, check_teacher
 
@@ -152,11 +153,16 @@ def grading_queue(request):
     )
     if request.method == "POST":
         slot = get_object_or_404(slots, pk=request.POST.get("slot"))
-        try:
-            fraction = float(request.POST.get("fraction", ""))
-        except ValueError:
-            messages.error(request, gettext("The mark must be a number from 0 to 1."))
+        # Marks out of the question's own maximum, as Moodle asks for them.
+        mark = parse_number(request.POST.get("mark", ""))
+        if mark is None or not 0 <= mark <= float(slot.mark):
+            messages.error(
+                request,
+                gettext("The mark must be a number from 0 to %(most)s.")
+                % {"most": format_mark(slot.mark)},
+            )
             return redirect("exambank:grading")
+        fraction = mark / float(slot.mark) if slot.mark else 0.0
         actions.grade_by_hand(slot, fraction, request.POST.get("comment", ""), request.user)
         return redirect("exambank:grading")
     items = [{"slot": s, "view": slot_view(s)} for s in slots[:50]]

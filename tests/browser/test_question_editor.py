@@ -181,7 +181,7 @@ def test_teacher_writes_every_type_builds_a_quiz_student_takes_it(
 
     page.context.clear_cookies()
     _login(page, base, "kru", reverse("exambank:grading"))
-    page.fill("input[name=fraction]", "0.5")
+    page.fill("input[name=mark]", "0.5")
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     page.goto(base + reverse("exambank:gradebook"))

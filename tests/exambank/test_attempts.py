@@ -107,7 +107,11 @@ def test_essay_goes_to_the_grading_queue(db, student, teacher, client):
     page = client.get(reverse("exambank:grading"))
     assert "วันหยุดของฉัน" in page.content.decode()
     slot = attempt.slots.get(position=2)
-    client.post(reverse("exambank:grading"), {"slot": slot.pk, "fraction": "0.5", "comment": "ดี"})
+    assert "0 ถึง 1" in page.content.decode()  # marks out of the question's maximum
+    refused = client.post(reverse("exambank:grading"), {"slot": slot.pk, "mark": "1.5"}, follow=True)
+    assert "ตั้งแต่ 0 ถึง 1" in refused.content.decode()
+    assert Attempt.objects.get(pk=attempt.pk).state == AttemptState.NEEDS_GRADING
+    client.post(reverse("exambank:grading"), {"slot": slot.pk, "mark": "0.5", "comment": "ดี"})
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.FINISHED
     assert attempt.marks == pytest.approx(

@@ -50,7 +50,7 @@ def test_my_grades_gradebook_and_queue_count(db, student, teacher, client):
     assert queue_link and queue_link.group(1) == reverse("exambank:grading")
     assert re.search(r'<span class="count"[^>]*>1</span>', queue_link.group(2))
     essay = attempt.slots.get(version__qtype="essay")
-    client.post(reverse("exambank:grading"), {"slot": essay.pk, "fraction": "0.5", "comment": "ดี"})
+    client.post(reverse("exambank:grading"), {"slot": essay.pk, "mark": "0.5", "comment": "ดี"})
     home = client.get(reverse("exambank:quizzes")).content.decode()
     queue_link = re.search(r'data-nav="grading">(.*?)</a>', home)
     assert queue_link and 'class="count"' not in queue_link.group(1)  # none left
