@@ -63,8 +63,6 @@ class CourseIndexPage(OwnerModeratedPage, Page):
                 live=True,
             ).first()
             if page is not None:
-                if len(path_components) == 1:
-                    page._cached_parent_obj = self
                 return page.route(request, [])
         return super().route(request, path_components)
 
