@@ -108,7 +108,9 @@ def test_essay_goes_to_the_grading_queue(db, student, teacher, client):
     assert "วันหยุดของฉัน" in page.content.decode()
     slot = attempt.slots.get(position=2)
     assert "0 ถึง 1" in page.content.decode()  # marks out of the question's maximum
-    refused = client.post(reverse("exambank:grading"), {"slot": slot.pk, "mark": "1.5"}, follow=True)
+    refused = client.post(
+        reverse("exambank:grading"), {"slot": slot.pk, "mark": "1.5"}, follow=True
+    )
     assert "ตั้งแต่ 0 ถึง 1" in refused.content.decode()
     assert Attempt.objects.get(pk=attempt.pk).state == AttemptState.NEEDS_GRADING
     client.post(reverse("exambank:grading"), {"slot": slot.pk, "mark": "0.5", "comment": "ดี"})
