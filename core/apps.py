@@ -9,9 +9,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signal_handlers, thai_slugs
+        from . import signal_handlers
 
-        thai_slugs.install()
         signal_handlers.register()
         # Stored HTML is cleaned when written, whatever path writes it (core.html).
         from . import admin_csp
