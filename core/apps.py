@@ -8,8 +8,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import admin_csp, signal_handlers, thai_slugs
+        from . import admin_csp, signal_handlers
 
-        thai_slugs.install()
         admin_csp.install()
         signal_handlers.register()

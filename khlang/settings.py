@@ -204,6 +204,9 @@ TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# The account page offers Thailand's time zone only: the full list would include
+# Debian's "localtime", which the browser refuses as a zone name (a JS error).
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 
 # --- Static and media files ---------------------------------------------------
 STATIC_URL = "/static/"

@@ -20,8 +20,8 @@ from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, Workflow
 from core import roles
 
 # Stored names the code finds the workflow and task by: identifiers, not interface text.
-WORKFLOW_NAME = "อนุมัติหลักสูตร (Course approval)"  # i18n: keep (stored name)
-TASK_NAME = "เจ้าของหลักสูตรอนุมัติ (Owner approves)"  # i18n: keep (stored name)
+WORKFLOW_NAME = "อนุมัติหลักสูตร"  # i18n: keep (stored name; migration 0003 renamed it)
+TASK_NAME = "เจ้าของหลักสูตรอนุมัติ"  # i18n: keep (stored name; migration 0003 renamed it)
 
 PAGE_PERMISSIONS: dict[str, list[str]] = {
     roles.TEACHER: ["add_page"],

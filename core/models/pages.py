@@ -7,8 +7,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..thai_slugs import ThaiSlugPage
 
-class HomePage(Page):
+
+class HomePage(ThaiSlugPage, Page):
     """หน้าแรก: the one root of the public site."""
 
     intro = RichTextField(_("welcome text"), blank=True)
@@ -31,7 +33,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(ThaiSlugPage, Page):
     """A top-level section (media center, courses, exam bank) with an intro.
 
     The domain apps hang their own index pages below a section, so the section

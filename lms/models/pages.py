@@ -15,6 +15,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.thai_slugs import ThaiSlugPage
+
 from ..blocks import LessonBodyBlock
 from ..completion import Rule, Unlock
 from .moderation import OwnerModeratedPage
@@ -27,7 +29,7 @@ class CourseKind(models.TextChoices):
     TRAINING = "training", _("Training Online")
 
 
-class CourseIndexPage(OwnerModeratedPage, Page):
+class CourseIndexPage(ThaiSlugPage, OwnerModeratedPage, Page):
     """Lists courses; lives under the "courses" section page."""
 
     intro = RichTextField(_("Introduction"), blank=True)
@@ -74,7 +76,7 @@ class CourseIndexPage(OwnerModeratedPage, Page):
         return context
 
 
-class CoursePage(OwnerModeratedPage, Page):
+class CoursePage(ThaiSlugPage, OwnerModeratedPage, Page):
     kind = models.CharField(_("Kind"), max_length=16, choices=CourseKind.choices)
     summary = RichTextField(_("Summary"), blank=True)
     subject_group = models.ForeignKey(
@@ -187,7 +189,7 @@ class CoursePage(OwnerModeratedPage, Page):
         return context
 
 
-class UnitPage(OwnerModeratedPage, Page):
+class UnitPage(ThaiSlugPage, OwnerModeratedPage, Page):
     """A section of a course; may open only after the previous one, or on a date."""
 
     intro = RichTextField(_("Introduction"), blank=True)
@@ -233,7 +235,7 @@ class UnitPage(OwnerModeratedPage, Page):
         return redirect(parent.url + f"#unit-{self.pk}")
 
 
-class LessonPage(OwnerModeratedPage, Page):
+class LessonPage(ThaiSlugPage, OwnerModeratedPage, Page):
     body = StreamField(LessonBodyBlock(), verbose_name=_("Body"), blank=True)
     minutes = models.PositiveSmallIntegerField(_("Minutes"), default=0)
     completion_rule = models.CharField(

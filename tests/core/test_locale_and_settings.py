@@ -1,44 +1,54 @@
 import gettext
+import importlib
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
+from tests.house.test_catalogues import entries_in, po_entries
+
 ROOT = Path(__file__).resolve().parents[2]
-PO = ROOT / "locale/th/LC_MESSAGES/django.po"
-MO = PO.with_suffix(".mo")
+CATALOGUES = [ROOT / f"locale/th/LC_MESSAGES/{domain}.po" for domain in ("django", "djangojs")]
 
 
-def _po_entries() -> dict[str, str]:
-    """msgid -> msgstr, joining wrapped lines ("" continuations), without the header."""
-    entries: dict[str, str] = {}
-    key, parts = None, {"msgid": [], "msgstr": []}
-    for line in PO.read_text().splitlines() + [""]:
-        match = re.match(r'^(msgid|msgstr) "(.*)"$', line)
-        if match:
-            key = match[1]
-            parts[key] = [match[2]]
-        elif line.startswith('"') and key:
-            parts[key].append(line[1:-1])
-        else:
-            if key == "msgstr" and "".join(parts["msgid"]):
-                entries["".join(parts["msgid"])] = "".join(parts["msgstr"])
-            key, parts = None, {"msgid": [], "msgstr": []}
-    return entries
-
-
-def test_thai_catalogue_is_complete_and_compiled():
-    entries = _po_entries()
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.stem)
+def test_thai_catalogue_is_complete_and_compiled(po):
+    entries = po_entries(po)
     assert entries, "no entries in the Thai catalogue"
     untranslated = [k for k, v in entries.items() if not v]
-    assert "#, fuzzy" not in PO.read_text(), "fuzzy entries are skipped by msgfmt: review them"
+    assert "#, fuzzy" not in po.read_text(), "fuzzy entries are skipped by msgfmt: review them"
     assert not untranslated, f"untranslated: {untranslated}"
-    compiled = gettext.GNUTranslations(MO.open("rb"))._catalog
+    compiled = gettext.GNUTranslations(po.with_suffix(".mo").open("rb"))._catalog
     stale = {k: v for k, v in entries.items() if compiled.get(k) != v}
-    assert not stale, f"django.mo is out of date (run make messages): {list(stale)[:5]}"
+    assert not stale, f"{po.stem}.mo is out of date (run make messages): {list(stale)[:5]}"
+
+
+def _upstream_catalogue(package: str, domain: str) -> Path:
+    module = importlib.import_module("django.conf" if package == "django" else package)
+    return Path(module.__file__).parent / f"locale/en/LC_MESSAGES/{domain}.po"
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.stem)
+def test_upstream_entries_name_strings_their_packages_have(po):
+    """An entry marked "# upstream: <package>" overrides a string that package
+    really has: a typo, or a string the package dropped, would never show."""
+    known: dict[str, dict] = {}
+    missing = []
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        marker = re.search(r"^# upstream: (.+)$", block, re.M)
+        if not marker:
+            continue
+        (entry,) = entries_in(block)
+        for package in marker[1].split():
+            if package not in known:
+                known[package] = po_entries(_upstream_catalogue(package, po.stem))
+            if entry not in known[package]:
+                missing.append(f"{package}: {entry!r}")
+    assert not missing, missing
 
 
 def test_thai_is_the_default_language():

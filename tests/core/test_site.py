@@ -98,29 +98,6 @@ def test_healthz(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_thai_slugify_keeps_vowel_and_tone_marks():
-    from core.thai_slugs import thai_slugify
-
-    assert thai_slugify("สื่อการเรียนรู้ ภาษาไทย ป.1", allow_unicode=True) == "สื่อการเรียนรู้-ภาษาไทย-ป1"
-    assert thai_slugify("คำ\u200bนำ", allow_unicode=True) == "คำนำ"  # zero-width space dropped
-    assert thai_slugify("Hello World") == "hello-world"
-
-
-@pytest.mark.django_db
-def test_thai_title_gives_a_whole_thai_slug(demo_site):
-    page = demo_site.add_child(instance=SectionPage(title="ศิลปะและดนตรี"))
-    assert page.slug == "ศิลปะและดนตรี"
-
-
-def test_page_forms_accept_thai_slugs():
-    from django import forms
-
-    field = forms.SlugField(allow_unicode=True)
-    assert field.clean("สื่อภาษาไทย") == "สื่อภาษาไทย"
-    with pytest.raises(forms.ValidationError):
-        field.clean("มี ช่องว่าง")
-
-
 @pytest.mark.django_db
 def test_sections_lead_to_their_services(client, demo_site):
     media = client.get(SectionPage.objects.get(section="media").get_url()).content.decode()

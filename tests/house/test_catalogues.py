@@ -18,32 +18,46 @@ CATALOGUES = sorted(
 )
 
 
-def po_entries(po: Path) -> dict[str, str]:
-    """msgid -> msgstr, joining wrapped lines, without the header.
+def po_entries(po: Path) -> dict:
+    return entries_in(po.read_text(encoding="utf-8"))
 
-    An entry with a context (msgctxt) is keyed as the compiled catalogue keys
-    it: "context\x04msgid".
+
+def entries_in(text: str) -> dict:
+    """msgid -> msgstr of a catalogue's text, without the header or obsolete entries.
+
+    Keys are as the compiled catalogue has them: "context\x04msgid" for an entry
+    with a context, and (msgid, 0) for one with plural forms (Thai has one form).
     """
-    entries: dict[str, str] = {}
-    key, parts = None, {"msgctxt": [], "msgid": [], "msgstr": []}
-    for line in po.read_text(encoding="utf-8").splitlines() + [""]:
-        match = re.match(r'^(msgctxt|msgid|msgstr) "(.*)"$', line)
-        if match:
-            key = match[1]
-            parts[key] = [match[2]]
-        elif line.startswith('"') and key:
-            parts[key].append(line[1:-1])
-        elif line.startswith("#") and key == "msgstr" or not line.strip():
-            msgid = "".join(parts["msgid"])
-            if key == "msgstr" and msgid:
-                context = "".join(parts["msgctxt"])
-                entries[f"{context}\x04{msgid}" if context else msgid] = "".join(parts["msgstr"])
-            key, parts = None, {"msgctxt": [], "msgid": [], "msgstr": []}
-    return {_unescape(k): _unescape(v) for k, v in entries.items()}
+    entries: dict = {}
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        current = None
+        for line in block.splitlines():
+            if line.startswith("#"):
+                continue
+            match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$', line)
+            if match:
+                current = match[1]
+                fields[current] = match[2]
+            elif line.startswith('"') and current:
+                fields[current] += line[1:-1]
+        if not fields.get("msgid"):
+            continue
+        key = _unescape(fields["msgid"])
+        if "msgctxt" in fields:
+            key = _unescape(fields["msgctxt"]) + "\x04" + key
+        if "msgid_plural" in fields:
+            entries[(key, 0)] = _unescape(fields.get("msgstr[0]", ""))
+        else:
+            entries[key] = _unescape(fields.get("msgstr", ""))
+    return entries
+
+
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
 def _unescape(text: str) -> str:
-    return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[0]), text)
 
 
 def test_the_app_catalogues_exist():
