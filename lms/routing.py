@@ -31,6 +31,7 @@ from __future__ import annotations
 import secrets
 
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http.request import split_domain_port
 
 ROUTE_SECONDS = 600
@@ -96,7 +97,10 @@ def site_for_request(request, epoch: str):
     """(Site, its root page's url_path) as Wagtail would find them, or (None, "")."""
     from wagtail.models import Site
 
-    hostname = split_domain_port(request._get_raw_host())[0]
+    try:
+        hostname = split_domain_port(request.get_host())[0]
+    except DisallowedHost:
+        return None, ""
     key = f"lms:site:{epoch}:{hostname}:{request.get_port()}"
     found = cache.get(key)
     if found is None:
@@ -142,7 +146,9 @@ def lesson_for_path(request, path: str):
         cache.delete(key)  # moved or unpublished since: let Wagtail route it
         return None
     lesson._lms_view_restrictions = restrictions
-    request._wagtail_site = site  # Site.find_for_request's documented cache
+    # Our own attribute, read by the lesson view; Wagtail's private per-request
+    # site cache is left to Wagtail (one indexed query when it needs the site).
+    request.lms_site_root = root_url_path
     return lesson
 
 

@@ -113,10 +113,8 @@ def serve_lesson(lesson, request, serve, *args, **kwargs):
 
 def _root_url_path(request) -> str:
     """The url_path of the site serving this request (its root page is already loaded)."""
-    site = getattr(request, "_wagtail_site", None)
-    if site is not None and "root_page" in site._state.fields_cache:
-        return site.root_page.url_path
-    return site_root_path()
+    root = getattr(request, "lms_site_root", None)
+    return root if root is not None else site_root_path()
 
 
 def _at(items: list, index: int | None):
