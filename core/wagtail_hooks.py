@@ -23,6 +23,16 @@ def thai_slug_js():
     return format_html('<script src="{}" defer></script>', static("khlang/admin-thai-slug.js"))
 
 
+@hooks.register("register_admin_viewset")
+def page_viewset():
+    """Replaces Wagtail's default page viewset (registered before, at order -1)."""
+    from wagtail.models import Page
+
+    from .admin_pages import SitePageViewSet
+
+    return SitePageViewSet(model=Page, name="site_pages")
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("system-status/", views.system_status, name="khlang_system_status")]
