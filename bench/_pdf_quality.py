@@ -14,8 +14,8 @@ pdftotext and pdftoppm come from poppler-utils (deploy/system-packages.txt, test
 from __future__ import annotations
 
 import functools
-import subprocess
 import re
+import subprocess
 import tempfile
 import unicodedata
 from collections import Counter
@@ -138,8 +138,7 @@ def word_matches(page: Image.Image, words: list[str], family: str, px: int) -> l
 def telling_words(words: list[str], family: str, px: int, alike: float = 0.95) -> list[bool]:
     """Which words look different shaped and unshaped (so their print tells which it is)."""
     return [
-        overlap(reference_word(w, family, px), reference_word(w, family, px, shaped=False))
-        < alike
+        overlap(reference_word(w, family, px), reference_word(w, family, px, shaped=False)) < alike
         for w in words
     ]
 

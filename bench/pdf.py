@@ -59,7 +59,6 @@ QUESTION = (
 BAND_MM, LEFT_MM, TOP_MM = 18, 20, 15
 
 
-
 def _html(body: str, style: str) -> str:
     return (
         f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><style>'
