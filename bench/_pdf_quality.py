@@ -196,3 +196,19 @@ def breaks_inside_words(source: str, lines: list[str]) -> list[str]:
         for b in line_breaks(source, lines)
         if b not in bounds
     ]
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """Families of the fonts embedded in ``pdf`` (pdffonts; the subset prefix dropped)."""
+    out = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout
+    names = set()
+    for line in out.decode().splitlines()[2:]:
+        fields = line.split()
+        if len(fields) >= 6 and fields[-5] == "yes":  # the "emb" column
+            names.add(fields[0].split("+", 1)[-1])
+    return names
+
+
+def page_count(pdf: bytes) -> int:
+    out = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout
+    return int(re.search(rb"^Pages:\s+(\d+)", out, re.M).group(1))
