@@ -146,7 +146,7 @@ def telling_words(words: list[str], family: str, px: int, alike: float = 0.95) -
 SPELLED_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 
 
-def _letters(text: str) -> str:
+def letters(text: str) -> str:
     """Letters only, as Unicode orders them: sara am as one letter again where
     core.pdf spelled it out, marks on one letter in canonical order (NFC), as a
     PDF keeps the glyphs of a cluster in the order the font draws them."""
@@ -161,13 +161,13 @@ def line_breaks(source: str, lines: list[str]) -> list[int]:
     reorders marks inside a cluster still finds its place; a line whose letters
     are not the next ones of the source raises ValueError.
     """
-    letters = _letters(source)
+    text = letters(source)
     offsets, at = [], 0
     for line in lines:
-        chunk = _letters(line)
+        chunk = letters(line)
         if not chunk:
             continue
-        if Counter(letters[at : at + len(chunk)]) != Counter(chunk):
+        if Counter(text[at : at + len(chunk)]) != Counter(chunk):
             raise ValueError(f"line {len(offsets) + 1} is not the next part of the text")
         at += len(chunk)
         offsets.append(at)
@@ -178,21 +178,21 @@ def word_boundaries(source: str) -> set[int]:
     """Offsets (spaces removed) where a PyThaiNLP word (newmm) ends."""
     bounds, at = set(), 0
     for token in word_tokenize(source, engine="newmm", keep_whitespace=False):
-        at += len(_letters(token))
+        at += len(letters(token))
         bounds.add(at)
     return bounds
 
 
 def reads_back(source: str, extracted: str) -> bool:
     """Whether the letters of ``extracted`` are those of ``source``, in order."""
-    return _letters(source) == _letters(extracted)
+    return letters(source) == letters(extracted)
 
 
 def breaks_inside_words(source: str, lines: list[str]) -> list[str]:
     """The line ends that cut a word, each shown as the text around the cut."""
-    letters, bounds = _letters(source), word_boundaries(source)
+    text, bounds = letters(source), word_boundaries(source)
     return [
-        f"{letters[max(0, b - 6) : b]}|{letters[b : b + 6]}"
+        f"{text[max(0, b - 6) : b]}|{text[b : b + 6]}"
         for b in line_breaks(source, lines)
         if b not in bounds
     ]
