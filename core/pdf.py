@@ -12,11 +12,13 @@ Thai in Garuda, the same sizes):
   WeasyPrint breaks through Pango and libthai's dictionary, and no line end
   falls inside a PyThaiNLP word. A question a student cannot read across a cut
   word is the failure that decides.
-- text read back (pdftotext, what search and copy-paste see): both give the
-  letters back once sara am is spelled out (``spell_out_sara_am`` below).
+- text read back (pdftotext, what search and copy-paste see): in Garuda both
+  give the letters back once sara am is spelled out (``spell_out_sara_am``
+  below). In Laksaman WeasyPrint still reads a lower vowel under a tone mark
+  back as the tone mark (รู้ as ร้้); the print itself is right.
 - cost: a paper of 40 such questions takes 0.27-0.36 of fpdf2's time (0.76 s
-  against 2.81 s on two shared cores) and 0.70 of
-  its bytes (WeasyPrint subsets fonts with HarfBuzz and compresses streams).
+  against 2.81 s on two shared cores) and 0.70 of its bytes (WeasyPrint
+  subsets fonts with HarfBuzz and compresses streams).
 So every PDF is HTML and print CSS (@page size, margins, page numbers,
 ``break-inside: avoid``) from each app's templates/, rendered here.
 
