@@ -1,11 +1,9 @@
 """Paper tests for schools without enough computers: a PDF, and its answer sheet back.
 
-PDF library: fpdf2 with HarfBuzz text shaping (uharfbuzz). Thai stacks vowels
-and tone marks above and below consonants; without a shaping engine (e.g.
-ReportLab's default) marks collide or float. fpdf2 + HarfBuzz positions them
-with the font's own GPOS/GSUB tables, needs no system libraries beyond a Thai
-TrueType font (Debian's fonts-thai-tlwg, installed by scripts/ensure-system.sh),
-and is pure Python on top of the uharfbuzz wheel.
+The paper is exambank/paper_pdf.html printed through core.pdf (which says why
+WeasyPrint): each question is a block that never splits across pages, the
+answer key starts a page of its own, pages are numbered. Fonts are Debian's
+fonts-thai-tlwg (Garuda, then Loma), found by fontconfig.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from core.csv_import import RowError
 from core.i18n import bilingual
 from core.models import User
+from core.pdf import data_url, render_template_pdf
 
 from . import actions, grading
 from .formats import QuestionImportError
@@ -30,22 +29,10 @@ from .formats.thai_words import CHOICE_LETTERS, FALSE_WORDS, TRUE_WORDS
 from .models import Attempt, AttemptState, Quiz, QuizMode
 from .rendering import correct_text
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/tlwg/Garuda.ttf",
-    "/usr/share/fonts/truetype/tlwg/Loma.ttf",
-    "/usr/share/fonts/opentype/tlwg/Garuda.otf",
-    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
-]
 # The student's line at the top of the paper (name, class, number in class).
 NAME_LINE = _("Name ........................................  Class ........  No. ........")
 ANSWER_WORDS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
-
-
-def thai_font() -> Path:
-    for candidate in FONT_CANDIDATES:
-        if Path(candidate).exists():
-            return Path(candidate)
-    raise FileNotFoundError(bilingual(_("no Thai font found: install fonts-thai-tlwg")))
+WRITING_LINE = "." * 90
 
 
 def paper_layout(quiz: Quiz):
@@ -59,10 +46,6 @@ def _plain(html: str) -> str:
     from django.utils.html import strip_tags
 
     return strip_tags(html).replace("&nbsp;", " ").strip()
-
-
-def _line(pdf, text: str, height: float = 6.5) -> None:
-    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _question_images(version) -> list:
@@ -79,111 +62,101 @@ def _question_images(version) -> list:
     return [images[i] for i in dict.fromkeys(ids) if i in images]
 
 
-def _print_images(pdf, version) -> None:
-    """Each picture under its question; one that cannot be read is named, never dropped."""
-    for image in _question_images(version):
-        try:
-            with image.file.open("rb") as handle:
-                data = io.BytesIO(handle.read())
-            pdf.image(data, x=pdf.l_margin + 8, w=min(70, max(20, image.width * 0.2)))
-        except Exception:  # noqa: BLE001 - a broken file must not stop the whole paper
-            picture = gettext("picture")
-            _line(pdf, f"      [{picture}: {image.title}]")
+def _picture(image) -> dict:
+    """A picture embedded as a data: URL; one that cannot be read is named, never dropped."""
+    from PIL import Image
+
+    try:
+        with image.file.open("rb") as handle:
+            content = handle.read()
+        with Image.open(io.BytesIO(content)) as picture:
+            picture.verify()
+            mime = Image.MIME.get(picture.format or "")
+    except Exception:  # noqa: BLE001 - a broken file must not stop the whole paper
+        mime = None
+    if mime is None:
+        return {"title": image.title}
+    width = min(70, max(20, image.width * 0.2))
+    return {"title": image.title, "src": data_url(content, mime), "width_mm": f"{width:.1f}"}
 
 
-def _print_cloze(pdf, number: int, version, mark) -> str:
+def _cloze(version) -> tuple[str, list[str], str]:
     gaps = version.data.get("gaps", [])
     text = re.sub(r"\{#(\d+)\}", lambda m: f"({m.group(1)}) ________", _plain(version.text))
-    pdf.set_font("thai", size=12)
-    marks = gettext("marks")
-    _line(pdf, f"{number}. {text}  ({mark:g} {marks})", 7)
-    pdf.set_font("thai", size=11)
-    for index, gap in enumerate(gaps, start=1):
-        if gap["type"] == "multichoice":
-            options = "   ".join(
-                f"{CHOICE_LETTERS[i]}. {_plain(c['text'])}"
-                for i, c in enumerate(gap.get("choices", []))
-            )
-            _line(pdf, f"      ({index}) {options}")
-    return correct_text("cloze", version.data, grading.correct_response("cloze", version.data))
-
-
-def _print_question(pdf, number: int, version, mark) -> str:
-    """Print one question; return its key as the answer key prints it."""
-    data = version.data
-    if version.qtype == "cloze":
-        key = _print_cloze(pdf, number, version, mark)
-        _print_images(pdf, version)
-        return key
-    pdf.set_font("thai", size=12)
-    marks = gettext("marks")
-    _line(pdf, f"{number}. {_plain(version.text)}  ({mark:g} {marks})", 7)
-    _print_images(pdf, version)
-    pdf.set_font("thai", size=11)
-    key = ""
-    if version.qtype == "multichoice":
-        for index, choice in enumerate(data.get("choices", [])):
-            letter = CHOICE_LETTERS[index]
-            _line(pdf, f"      {letter}. {_plain(choice['text'])}")
-            if float(choice.get("fraction", 0)) > 0:
-                key += letter
-    elif version.qtype == "truefalse":
-        true, false = gettext("True"), gettext("False")
-        _line(pdf, f"      ( ) {true}     ( ) {false}")
-        key = true if data.get("answer") else false
-    elif version.qtype == "matching":
-        rights = sorted(
-            {p["right"] for p in data.get("pairs", [])} | set(data.get("extra_rights", []))
+    lines = [
+        f"({index}) "
+        + "   ".join(
+            f"{CHOICE_LETTERS[i]}. {_plain(c['text'])}"
+            for i, c in enumerate(gap.get("choices", []))
         )
-        for pair in data.get("pairs", []):
-            _line(pdf, f"      {pair['left']}  ........")
-        options = gettext("Options")
-        _line(pdf, f"      {options}: " + " / ".join(rights))
-        key = "; ".join(f"{p['left']} → {p['right']}" for p in data.get("pairs", []))
-    else:
-        lines = 6 if version.qtype == "essay" else 1
-        for _row in range(lines):
-            _line(pdf, "      " + "." * 90, 7)
-        if version.qtype == "essay":
-            key = gettext("(marked by hand)")
+        for index, gap in enumerate(gaps, start=1)
+        if gap["type"] == "multichoice"
+    ]
+    key = correct_text("cloze", version.data, grading.correct_response("cloze", version.data))
+    return text, lines, key
+
+
+def _answers(version) -> tuple[list[str], int, str]:
+    """(printed answer lines, lines left to write on, the key) of a question that is not cloze."""
+    data, qtype = version.data, version.qtype
+    if qtype == "multichoice":
+        choices = list(enumerate(data.get("choices", [])))
+        lines = [f"{CHOICE_LETTERS[i]}. {_plain(c['text'])}" for i, c in choices]
+        key = "".join(CHOICE_LETTERS[i] for i, c in choices if float(c.get("fraction", 0)) > 0)
+        return lines, 0, key
+    if qtype == "truefalse":
+        true, false = gettext("True"), gettext("False")
+        return [f"( ) {true}     ( ) {false}"], 0, true if data.get("answer") else false
+    if qtype == "matching":
+        pairs = data.get("pairs", [])
+        rights = sorted({p["right"] for p in pairs} | set(data.get("extra_rights", [])))
+        lines = [f"{p['left']}  ........" for p in pairs]
+        lines.append(f"{gettext('Options')}: " + " / ".join(rights))
+        return lines, 0, "; ".join(f"{p['left']} → {p['right']}" for p in pairs)
+    if qtype == "essay":
+        return [], 6, gettext("(marked by hand)")
+    correct = grading.correct_response(qtype, data)
+    return [], 1, correct_text(qtype, data, correct)
+
+
+def paper_questions(quiz: Quiz) -> tuple[list[dict], list[tuple[int, str]]]:
+    """What the paper prints for each question, and the answer key, in order."""
+    questions, keys = [], []
+    for number, (version, mark) in enumerate(paper_layout(quiz), start=1):
+        if version.qtype == "cloze":
+            text, answers, key = _cloze(version)
+            write = 0
         else:
-            correct = grading.correct_response(version.qtype, data)
-            key = correct_text(version.qtype, data, correct)
-    return key
+            text = _plain(version.text)
+            answers, write, key = _answers(version)
+        questions.append(
+            {
+                "number": number,
+                "text": text,
+                "mark": f"{mark:g}",
+                "images": [_picture(image) for image in _question_images(version)],
+                "images_last": version.qtype == "cloze",
+                "answers": answers,
+                "write_lines": range(write),
+            }
+        )
+        keys.append((number, key))
+    return questions, keys
 
 
 def render_paper(quiz: Quiz, with_key: bool = True) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    font = thai_font()
-    pdf.add_font("thai", "", str(font))
-    pdf.set_text_shaping(True)
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    pdf.set_font("thai", size=16)
-    pdf.multi_cell(0, 9, quiz.title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("thai", size=11)
-    pdf.multi_cell(0, 7, str(NAME_LINE), new_x="LMARGIN", new_y="NEXT")
-    if quiz.intro:
-        pdf.multi_cell(0, 7, quiz.intro, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    planned = paper_layout(quiz)
-    keys = []
-    for number, (version, mark) in enumerate(planned, start=1):
-        # A question never splits across pages: fpdf2 moves the whole block on.
-        with pdf.unbreakable() as block:
-            keys.append((number, _print_question(block, number, version, mark)))
-            block.ln(2)
-    if with_key:
-        pdf.add_page()
-        pdf.set_font("thai", size=14)
-        heading = bilingual(_("Answer key")) + f": {quiz.title}"
-        pdf.multi_cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("thai", size=11)
-        for number, key in keys:
-            pdf.multi_cell(0, 6.5, f"{number}. {key}", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    questions, keys = paper_questions(quiz)
+    return render_template_pdf(
+        "exambank/paper_pdf.html",
+        {
+            "quiz": quiz,
+            "name_line": NAME_LINE,
+            "questions": questions,
+            "dots": WRITING_LINE,
+            "key": keys if with_key else [],
+            "key_heading": bilingual(_("Answer key")),
+        },
+    )
 
 
 def _sheet_response(qtype: str, data: dict, value: str):

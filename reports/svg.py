@@ -1,10 +1,16 @@
-"""Server-rendered SVG bar charts: readable without JavaScript, printable, in the PDF.
+"""Server-rendered bar charts: readable without JavaScript, printable, in the PDF.
 
-Pure functions from numbers to markup; every text is escaped.
+On screen a chart is SVG (``bar_chart``). In a PDF it is HTML and CSS
+(``html_bar_chart``): WeasyPrint draws SVG text one letter at a time, each
+shaped alone, so a Thai label comes out with its vowels and tone marks beside
+their consonants on dotted circles. HTML text goes through Pango like the rest
+of the page, marks in place. Pure functions from numbers to markup; every text
+is escaped.
 """
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -61,3 +67,34 @@ def bar_chart(
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every interpolated text above is escaped
+
+
+def bar_rows(labels: list[str], series: list[tuple[str, list[float]]]) -> list[dict]:
+    """One row per label: its bars as widths in per cent of the row's width, the
+    largest value filling 85 (the rest is room for the figure after the bar)."""
+    peak = max([v for _, values in series for v in values] + [1])
+    return [
+        {
+            "label": label,
+            "bars": [
+                {
+                    "width": round(85 * max(0.0, value) / peak, 1),
+                    "colour": COLOURS[i % 6],
+                    "value": _fmt(value),
+                }
+                for i, value in enumerate(
+                    values[row] if row < len(values) else 0 for _, values in series
+                )
+            ],
+        }
+        for row, label in enumerate(labels)
+    ]
+
+
+def html_bar_chart(labels: list[str], series: list[tuple[str, list[float]]]) -> SafeString:
+    """The same bars as ``bar_chart``, as an HTML table for a PDF."""
+    legend = [(name, COLOURS[i % 6]) for i, (name, _) in enumerate(series)]
+    return render_to_string(
+        "reports/_bar_chart.html",
+        {"rows": bar_rows(labels, series), "legend": legend if len(series) > 1 else []},
+    )

@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from bench._pdf_quality import embedded_fonts, page_count
 from core import roles
 from lms.actions import enrol, issue_certificate, open_lesson, record_quiz_result
 from lms.models import Certificate, CourseKind
@@ -159,7 +160,8 @@ def test_certificate_pdf_carries_thai_text_and_the_code(client, teacher, trainin
     client.force_login(teacher)
     response = client.get(f"/lms/certificates/{certificate.code}.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert b"Laksaman" in response.content
+    assert {"Laksaman", "Laksaman-Bold"} <= embedded_fonts(response.content)
+    assert page_count(response.content) == 1
     pdftotext = shutil.which("pdftotext")
     assert pdftotext, "poppler-utils (pdftotext) is installed by scripts/ensure-system.sh"
     text = subprocess.run(
