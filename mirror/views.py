@@ -6,8 +6,6 @@ outside the user's scope is a 404, never a 403 that would confirm it exists.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.tables import csv_bytes, file_response
 
 from .actions import revoke_mirror
 from .feed import latest_version
@@ -58,15 +58,9 @@ def mirror_status_view(request: HttpRequest) -> HttpResponse:
 def mirror_status_csv(request: HttpRequest) -> HttpResponse:
     rows, behind = _standings(request)
     now = timezone.now()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = "mirrors-behind.csv" if behind else "mirrors.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # so spreadsheet programs read the Thai as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        writer.writerow(csv_row(row, now))
-    return response
+    table = [CSV_HEADER, *(csv_row(row, now) for row in rows)]
+    return file_response(csv_bytes(table), "csv", name)
 
 
 @require_POST

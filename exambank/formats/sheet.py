@@ -7,13 +7,12 @@ answers separated by |, or a number with an optional :tolerance.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 from core.csv_import import RowError, read_rows, require
+from core.tables import csv_text
 
 from . import ParsedQuestion, label
 from .thai_words import (
@@ -38,11 +37,7 @@ LETTERS = {**{chr(65 + i): i for i in range(5)}, **{c: i for i, c in enumerate(C
 
 def template_csv() -> str:
     """An empty template with two example rows, BOM first so Excel reads it as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TEMPLATE_COLUMNS)
-    writer.writerows(TEMPLATE_EXAMPLES)
-    return "\ufeff" + out.getvalue()
+    return csv_text([TEMPLATE_COLUMNS, *TEMPLATE_EXAMPLES])
 
 
 def _qtype(value: str) -> str | None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
+
+from core.tables import csv_bytes, file_response, xlsx_bytes
 
 from ..gradebook import class_gradebook, my_grades
 from ..policies import quiz_policy
@@ -62,30 +60,10 @@ def class_gradebook_view(request):
     head, rows = _table(book)
     fmt = request.GET.get("format")
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(head)
-        writer.writerows(rows)
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="gradebook.csv"'
-        return response
+        return file_response(csv_bytes([head, *rows]), "csv", "gradebook.csv")
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = gettext("Gradebook")[:31]
-        sheet.append(head)
-        for row in rows:
-            sheet.append(row)
-        data = io.BytesIO()
-        workbook.save(data)
-        response = HttpResponse(
-            data.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="gradebook.xlsx"'
-        return response
+        content = xlsx_bytes([head, *rows], sheet_title=gettext("Gradebook"), freeze="A2")
+        return file_response(content, "xlsx", "gradebook.xlsx")
     return render(
         request,
         "exambank/gradebook.html",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
+
+from core.tables import csv_bytes, file_response
 
 from .. import actions, paper, stats
 from ..formats import QuestionImportError
@@ -61,9 +60,7 @@ def item_analysis(request, pk: int):
 
 
 def _analysis_csv(quiz: Quiz, rows: list[dict]) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    table = [
         [
             "question_id",
             "name",
@@ -76,13 +73,13 @@ def _analysis_csv(quiz: Quiz, rows: list[dict]) -> HttpResponse:
             "distractors",
             "flags",
         ]
-    )
+    ]
     for r in rows:
         distractors = "; ".join(
             f"{c}: U{v['upper']} L{v['lower']} N{v['all']}"
             for c, v in sorted(r["distractors"].items())
         )
-        writer.writerow(
+        table.append(
             [
                 r["item"],
                 r["name"],
@@ -96,9 +93,7 @@ def _analysis_csv(quiz: Quiz, rows: list[dict]) -> HttpResponse:
                 " ".join(r["flags"]),
             ]
         )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="item-analysis-{quiz.pk}.csv"'
-    return response
+    return file_response(csv_bytes(table), "csv", f"item-analysis-{quiz.pk}.csv")
 
 
 @login_required
