@@ -29,19 +29,23 @@ from typing import Any
 
 from django.db import transaction
 
-from mirror.sources import FileRef, Record, SyncSource, register_source
-from mirror.sources.base import reset_sequences
-from mirror.sources.files import central_file_sha, link_or_copy
-from mirror.sources.folders import (
+from mirror.sources import (
+    FileRef,
+    FileStore,
+    Record,
+    SyncSource,
+    central_file_sha,
     folder_manifest,
     kept_manifest,
     kept_shas,
+    link_or_copy,
     manifest_refs,
     materialize_folder,
     prune_master_playlist,
+    register_source,
+    reset_sequences,
     safe_relative,
 )
-from mirror.store import FileStore
 
 from .conf import media_settings
 from .models import MediaItem, Status, Visibility

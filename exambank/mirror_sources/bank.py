@@ -9,9 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from core.models import GradeLevel, Indicator, School, SubjectGroup
-from mirror.sources import Record, SyncSource
-from mirror.sources.base import reset_sequences
-from mirror.sources.core import delete_unless_used
+from mirror.sources import Record, SyncSource, delete_unless_used, reset_sequences
 
 from ..models import Category, Question, QuestionVersion
 from .common import iso, parse_time, school_only

@@ -7,8 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.models import Indicator, School
-from mirror.sources import Record, SyncSource
-from mirror.sources.base import reset_sequences
+from mirror.sources import Record, SyncSource, reset_sequences
 
 from ..models import Attempt, BlueprintRule, Question, Quiz, QuizSlot
 from .common import iso, parse_time

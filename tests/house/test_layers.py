@@ -82,3 +82,53 @@ def test_known_list_only_shrinks():
 def test_the_check_sees_function_level_imports():
     source = "def f():\n    from media_center.models import MediaItem\n    import lms.actions\n"
     assert _imported_apps(source) == {"media_center", "lms"}
+
+
+# What an app in a higher layer may import from a service: its public modules.
+# Anything else in a service is its inside, free to change (docs/architecture.md).
+PUBLIC = {
+    "mirror": {"mirror.sources", "mirror.results", "mirror.conf"},
+    "search": {"search.registry", "search.documents", "search.pages"},
+    "reports": {"reports.registry"},
+    "transcoding": {"transcoding.actions", "transcoding.reporting", "transcoding.samples",
+                    "transcoding.models"},
+}  # fmt: skip
+
+
+def _imported_modules(source: str) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found |= (
+                {f"{node.module}.{a.name}" for a in node.names}
+                if node.module in PUBLIC  # "from mirror import sources"
+                else {node.module}
+            )
+    return found
+
+
+def private_reaches() -> list[str]:
+    found = []
+    for app, module in _modules():
+        if app == "khlang":
+            continue  # the project's wiring assembles services from their parts
+        for name in _imported_modules((ROOT / module).read_text(encoding="utf-8")):
+            service = name.split(".")[0]
+            if service in PUBLIC and service != app and LEVEL[app] > LEVEL[service]:
+                if name not in PUBLIC[service]:
+                    found.append(f"{module} imports {name}")
+    return sorted(found)
+
+
+def test_apps_use_only_a_services_public_modules():
+    found = private_reaches()
+    assert not found, "import from the service's public modules instead: " + "; ".join(found)
+
+
+def test_the_check_sees_a_reach_inside():
+    assert _imported_modules("from mirror.sources.base import reset_sequences\n") == {
+        "mirror.sources.base"
+    }
+    assert _imported_modules("from mirror import store\n") == {"mirror.store"}
