@@ -5,6 +5,7 @@ The layers are those of docs/architecture.md::
     core                                   vocabulary, roles, settings helper
     transcoding  search  mirror  reports   services with public APIs and registries
     media_center  lms  exambank            domain apps: register into the services
+    supervision                            reads the domain apps, plugs into the services
     khlang                                 project wiring
 
 A service reaches a domain app only through what the app registered (a protocol
@@ -28,6 +29,7 @@ LAYERS = [
     {"core"},
     {"transcoding", "search", "mirror", "reports"},
     {"media_center", "lms", "exambank"},
+    {"supervision"},
     {"khlang"},
 ]
 LEVEL = {app: number for number, apps in enumerate(LAYERS) for app in apps}
