@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.models import School, User
 
 from . import actions
-from .models import Criterion, FocusArea, Plan, Rubric
+from .models import Criterion, FocusArea, Plan, PlanEntry, Rubric
 from .terms import current_term, term_bounds
 
 DEMO_ORDER = 60  # after the reports' usage history, so media use has figures
@@ -70,9 +70,9 @@ def load_demo_content() -> None:
     if not created:
         return
     plan.focus_areas.set(FocusArea.objects.filter(code__in=["media", "elearning"]))
-    plan.entries.create(school=teacher.school, teacher=teacher)
+    PlanEntry.objects.create(plan=plan, school=teacher.school, teacher=teacher)
     for school in School.objects.exclude(pk=teacher.school_id).order_by("code")[:4]:
-        plan.entries.create(school=school)
+        PlanEntry.objects.create(plan=plan, school=school)
     start, _end = term_bounds(fiscal_year, term)
     visited = max(start, timezone.localdate() - dt.timedelta(days=7))
     record = actions.create_observation(
