@@ -67,7 +67,9 @@ def test_plans_and_school_summaries_follow_the_same_rules(sv):
     seen_plan = {p for p, u in sv["people"].items() if plan_policy.for_user(u).filter(pk=plan.pk)}
     assert seen_plan == {"s1", "director", "admin"}
     seen_school = {
-        p for p, u in sv["people"].items() if school_summary_policy.for_user(u).filter(pk=school_a.pk)
+        p
+        for p, u in sv["people"].items()
+        if school_summary_policy.for_user(u).filter(pk=school_a.pk)
     }
     assert seen_school == {"s1", "director", "admin"}
     client = Client()
