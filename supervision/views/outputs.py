@@ -82,10 +82,13 @@ def counts_view(request):
 
 @login_required
 def media_use_view(request):
-    """Media use per school this term against the area's targets; unused schools first."""
-    schools = media_use_policy.for_user(request.user, "stats").filter(is_active=True)
-    if role_of(request.user) not in SUPERVISORS | {roles.SCHOOL_ADMIN}:
+    """Media use per school this term against the area's targets; unused schools first.
+
+    Whoever may read a school's statistics (core.policy, content "stats"): the
+    area's staff every school, a school's teachers and director their own."""
+    if role_of(request.user) == roles.STUDENT:
         raise Http404
+    schools = media_use_policy.for_user(request.user, "stats").filter(is_active=True)
     fiscal_year, term = chosen_term(request)
     rows = media_use.overview(list(schools.select_related("network")), fiscal_year, term)
     return TemplateResponse(
@@ -109,8 +112,6 @@ def media_use_view(request):
 @login_required
 def media_school_view(request, pk: int):
     school = media_use_policy.get_or_404(request.user, "stats", pk=pk)
-    if role_of(request.user) not in SUPERVISORS | {roles.SCHOOL_ADMIN}:
-        raise Http404
     fiscal_year, term = chosen_term(request)
     return TemplateResponse(
         request,
