@@ -14,7 +14,12 @@ NEW_FOLLOWUPS = 3
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class NewRecordForm(forms.Form):
