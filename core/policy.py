@@ -27,6 +27,20 @@ supervisor   area                  —                 area
 area_admin   area                  area              area
 =========== ===================== ================= =================
 
+Supervision records (kind ``supervision``) add the relation ``caseload``: the
+schools in a supervisor's plans and the records the supervisor wrote. A teacher
+sees only records about themselves, a school admin (the director) their
+school's, a supervisor their caseload, the area admin everything:
+
+=========== ===================== =================
+role         supervision: view     supervision: change
+=========== ===================== =================
+teacher      own                   —
+school_admin own, school           —
+supervisor   caseload              caseload
+area_admin   area                  area
+=========== ===================== =================
+
 ``delete`` follows ``change`` except for teachers (their school admin deletes);
 ``stats`` (usage figures of an object) is given to whoever may change it and to
 supervisors. The test matrix (tests/security/) is generated from this table.
@@ -41,7 +55,8 @@ from . import roles
 
 ANONYMOUS = "anonymous"
 OWN, SCHOOL, SHARED, AREA = "own", "school", "shared", "area"
-CONTENT, RECORD = "content", "record"
+CASELOAD = "caseload"
+CONTENT, RECORD, SUPERVISION = "content", "record", "supervision"
 
 _NONE: frozenset[str] = frozenset()
 _VIEW_CONTENT = frozenset({SCHOOL, SHARED, OWN})
@@ -91,6 +106,24 @@ RULES: dict[str, dict[str, dict[str, frozenset[str]]]] = {
             roles.TEACHER: frozenset({OWN, SCHOOL}),
             roles.SCHOOL_ADMIN: frozenset({OWN, SCHOOL}),
             roles.SUPERVISOR: _ALL,
+            roles.AREA_ADMIN: _ALL,
+        },
+    },
+    SUPERVISION: {
+        "view": {
+            ANONYMOUS: _NONE,
+            roles.STUDENT: _NONE,
+            roles.TEACHER: frozenset({OWN}),
+            roles.SCHOOL_ADMIN: frozenset({OWN, SCHOOL}),
+            roles.SUPERVISOR: frozenset({CASELOAD}),
+            roles.AREA_ADMIN: _ALL,
+        },
+        "change": {
+            ANONYMOUS: _NONE,
+            roles.STUDENT: _NONE,
+            roles.TEACHER: _NONE,
+            roles.SCHOOL_ADMIN: _NONE,
+            roles.SUPERVISOR: frozenset({CASELOAD}),
             roles.AREA_ADMIN: _ALL,
         },
     },

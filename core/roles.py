@@ -61,6 +61,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reports.view_area_reports",
         "reports.view_survey",
         "reports.view_surveyresponse",
+        # Supervision: plans, rubrics and targets are read in the admin, edited by the area.
+        "supervision.view_plan",
+        "supervision.view_rubric",
+        "supervision.view_focusarea",
+        "supervision.view_usetarget",
     ],  # fmt: skip
     AREA_ADMIN: [
         "core.add_school",
@@ -88,6 +93,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reports.add_kpitarget",
         "reports.add_survey",
         "reports.change_survey",
+        "supervision.add_plan",
+        "supervision.change_plan",
+        "supervision.delete_plan",
+        "supervision.add_rubric",
+        "supervision.change_rubric",
+        "supervision.delete_rubric",
+        "supervision.add_focusarea",
+        "supervision.change_focusarea",
+        "supervision.delete_focusarea",
+        "supervision.add_usetarget",
+        "supervision.change_usetarget",
     ],  # fmt: skip
 }
 ROLE_INHERITS: dict[str, list[str]] = {

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.context_processors import nav_profile
 
@@ -124,6 +125,11 @@ def menu(request) -> list[NavLink]:
             links.append(NavLink("gradebook", _("Class gradebook"), gradebook))
     if profile["reports"]:
         links.append(NavLink("reports", _("Reports"), reverse("reports_dashboard")))
+    from supervision.navigation import shows_link
+
+    if shows_link(user):
+        label = pgettext_lazy("site menu", "Supervision")
+        links.append(NavLink("supervision", label, reverse("supervision:home")))
     links.append(
         NavLink(
             "notifications",

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "mirror",
     "reports",
     "notifications",
+    "supervision",
     # The project itself, last of ours: commands that wire every app together.
     "khlang",
     "wagtailmedia",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     # Each domain app owns its URL prefixes (APIs, file endpoints, uploads).
     *[path("", include(f"{app}.urls")) for app in DOMAIN_APPS],
+    path("", include("supervision.urls")),
 ]
 
 if settings.DEBUG:

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     QUIZ_OPENING = "quiz_opening", _("Quiz opening soon")
     QUIZ_CLOSING = "quiz_closing", _("Quiz closing soon")
     ANNOUNCEMENT = "announcement", _("Announcement")
+    SUPERVISION = "supervision", _("Supervision")
 
 
 class Notification(models.Model):

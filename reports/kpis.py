@@ -59,6 +59,12 @@ KPIS: list[Kpi] = [
     ],
     Kpi("satisfaction_high", bilingual_lazy("Satisfaction at high or above"),
         "%", (70,), "reports", percent=True),
+    Kpi("supervision_schools", bilingual_lazy("Schools supervised"),
+        gettext_lazy("schools"), (60, 90, 120), "supervision"),
+    Kpi("supervision_average_level", bilingual_lazy("Average rubric level in supervision"),
+        gettext_lazy("level (1–5)"), (3.0, 3.5), "supervision"),
+    Kpi("supervision_followups_closed", bilingual_lazy("Supervision follow-ups closed"),
+        gettext_lazy("follow-ups"), (100, 200), "supervision"),
 ]  # fmt: skip
 KPI_BY_CODE = {kpi.code: kpi for kpi in KPIS}
 

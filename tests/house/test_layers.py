@@ -6,6 +6,7 @@ The layers are those of docs/architecture.md::
     transcoding  search  mirror  reports   services with public APIs and registries
     media_center  lms  exambank            domain apps: register into the services
     notifications                          tells people what the domain apps did
+    supervision                            reads the domain apps, plugs into the services
     khlang                                 project wiring
 
 A service reaches a domain app only through what the app registered (a protocol
@@ -30,6 +31,7 @@ LAYERS = [
     {"transcoding", "search", "mirror", "reports"},
     {"media_center", "lms", "exambank"},
     {"notifications"},
+    {"supervision"},
     {"khlang"},
 ]
 LEVEL = {app: number for number, apps in enumerate(LAYERS) for app in apps}

@@ -11,6 +11,7 @@ steps would lose the state each one leaves for the next.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import http.cookiejar
 import json
@@ -450,6 +451,73 @@ def test_a_quiz_taken_offline_and_lesson_progress_go_up_counted_once(sites):
         lesson_id,
     )
     assert progress == [(500.0, 1, 1)]  # the larger watch time stays; done and complete
+
+
+def test_a_supervision_record_filled_on_the_mirror_goes_up_merged_once(sites):
+    central, mirror = sites.central, sites.mirror
+    mirror.manage("mirror_sync", "--force")  # the supervisor, the rubric, the school's plan
+    assert one(mirror, "SELECT is_active FROM core_user WHERE username = 'supervisor'") == 1
+    entry = one(
+        mirror,
+        "SELECT e.id FROM supervision_planentry e JOIN core_school s ON s.id = e.school_id "
+        "WHERE s.code = ? AND e.teacher_id IS NOT NULL",
+        SCHOOL,
+    )
+    school_id = one(mirror, "SELECT id FROM core_school WHERE code = ?", SCHOOL)
+    teacher_id = one(mirror, "SELECT id FROM core_user WHERE username = 'teacher'")
+    rubric_id = one(
+        mirror,
+        "SELECT p.rubric_id FROM supervision_plan p JOIN supervision_planentry e "
+        "ON e.plan_id = p.id WHERE e.id = ?",
+        entry,
+    )
+    criteria = [r[0] for r in rows(mirror, "SELECT id FROM supervision_criterion "
+                                           "WHERE rubric_id = ? ORDER BY sort_order", rubric_id)]  # fmt: skip
+    assert criteria
+    central.stop_server()
+    mirror.start_server()
+    try:  # the supervisor at the school, the WAN cut
+        _opener, post = browser(mirror.url, "supervisor", "khlang-demo")
+        made = post(
+            f"/supervision/records/new/?entry={entry}",
+            school=school_id, teacher=teacher_id, rubric=rubric_id, mode="onsite",
+            visited_on=dt.date.today().isoformat(), subject="ภาษาไทย การอ่าน",
+        )  # fmt: skip
+        record_id = int(re.search(r"/supervision/records/(\d+)/assess/", made.url).group(1))
+        levels = {f"level_{c}": "3" for c in criteria}
+        post(f"/supervision/records/{record_id}/assess/", share="1", strengths="อ่านคล่อง",
+             action_1="จัดมุมอ่านในห้องเรียน", due_1="2030-06-30", **levels)  # fmt: skip
+    finally:
+        mirror.stop_server()
+    uuid = one(mirror, "SELECT uuid FROM supervision_observation WHERE id = ?", record_id)
+    assert (
+        one(mirror, "SELECT status FROM supervision_observation WHERE id = ?", record_id)
+        == "shared"
+    )
+    central.start_server()
+    mirror.manage("mirror_push")
+    with sqlite3.connect(mirror.database) as db:  # as if central's answers were lost
+        db.execute("DELETE FROM mirror_acknowledgedresult")
+    again = mirror.manage("mirror_push")
+    assert "0 new" in again.stdout
+    merged = rows(
+        central,
+        "SELECT id, site, status, strengths FROM supervision_observation WHERE uuid = ?",
+        uuid,
+    )
+    assert [row[1:] for row in merged] == [("school-1", "shared", "อ่านคล่อง")]
+    observation = merged[0][0]
+    assert one(central, "SELECT COUNT(*) FROM supervision_score WHERE observation_id = ?",
+               observation) == len(criteria)  # fmt: skip
+    assert one(central, "SELECT COUNT(*) FROM supervision_followup WHERE observation_id = ?",
+               observation) == 1  # fmt: skip
+    told = one(
+        central,
+        "SELECT COUNT(*) FROM notifications_notification n JOIN core_user u ON u.id = n.user_id "
+        "WHERE u.username = 'teacher' AND n.url = ?",
+        f"/supervision/records/{observation}/",
+    )
+    assert told == 1
 
 
 def test_the_mirror_serves_pages_and_logins_with_central_stopped(sites):

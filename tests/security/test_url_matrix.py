@@ -61,10 +61,23 @@ MATRIX: dict[str, tuple[str, str, str, str, dict]] = {
     "wagtailsnippets_exambank_category:edit": ("category", "content", "change", "get", {}),
     "wagtailmedia:edit": ("media", "content", "change", "get", {}),
     "wagtailmedia:delete": ("media", "content", "delete", "get", {}),
+    "supervision:record": ("record", "supervision", "view", "get", {}),
+    "supervision:pdf": ("record", "supervision", "view", "get", {}),
+    "supervision:reply": ("record", "supervision", "view", "post", {}),
+    "supervision:reflection": ("record", "supervision", "view", "post", {}),
+    "supervision:assess": ("record", "supervision", "change", "get", {}),
+    "supervision:share": ("record", "supervision", "change", "post", {}),
+    "supervision:evidence_add": ("record", "supervision", "change", "post", {}),
+    "supervision:school": ("school", "supervision", "view", "get", {}),
+    "supervision:media_school": ("school", "content", "stats", "get", {}),
 }
 _URL_KWARG = {"wagtailmedia": "media_id"}
 # A well-formed body, so a view's input checks are not mistaken for its access check.
-_POST_DATA = {"exambank:save": {"position": "1", "seq": "1", "q1": "A"}}
+_POST_DATA = {
+    "exambank:save": {"position": "1", "seq": "1", "q1": "A"},
+    "supervision:reply": {"body": "ok"},
+    "supervision:evidence_add": {"kind": "usage"},
+}
 
 # URLs with arguments that are not objects of a school, or that are governed
 # elsewhere: the reason, and where it is tested.
@@ -85,6 +98,9 @@ VETTED: dict[str, str] = {
     "reports_survey": "a survey is answered by anyone it is addressed to (tests/reports)",
     "reports_survey_results": "area staff only (tests/reports)",
     "reports_annual_pdf": "area staff only (tests/reports)",
+    "supervision:plan": "plan_policy: its supervisor, directors of its schools, the area (tests/supervision/test_policies.py)",
+    "supervision:followup_done": "the record's policy, then its teacher only (tests/supervision/test_conversation.py)",
+    "supervision:evidence_file": "the record's policy (tests/supervision/test_conversation.py)",
     "wagtail_serve": "Wagtail pages: publication and page privacy",
     "wagtaildocs_serve": "Wagtail documents: collection privacy",
     "wagtaildocs_authenticate_with_password": "Wagtail document privacy form",
@@ -109,6 +125,8 @@ WAGTAIL_GOVERNED = (
     "wagtailsnippetchoosers_core_", "wagtailsnippets_reports_", "wagtailsnippetchoosers_reports_",
     "transcode_jobs", "mirror_revoke", "admin:", "wagtailadmin_api", "wagtailsearch",
     "wagtailembeds", "django.", "wagtail_preview",
+    # Supervision plans, rubrics, focus areas and targets: area objects no school owns.
+    "wagtailsnippets_supervision_", "wagtailsnippetchoosers_supervision_",
 )  # fmt: skip
 
 
@@ -199,6 +217,7 @@ def world(db, area, make_user, django_capture_on_commit_callbacks):
         )  # fmt: skip
         _write_poster(media)
         objects[key] = {
+            "record": _supervision_record(school, author),
             "school": school,
             "media": media,
             "quiz": quiz,
@@ -211,6 +230,21 @@ def world(db, area, make_user, django_capture_on_commit_callbacks):
         school = schools["A"] if role not in (roles.SUPERVISOR, roles.AREA_ADMIN) else None
         users[role] = make_user(f"u_{role}", role, school=school)
     return {"objects": objects, "users": users}
+
+
+def _supervision_record(school, teacher):
+    """A shared record about a teacher of ``school`` by a supervisor with no plan:
+    in the matrix' users' scopes only as the rules say (the teacher is none of them)."""
+    from core.models import User
+    from supervision import actions
+    from supervision.models import Rubric
+
+    rubric = Rubric.objects.get_or_create(title="แบบนิเทศ")[0]
+    writer = User.objects.get_or_create(username=f"writer-{school.code}")[0]
+    record = actions.create_observation(
+        supervisor=writer, school=school, teacher=teacher, rubric=rubric
+    )
+    return actions.share_observation(record)
 
 
 def _expected(role: str, kind: str, action: str, same_school: bool) -> bool:

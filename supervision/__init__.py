@@ -1,0 +1,1 @@
+"""Online supervision (นิเทศออนไลน์): plans, observation records, follow-ups, media use."""

@@ -1,0 +1,1 @@
+"""Supervision pages: every one asks supervision.policies (or the owning app's policy)."""
