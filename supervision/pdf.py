@@ -1,7 +1,7 @@
 """The supervision record as a PDF in the office's layout (แบบบันทึกการนิเทศ).
 
-The one place this app reaches the PDF renderer (WeasyPrint, see reports.pdf
-for why): if the renderer moves, only this import changes.
+Rendered by the project's one PDF renderer (core.pdf, WeasyPrint; why is written
+there).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from reports.pdf import render_pdf
+from core.pdf import render_pdf
 
 from .models import Observation
 
