@@ -304,6 +304,22 @@ def delete_prefix(storage: Storage, prefix: str) -> None:
         storage.delete(posixpath.join(prefix, name))
 
 
+def stream(storage: Storage, name: str) -> tuple[Iterator[bytes], int]:
+    """The stored file's bytes as an iterator of pieces, and its length.
+
+    Raises FileNotFoundError when there is no such file.
+    """
+    bucket = getattr(storage, "bucket", None)
+    if bucket is None:
+        handle = storage.open(name, "rb")
+        return iter(lambda: handle.read(256 * 1024), b""), storage.size(name)
+    try:
+        answer = bucket.Object(_key(storage, name)).get()
+    except Exception as exc:  # botocore's ClientError: NoSuchKey and its kin
+        raise FileNotFoundError(name) from exc
+    return answer["Body"].iter_chunks(256 * 1024), int(answer["ContentLength"])
+
+
 def signed_url(storage: Storage, name: str, *, public: bool = True) -> str:
     """A presigned URL for one stored file, valid SIGNED_URL_TTL seconds.
 

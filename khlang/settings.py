@@ -164,6 +164,12 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Reports may read from a replica (core.replica); off unless its URL is set.
+if env.str("KHLANG_REPORTS_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db_url("KHLANG_REPORTS_DATABASE_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -279,8 +285,17 @@ CELERY_TASK_IGNORE_RESULT = True  # state we care about lives in our own models
 CELERY_TASK_ACKS_LATE = True  # a killed worker's task is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ffmpeg jobs must not queue behind one worker
+# Work routed by kind, so each kind can get hosts of its own (docker-compose.yml
+# runs a worker per queue): encodes take whole cores for minutes, reports scan
+# big tables, mirror feeds talk to slow school links; the rest stays snappy.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"transcoding.tasks.*": {"queue": "transcode"}}
+CELERY_TASK_ROUTES = {
+    "transcoding.tasks.*": {"queue": "transcode"},
+    "reports.tasks.*": {"queue": "reports"},
+    "mirror.tasks.*": {"queue": "mirror"},
+}
+# Beat may run on two hosts: only the holder of a lease in the cache sends.
+CELERY_BEAT_SCHEDULER = "core.beat.LeaderScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work, by task name; each domain app adds its own entries in

@@ -20,12 +20,18 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from django.core import signing
-from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 
 from core.file_headers import protect_file_response
 from core.i18n import bilingual
-from core.storage import local_path, signed_url
+from core.storage import local_path, signed_url, stream
 
 from .conf import media_settings
 from .ranges import file_response
@@ -38,7 +44,6 @@ CONTENT_TYPES = {
     ".vtt": "text/vtt",
     ".m4a": "audio/mp4",
 }
-PROXIED_SUFFIXES = {".m3u8", ".vtt"}
 
 
 NOBODY = 0  # holder of an unbound token
@@ -136,27 +141,30 @@ def serve_file(request, token: str, name: str):
 def _from_object_storage(request, stored: str, content_type: str | None) -> HttpResponse:
     """A file on object storage, once the request is authorised.
 
-    Playlists and WebVTT tracks are small and hold relative URIs that must keep
-    this URL's token, so they are read and sent from here. Everything else
-    (segments, pictures, the download copy) leaves the store directly: through
-    nginx's caching proxy when STORE_ACCEL_PREFIX is set (deploy/nginx.conf;
-    repeated viewers then cost the store nothing), else by a redirect to a
-    presigned URL that expires after KHLANG_SIGNED_URL_TTL seconds.
+    With nginx in front (STORE_ACCEL_PREFIX), nginx fetches the object by a
+    presigned URL and keeps it in its cache, so repeated viewers cost the store
+    nothing (deploy/nginx.conf). Without it, the download copy leaves by a
+    redirect to a presigned URL that expires after KHLANG_SIGNED_URL_TTL
+    seconds, and the rest is passed through from here: playlists and WebVTT
+    tracks hold relative URIs that must keep this URL's token, and players with
+    HLS built in (Safari, recent Chromium) do not follow a segment's redirect to
+    another origin.
     """
-    if PurePosixPath(stored).suffix in PROXIED_SUFFIXES:
-        try:
-            with protected_storage.open(stored, "rb") as handle:
-                body = handle.read()
-        except (FileNotFoundError, OSError):
-            raise Http404 from None
-        return HttpResponse(body, content_type=content_type)
     accel = media_settings.STORE_ACCEL_PREFIX
     if accel:
         url = urlsplit(signed_url(protected_storage, stored, public=False))
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = f"{accel.rstrip('/')}{url.path}?{url.query}"
         return response
-    response = HttpResponseRedirect(signed_url(protected_storage, stored))
-    # The presigned address expires: a browser must ask here again, not reuse it.
-    response["Cache-Control"] = "private, no-store"
+    if PurePosixPath(stored).name.startswith("download."):
+        response = HttpResponseRedirect(signed_url(protected_storage, stored))
+        # The presigned address expires: a browser must ask here again, not reuse it.
+        response["Cache-Control"] = "private, no-store"
+        return response
+    try:
+        pieces, length = stream(protected_storage, stored)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = StreamingHttpResponse(pieces, content_type=content_type)
+    response["Content-Length"] = str(length)
     return response
