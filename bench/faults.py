@@ -99,7 +99,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from media_center.models import MediaItem, TusUpload, protected_storage
+    from media_center.models import MediaItem, TusUpload, protected_storage, upload_storage
     from transcoding.models import JobStatus
     from transcoding.samples import make_clip
 
@@ -152,7 +152,7 @@ def main() -> None:
         # 2. the web process dies mid-upload
         csrf = _get_new_csrf_string()
         cookie = f"sessionid={browser.cookies['sessionid'].value}; csrftoken={csrf}"
-        result.update(web_crash(run, port, cookie, csrf, TusUpload, protected_storage))
+        result.update(web_crash(run, port, cookie, csrf, TusUpload, upload_storage))
     finally:
         os.killpg(run.pid, signal.SIGTERM)
         run.wait(timeout=60)

@@ -117,7 +117,7 @@ def main() -> None:
     from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client as DjangoClient
 
-    from media_center.models import TusUpload, protected_storage
+    from media_center.models import TusUpload, upload_storage
 
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_superuser("uploader", password="x-long-pass-1")
@@ -157,7 +157,7 @@ def main() -> None:
         location = client.upload(data, on_progress)
         elapsed = time.monotonic() - started
         upload = TusUpload.objects.get(pk=location.rstrip("/").split("/")[-1])
-        stored = Path(protected_storage.path(upload.path)).read_bytes()
+        stored = Path(upload_storage.path(upload.path)).read_bytes()
     finally:
         proxy.stop()
         web.terminate()

@@ -22,6 +22,7 @@ from celery.schedules import crontab
 
 from core.conf import from_environment
 from core.i18n import BAD_KHLANG_ENV, BAD_KHLANG_ROLE, LANGUAGE_NAMES, bilingual_early
+from core.storage import browser_origins, storage_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -164,6 +165,12 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Reports may read from a replica (core.replica); off unless its URL is set.
+if env.str("KHLANG_REPORTS_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db_url("KHLANG_REPORTS_DATABASE_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -230,16 +237,31 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # collects the files first and sets KHLANG_STATIC_HASHED for its server), so a
 # school on a satellite link fetches hls.js once, compressed, and never again.
 STATIC_HASHED = PRODUCTION or env.bool("KHLANG_STATIC_HASHED", default=False)
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if STATIC_HASHED
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+# Files: local folders by default; S3-compatible object storage when
+# KHLANG_S3_ENDPOINT and KHLANG_S3_BUCKET are set (core.storage builds STORAGES,
+# its defaults live there).
+KHLANG_STORAGE = from_environment(
+    env,
+    {
+        "S3_ENDPOINT": ("KHLANG_S3_ENDPOINT", env.str),
+        "S3_BUCKET": ("KHLANG_S3_BUCKET", env.str),
+        "S3_ACCESS_KEY": ("KHLANG_S3_ACCESS_KEY", env.str),
+        "S3_SECRET_KEY": ("KHLANG_S3_SECRET_KEY", env.str),
+        "S3_REGION": ("KHLANG_S3_REGION", env.str),
+        "S3_PUBLIC_ENDPOINT": ("KHLANG_S3_PUBLIC_ENDPOINT", env.str),
+        "SIGNED_URL_TTL": ("KHLANG_SIGNED_URL_TTL", env.int),
+        "SCRATCH_DIR": ("KHLANG_SCRATCH_DIR", env.str),
     },
-}
+)
+STORAGES = storage_backends(
+    KHLANG_STORAGE,
+    staticfiles_backend=(
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_HASHED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    ),
+    protected_backend="media_center.storage.ProtectedStorage",
+)
 if STATIC_HASHED:
     WHITENOISE_AUTOREFRESH = False  # serve the collected, compressed files only
     WHITENOISE_USE_FINDERS = False
@@ -264,8 +286,17 @@ CELERY_TASK_IGNORE_RESULT = True  # state we care about lives in our own models
 CELERY_TASK_ACKS_LATE = True  # a killed worker's task is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ffmpeg jobs must not queue behind one worker
+# Work routed by kind, so each kind can get hosts of its own (docker-compose.yml
+# runs a worker per queue): encodes take whole cores for minutes, reports scan
+# big tables, mirror feeds talk to slow school links; the rest stays snappy.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"transcoding.tasks.*": {"queue": "transcode"}}
+CELERY_TASK_ROUTES = {
+    "transcoding.tasks.*": {"queue": "transcode"},
+    "reports.tasks.*": {"queue": "reports"},
+    "mirror.tasks.*": {"queue": "mirror"},
+}
+# Beat may run on two hosts: only the holder of a lease in the cache sends.
+CELERY_BEAT_SCHEDULER = "core.beat.LeaderScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work, by task name; each domain app adds its own entries in
@@ -329,6 +360,7 @@ MEDIA_CENTER = from_environment(
         "URL_TTL_SECONDS": ("KHLANG_MEDIA_URL_TTL", env.int),
         "MAX_UPLOAD_BYTES": ("KHLANG_MAX_UPLOAD_BYTES", env.int),
         "ACCEL_REDIRECT_PREFIX": ("KHLANG_ACCEL_REDIRECT_PREFIX", env.str),
+        "STORE_ACCEL_PREFIX": ("KHLANG_STORE_ACCEL_PREFIX", env.str),
     },
 )
 TRANSCODING = from_environment(
@@ -371,10 +403,11 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:", "blob:"],
-        "media-src": [SELF, "blob:"],
+        # Files on object storage reach the browser by presigned URL from its origin.
+        "img-src": [SELF, "data:", "blob:", *browser_origins(KHLANG_STORAGE)],
+        "media-src": [SELF, "blob:", *browser_origins(KHLANG_STORAGE)],
         "font-src": [SELF, "data:"],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *browser_origins(KHLANG_STORAGE)],
         "worker-src": [SELF, "blob:"],
         "frame-src": [SELF],
         "frame-ancestors": [NONE],

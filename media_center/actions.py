@@ -10,7 +10,7 @@ from wagtail.models import Collection
 
 from core.signals import catalog_changed
 
-from .models import MediaItem, MediaKind, Status, TusUpload, protected_storage
+from .models import MediaItem, MediaKind, Status, TusUpload, upload_storage
 
 
 def area_collection(area) -> Collection:
@@ -54,7 +54,8 @@ def start_processing(item: MediaItem) -> None:
 def create_from_upload(upload: TusUpload, **fields) -> MediaItem:
     """Turn a finished resumable upload into a media item and start processing it.
 
-    The bytes are moved (not copied) into protected storage; the upload row is
+    The bytes go from the upload folder into protected storage (a rename on one
+    host's disk, an upload to the object store otherwise); the upload row is
     marked claimed in the same transaction, so a repeated form post creates
     nothing twice.
     """
@@ -64,12 +65,12 @@ def create_from_upload(upload: TusUpload, **fields) -> MediaItem:
             raise ValueError("upload already used or not complete")
         item = MediaItem(**fields, status=Status.PROCESSING)  # processed below, not by post_save
         name = upload.filename or "upload.bin"
-        with protected_storage.open(upload.path, "rb") as handle:
+        with upload_storage.open(upload.path, "rb") as handle:
             item.file.save(name, handle, save=False)
         item.save()
         upload.claimed = True
         upload.save(update_fields=["claimed"])
-        protected_storage.delete(upload.path)
+        upload_storage.delete(upload.path)
         start_processing(item)
     return item
 

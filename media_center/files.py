@@ -16,17 +16,26 @@ tokens: their URLs may be shared and cached.
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from django.core import signing
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 
 from core.file_headers import protect_file_response
 from core.i18n import bilingual
+from core.storage import local_path, signed_url, stream
 
 from .conf import media_settings
 from .ranges import file_response
+from .storage import protected_storage
 
 SALT = "media_center.files"
 CONTENT_TYPES = {
@@ -99,23 +108,63 @@ def serve_file(request, token: str, name: str):
         return HttpResponseForbidden(
             bilingual("this link was issued to someone else, or you may not see this item")
         )
-    base = Path(media_settings.PROTECTED_ROOT) / "renditions" / str(item_id) / version
-    path = (base / name).resolve()
-    if not path.is_relative_to(base.resolve()) or not path.is_file() or name.startswith("."):
+    relative = PurePosixPath(name)
+    if name.startswith(".") or relative.is_absolute() or ".." in relative.parts or "\\" in name:
         raise Http404
     if name.startswith("download.") and not item.downloadable:
         return HttpResponseForbidden(bilingual("download not allowed by the licence"))
-    content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
-    prefix = media_settings.ACCEL_REDIRECT_PREFIX
-    if prefix:
+    stored = f"renditions/{item_id}/{version}/{name}"
+    path = local_path(protected_storage, stored)
+    suffix = PurePosixPath(name).suffix
+    content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0]
+    if path is None:
+        response = _from_object_storage(request, stored, content_type)
+    elif media_settings.ACCEL_REDIRECT_PREFIX:
+        if not path.is_file():
+            raise Http404
         # Django has authorised the request; nginx sends the file from its
         # `internal` location (deploy/nginx.conf), ranges and all, freeing the
         # app worker at once.
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/renditions/{item_id}/{version}/{name}"
+        prefix = media_settings.ACCEL_REDIRECT_PREFIX.rstrip("/")
+        response["X-Accel-Redirect"] = f"{prefix}/{stored}"
     else:
+        if not path.is_file():
+            raise Http404
         response = file_response(request, path, content_type)
-    response["Cache-Control"] = "private, max-age=3600"
+    response.setdefault("Cache-Control", "private, max-age=3600")
     return protect_file_response(
-        response, f"khlang-{item_id}{path.suffix}", attachment=name.startswith("download.")
+        response, f"khlang-{item_id}{suffix}", attachment=name.startswith("download.")
     )
+
+
+def _from_object_storage(request, stored: str, content_type: str | None) -> HttpResponse:
+    """A file on object storage, once the request is authorised.
+
+    With nginx in front (STORE_ACCEL_PREFIX), nginx fetches the object by a
+    presigned URL and keeps it in its cache, so repeated viewers cost the store
+    nothing (deploy/nginx.conf). Without it, the download copy leaves by a
+    redirect to a presigned URL that expires after KHLANG_SIGNED_URL_TTL
+    seconds, and the rest is passed through from here: playlists and WebVTT
+    tracks hold relative URIs that must keep this URL's token, and players with
+    HLS built in (Safari, recent Chromium) do not follow a segment's redirect to
+    another origin.
+    """
+    accel = media_settings.STORE_ACCEL_PREFIX
+    if accel:
+        url = urlsplit(signed_url(protected_storage, stored, public=False))
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}{url.path}?{url.query}"
+        return response
+    if PurePosixPath(stored).name.startswith("download."):
+        response = HttpResponseRedirect(signed_url(protected_storage, stored))
+        # The presigned address expires: a browser must ask here again, not reuse it.
+        response["Cache-Control"] = "private, no-store"
+        return response
+    try:
+        pieces, length = stream(protected_storage, stored)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = StreamingHttpResponse(pieces, content_type=content_type)
+    response["Content-Length"] = str(length)
+    return response

@@ -34,8 +34,6 @@ from mirror.sources import (
     FileStore,
     Record,
     SyncSource,
-    central_file_sha,
-    folder_manifest,
     kept_manifest,
     kept_shas,
     link_or_copy,
@@ -45,10 +43,13 @@ from mirror.sources import (
     register_source,
     reset_sequences,
     safe_relative,
+    stored_file_sha,
+    stored_folder_manifest,
 )
 
 from .conf import media_settings
 from .models import MediaItem, Status, Visibility
+from .storage import protected_storage
 
 # Plain fields that travel as they are.
 FIELDS = [
@@ -119,20 +120,20 @@ class MediaItemSource(SyncSource):
         refs: list[FileRef] = []
         heights = rung_heights(item)
         if item.rendition_version:
-            folder = renditions_root(item.pk) / item.rendition_version
-            if folder.is_dir():
-                manifest = {
-                    name: sha
-                    for name, sha in folder_manifest(folder).items()
-                    if name not in SKIPPED_NAMES
-                }
+            prefix = f"renditions/{item.pk}/{item.rendition_version}"
+            manifest = {
+                name: sha
+                for name, sha in stored_folder_manifest(protected_storage, prefix).items()
+                if name not in SKIPPED_NAMES
+            }
+            if manifest:
                 payload["renditions"] = manifest
                 payload["rungs"] = heights
                 refs += manifest_refs(manifest, store, heights)
         if item.file and item.file.name:
-            path = protected_root() / item.file.name
-            if path.is_file():
-                sha, size = central_file_sha(path)
+            found = stored_file_sha(protected_storage, item.file.name)
+            if found is not None:
+                sha, size = found
                 payload["original"] = {"name": item.file.name, "sha": sha}
                 height = original_height(item, heights)
                 refs.append(FileRef(sha=sha, size=size, role="original", height=height))

@@ -1,46 +1,27 @@
 """Media items: wagtailmedia's AbstractMedia plus what a Thai media center needs.
 
 Duration and size come from probing the file (never typed). Files are kept in
-protected storage (outside MEDIA_ROOT) and reached only through signed URLs; a
+protected storage (a folder outside MEDIA_ROOT, or a private prefix of the
+object store: media_center.storage) and reached only through signed URLs; a
 finished encode lives in ``renditions/<item id>/<version>/`` and
 ``rendition_version`` names the current one, so switching versions is one UPDATE.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 from wagtailmedia.models import AbstractMedia
 
-from .conf import media_settings
+from .storage import ProtectedStorage, protected_storage, upload_storage  # noqa: F401
 
 
-class ProtectedStorage(FileSystemStorage):
-    """Files no web server serves directly (no base_url): see media_center.files.
-
-    The folder is read from settings on every use, so tests and a changed
-    KHLANG_PROTECTED_ROOT take effect without a restart.
-    """
-
-    @property
-    def base_location(self):
-        return media_settings.PROTECTED_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-
-protected_storage = ProtectedStorage(base_url=None)
-
-
-def get_protected_storage() -> ProtectedStorage:
+def get_protected_storage():
+    """STORAGES["protected"] (media_center.storage), followed when settings change."""
     return protected_storage
 
 

@@ -3,23 +3,26 @@
 The transcoder writes one full-size poster per rendition; a 1280-pixel JPEG
 costs ~130 KB, more than a whole lesson page should before Play on a satellite
 link. Here a few fixed widths are cut from it with Pillow on first request and
-kept beside the renditions (per rendition version, so a new encode makes new
-posters). The URL names the version, so the browser may keep a public item's
+kept in protected storage beside the renditions (per rendition version, so a
+new encode makes new posters). The URL names the version, so the browser may keep a public item's
 poster for good; access is checked on every request like any media file.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
+from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from PIL import Image
 
+from core.storage import local_path
+
 from .access import can_view
-from .conf import media_settings
 from .models import MediaItem, Visibility
+from .storage import protected_storage
 
 WIDTHS = (320, 480, 640, 960, 1280)
 QUALITY = 72
@@ -37,23 +40,34 @@ def poster_srcset(item: MediaItem, widths=WIDTHS) -> str:
     return ", ".join(f"{poster_url(item, w)} {w}w" for w in widths)
 
 
-def _variant(item: MediaItem, width: int) -> Path:
-    root = Path(media_settings.PROTECTED_ROOT)
-    source = root / item.rendition_dir / item.rendition_info["poster"]
-    target = root / "posters" / str(item.pk) / item.rendition_version / f"w{width}.jpg"
-    if target.is_file():
-        return target
-    if not source.is_file():
-        raise Http404
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with Image.open(source) as image:
-        image = image.convert("RGB")
-        if image.width > width:
-            image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
-        partial = target.with_suffix(".part")
-        image.save(partial, "JPEG", quality=QUALITY, optimize=True, progressive=True)
-    partial.replace(target)  # never a half-written poster under the real name
-    return target
+def _variant(item: MediaItem, width: int):
+    """An open file of the poster at ``width``, made and stored on first request."""
+    source = f"{item.rendition_dir}/{item.rendition_info['poster']}"
+    target = f"posters/{item.pk}/{item.rendition_version}/w{width}.jpg"
+    path = local_path(protected_storage, target)
+    if path is not None and path.is_file():
+        return path.open("rb")
+    if path is None and protected_storage.exists(target):
+        return protected_storage.open(target, "rb")
+    try:
+        with protected_storage.open(source, "rb") as handle, Image.open(handle) as image:
+            image = image.convert("RGB")
+            if image.width > width:
+                height = round(image.height * width / image.width)
+                image = image.resize((width, height), Image.LANCZOS)
+            made = io.BytesIO()
+            image.save(made, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+    except FileNotFoundError:
+        raise Http404 from None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_bytes(made.getvalue())
+        partial.replace(path)  # never a half-written poster under the real name
+    else:
+        protected_storage.save(target, ContentFile(made.getvalue()))  # one PUT: whole or none
+    made.seek(0)
+    return made
 
 
 def serve_poster(request, pk: int, version: str, width: int):
@@ -70,7 +84,7 @@ def serve_poster(request, pk: int, version: str, width: int):
         raise Http404
     if not can_view(request.user, item):
         raise Http404  # out of scope: it does not exist
-    response = FileResponse(_variant(item, width).open("rb"), content_type="image/jpeg")
+    response = FileResponse(_variant(item, width), content_type="image/jpeg")
     if item.visibility == Visibility.PUBLIC:
         response["Cache-Control"] = "public, max-age=31536000, immutable"
     else:

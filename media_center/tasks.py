@@ -19,6 +19,8 @@ DEFAULT_PROCESSING_LIMIT = 6 * 3600
 @shared_task(acks_late=True)
 def check_file_task(item_id: int) -> str:
     """Check a document or picture by content; mark it ready or failed (original kept)."""
+    from core.storage import fetched
+
     from .actions import mark_failed, mark_ready
     from .models import MediaItem, MediaKind, protected_storage
 
@@ -26,12 +28,12 @@ def check_file_task(item_id: int) -> str:
     if item is None or not item.file:
         return "gone"
     try:
-        path = protected_storage.path(item.file.name)
-        if item.type == MediaKind.IMAGE:
-            width, height = check_image(path)
-            MediaItem.objects.filter(pk=item_id).update(width=width, height=height)
-        else:
-            check_document(path)
+        with fetched(protected_storage, item.file.name) as path:
+            if item.type == MediaKind.IMAGE:
+                width, height = check_image(path)
+                MediaItem.objects.filter(pk=item_id).update(width=width, height=height)
+            else:
+                check_document(path)
     except FileCheckError as exc:
         mark_failed(item, str(exc))
         return "invalid"
@@ -89,11 +91,11 @@ def purge_stale_uploads_task(hours: int = STALE_UPLOAD_HOURS) -> int:
 
     from django.utils import timezone
 
-    from .models import TusUpload, protected_storage
+    from .models import TusUpload, upload_storage
 
     cutoff = timezone.now() - timedelta(hours=hours)
     stale = list(TusUpload.objects.filter(created_at__lt=cutoff, claimed=False))
     for upload in stale:
-        protected_storage.delete(upload.path)
+        upload_storage.delete(upload.path)
         upload.delete()
     return len(stale)

@@ -6,21 +6,20 @@ own actions, so an item's status changes in one place whoever triggers it.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+from django.core.files.storage import Storage
+
 from . import actions
-from .conf import media_settings
 from .models import MediaItem, protected_storage
 
 
 class MediaCenterTarget:
-    def source_path(self, object_id: int) -> Path:
-        name = MediaItem.objects.values_list("file", flat=True).get(pk=object_id)
-        return Path(protected_storage.path(name))
+    def storage(self) -> Storage:
+        return protected_storage
 
-    def output_root(self) -> Path:
-        return Path(media_settings.PROTECTED_ROOT)
+    def source_name(self, object_id: int) -> str:
+        return MediaItem.objects.values_list("file", flat=True).get(pk=object_id)
 
     def record_probe(self, object_id: int, probe: Any) -> None:
         item = MediaItem.objects.filter(pk=object_id).first()

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from .access import can_upload
 from .conf import media_settings
-from .models import TusUpload, protected_storage
+from .models import TusUpload, upload_storage
 
 TUS_VERSION = "1.0.0"
 CHUNK = 1024 * 1024
@@ -75,7 +75,7 @@ def tus_create(request):
     upload = TusUpload.objects.create(
         user=request.user, length=length, filename=filename, metadata=metadata
     )
-    path = protected_storage.path(upload.path)
+    path = upload_storage.path(upload.path)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     open(path, "wb").close()
     location = request.build_absolute_uri(reverse("media_center:tus_upload", args=[upload.pk]))
@@ -91,7 +91,7 @@ def tus_upload(request, upload_id):
         offset = _arrived(upload)
         return _response(200, Upload_Offset=offset, Upload_Length=upload.length)
     if request.method == "DELETE":
-        protected_storage.delete(upload.path)
+        upload_storage.delete(upload.path)
         upload.delete()
         return _response(204)
     if request.method != "PATCH":
@@ -102,7 +102,7 @@ def tus_upload(request, upload_id):
         offset = int(request.headers.get("Upload-Offset", ""))
     except ValueError:
         return _response(400)
-    with open(protected_storage.path(upload.path), "r+b") as handle:
+    with open(upload_storage.path(upload.path), "r+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # an earlier PATCH of this upload is still writing
@@ -118,7 +118,7 @@ def tus_upload(request, upload_id):
 def _arrived(upload: TusUpload) -> int:
     """Bytes stored: the file's length (the stored offset lags after a killed write)."""
     try:
-        on_disk = os.path.getsize(protected_storage.path(upload.path))
+        on_disk = os.path.getsize(upload_storage.path(upload.path))
     except OSError:
         return upload.offset
     if on_disk != upload.offset:

@@ -27,6 +27,7 @@ def test_the_production_stack_is_complete():
         "redis",
         "elasticsearch",
         "nginx",
+        "minio",
     } <= set(SERVICES)
     assert SERVICES["elasticsearch"]["image"].split(":")[-1].startswith("8.")
 
@@ -44,7 +45,8 @@ def test_celery_commands_name_our_app_and_real_queues():
     routed = {r["queue"] for r in settings.CELERY_TASK_ROUTES.values()} | {
         settings.CELERY_TASK_DEFAULT_QUEUE
     }
-    for name in ("worker", "worker-transcode", "beat"):
+    workers = [n for n in SERVICES if n == "worker" or n.startswith("worker-")]
+    for name in [*workers, "beat"]:
         args = _command(SERVICES[name])
         assert args[:3] == ["celery", "-A", "khlang"], name
         importlib.import_module("khlang.celery")
@@ -52,10 +54,11 @@ def test_celery_commands_name_our_app_and_real_queues():
             assert set(args[args.index("-Q") + 1].split(",")) <= routed, name
     queues = {
         q
-        for n in ("worker", "worker-transcode")
+        for n in workers
         for q in _command(SERVICES[n])[_command(SERVICES[n]).index("-Q") + 1].split(",")
     }
     assert queues == routed  # every routed queue has a consumer
+    assert routed == {"default", "transcode", "reports", "mirror"}
 
 
 def test_beat_schedule_names_registered_tasks():

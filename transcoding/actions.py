@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.storage import delete_prefix, local_path
+
 from . import ffmpeg, reporting
 from .conf import transcoding_settings
 from .models import ACTIVE, JobStatus, TranscodeChunk, TranscodeJob
 
 
-def renditions_root(item_id: int) -> Path:
-    return reporting.target().output_root() / "renditions" / str(item_id)
+def renditions_prefix(item_id: int) -> str:
+    return f"renditions/{item_id}"
+
+
+def version_prefix(item_id: int, version: str) -> str:
+    """Where a finished version of an item's renditions is published."""
+    return f"{renditions_prefix(item_id)}/{version}"
+
+
+def chunks_prefix(item_id: int, version: str) -> str:
+    """Where the encoded chunks of a version wait for the join (any worker's)."""
+    return f"{renditions_prefix(item_id)}/.{version}.chunks"
+
+
+def renditions_root(item_id: int) -> Path | None:
+    """The item's renditions folder when the storage is a local folder, else None."""
+    return local_path(reporting.target().storage(), renditions_prefix(item_id))
 
 
 def time_limit_for(duration: float) -> int:
@@ -145,4 +161,4 @@ def finish_chunk(chunk: TranscodeChunk) -> bool:
 
 
 def remove_renditions(item_id: int) -> None:
-    shutil.rmtree(renditions_root(item_id), ignore_errors=True)
+    delete_prefix(reporting.target().storage(), renditions_prefix(item_id))

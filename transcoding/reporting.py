@@ -1,9 +1,10 @@
 """Where transcoding takes its sources and reports its results, without knowing media items.
 
-Transcoding turns a source file into a rendition folder. What the source belongs
-to, and what a finished or failed encode means for it, is the business of the
-app that owns the media. That app registers a target once at start-up, as the
-exam bank registers its quiz provider with lms.quiz_bridge::
+Transcoding turns a source file into a rendition folder, both in the owner's
+storage. What the source belongs to, and what a finished or failed encode means
+for it, is the business of the app that owns the media. That app registers a
+target once at start-up, as the exam bank registers its quiz provider with
+lms.quiz_bridge::
 
     from transcoding import reporting
     reporting.register(MyTarget())
@@ -15,20 +16,22 @@ never handed a model.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import Storage
 
 
 class TranscodeTarget(Protocol):
     """What the owner of the media offers to transcoding."""
 
-    def source_path(self, object_id: int) -> Path:
-        """The original file to encode."""
+    def storage(self) -> Storage:
+        """Where the sources are and ``renditions/<object id>/<version>/`` go: a
+        local folder or object storage (core.storage); a worker fetches what it
+        needs into its own scratch folder and uploads what it made."""
 
-    def output_root(self) -> Path:
-        """Folder under which ``renditions/<object id>/<version>/`` are written."""
+    def source_name(self, object_id: int) -> str:
+        """The original file to encode: its name in ``storage()``."""
 
     def record_probe(self, object_id: int, probe: Any) -> None:
         """What ffprobe measured (duration, streams), before encoding starts."""

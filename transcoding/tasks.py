@@ -1,14 +1,23 @@
 """Celery tasks of the transcode queue: small, idempotent, taking ids.
 
+A worker shares nothing with the web hosts or other workers but the database,
+the broker and the storage (core.storage: a folder on one host, object storage
+on many). Each attempt works in a scratch folder of its own: it fetches the
+source there (the file itself when the storage is local), encodes, publishes the
+finished folder under ``renditions/<item>/<version>/`` and removes its scratch.
+Chunks of a long video may run on different hosts: each uploads its pieces
+under ``renditions/<item>/.<version>.chunks/`` and the join fetches them.
+
 ``transcode_media_task`` may run twice for one job (acks late: a killed worker's
-message comes back). Each attempt writes a fresh ``.<version>.partial`` folder
-and renames it into place only when complete, so nothing a player or a mirror
-reads is ever rewritten.
+message comes back). Each attempt has a fresh version name and the item points
+at it only once it is published, so nothing a player or a mirror reads is ever
+rewritten.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import time
 from pathlib import Path
@@ -19,6 +28,16 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import bilingual
+from core.storage import (
+    delete_prefix,
+    download,
+    fetched_folder,
+    list_folders,
+    local_path,
+    newest_time,
+    put_folder,
+    scratch_dir,
+)
 
 from . import actions, ffmpeg, pipeline, reporting, runtime
 from .conf import transcoding_settings
@@ -34,12 +53,17 @@ class Cancelled(Exception):
     pass
 
 
-def _source_path(item_id: int) -> Path:
-    return reporting.target().source_path(item_id)
+def _storage():
+    return reporting.target().storage()
 
 
-def _partial_dir(job: TranscodeJob) -> Path:
-    return actions.renditions_root(job.media_item_id) / f".{job.version}.partial"
+def _fetch_source(item_id: int, work: Path) -> Path:
+    """The source as a local file: in place on a local storage, else downloaded."""
+    storage, name = _storage(), reporting.target().source_name(item_id)
+    path = local_path(storage, name)
+    if path is not None:
+        return path
+    return download(storage, name, work / "source" / posixpath.basename(name))
 
 
 def _checked_probe(source: Path):
@@ -53,7 +77,7 @@ def _checked_probe(source: Path):
 
 
 def _fail(job: TranscodeJob, item_id: int, exc: Exception) -> str:
-    shutil.rmtree(_partial_dir(job), ignore_errors=True)
+    delete_prefix(_storage(), actions.chunks_prefix(item_id, job.version))
     job.refresh_from_db()
     if job.status == JobStatus.CANCELLED:
         return "cancelled"
@@ -62,16 +86,16 @@ def _fail(job: TranscodeJob, item_id: int, exc: Exception) -> str:
     return "failed"
 
 
-def _publish(job: TranscodeJob, result: pipeline.Rendition) -> str:
-    """Rename the finished folder into place and switch the item to it."""
-    final = actions.renditions_root(job.media_item_id) / job.version
-    _partial_dir(job).rename(final)
+def _publish(job: TranscodeJob, out: Path, result: pipeline.Rendition) -> str:
+    """Put the finished folder in the storage and switch the item to it."""
+    final = actions.version_prefix(job.media_item_id, job.version)
+    put_folder(_storage(), out, final)
     with transaction.atomic():  # the item turns ready and the job succeeds together
         switched = reporting.target().switch_rendition(job.media_item_id, job.version, result)
         if switched:
             actions.finish_job(job, JobStatus.SUCCEEDED, log_tail=result.log_tail)
     if not switched:
-        shutil.rmtree(final, ignore_errors=True)  # the item was deleted meanwhile
+        delete_prefix(_storage(), final)  # the item was deleted meanwhile
         return "orphaned"
     return "done"
 
@@ -83,22 +107,22 @@ def transcode_media_task(self, job_id: int) -> str:
     if job is None:
         return "skipped"
     watch = runtime.before_probe(job)
+    work = scratch_dir(f"job{job.pk}-{job.attempts}")
     try:
         with ffmpeg.supervised(watch):
-            return _transcode(job, watch, started=time.monotonic())
+            return _transcode(job, watch, work, started=time.monotonic())
     except runtime.LostJob:
-        shutil.rmtree(_partial_dir(job), ignore_errors=True)  # this attempt's folder only
         return "lost"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # this attempt's scratch only
 
 
-def _transcode(job: TranscodeJob, watch: ffmpeg.Supervision, started: float) -> str:
+def _transcode(job: TranscodeJob, watch: ffmpeg.Supervision, work: Path, started: float) -> str:
     item_id = job.media_item_id
-    partial = _partial_dir(job)
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    source = _source_path(item_id)
+    out = work / "out"
     conf = transcoding_settings
     try:
+        source = _fetch_source(item_id, work)
         info = _checked_probe(source)
         runtime.after_probe(watch, started, info.duration)
         runtime.beat(job)
@@ -106,12 +130,11 @@ def _transcode(job: TranscodeJob, watch: ffmpeg.Supervision, started: float) -> 
         ladder = plan_ladder(info, include_1080=conf["INCLUDE_1080P"])
         if ladder.rungs and job.chunk_seconds and info.duration > 2 * job.chunk_seconds:
             pieces = pipeline.plan_chunks(info.duration, ladder.segment_seconds, job.chunk_seconds)
-            partial.mkdir()
             actions.start_chunks(job, pieces)
             return "chunked"
         result = pipeline.transcode(
             source,
-            partial,
+            out,
             probe=info,
             include_1080=conf["INCLUDE_1080P"],
             preset=conf["PRESET"],
@@ -120,27 +143,34 @@ def _transcode(job: TranscodeJob, watch: ffmpeg.Supervision, started: float) -> 
             on_start=lambda pid: actions.record_pid(job, pid),
         )
     except ProbeError as exc:
-        shutil.rmtree(partial, ignore_errors=True)
         actions.finish_job(job, JobStatus.FAILED, error=str(exc))
         reporting.target().mark_failed(item_id, str(exc))
         return "invalid"
     except (ffmpeg.FfmpegError, Cancelled) as exc:
         return _fail(job, item_id, exc)
-    return _publish(job, result)
+    return _publish(job, out, result)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, bind=True, max_retries=2)
 def encode_chunk_task(self, chunk_id: int) -> str:
-    """Encode one chunk; a failure retries this chunk only, after removing its files."""
+    """Encode one chunk and upload it; a failure retries this chunk only."""
     chunk = actions.claim_chunk(chunk_id, worker=self.request.hostname or actions.this_worker())
     if chunk is None:
         return "skipped"
     job = chunk.job
+    work = scratch_dir(f"chunk{chunk.pk}-{chunk.attempts}")
+    try:
+        return _encode_chunk(self, chunk, job, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _encode_chunk(task, chunk: TranscodeChunk, job: TranscodeJob, work: Path) -> str:
     conf = transcoding_settings
-    source = _source_path(job.media_item_id)
+    source = _fetch_source(job.media_item_id, work)
     info = ffmpeg.probe(source)
     ladder = pipeline.plan(source, info, conf["INCLUDE_1080P"])  # per-title, as every chunk
-    chunk_dir = _partial_dir(job) / "chunks" / f"{chunk.index:04d}"
+    chunk_dir = work / "chunk"
     is_last = not TranscodeChunk.objects.filter(job=job, index__gt=chunk.index).exists()
     watch = ffmpeg.Supervision(
         deadline=runtime.deadline_in(actions.time_limit_for(chunk.length)),
@@ -155,17 +185,17 @@ def encode_chunk_task(self, chunk_id: int) -> str:
                 on_start=lambda pid: TranscodeChunk.objects.filter(pk=chunk.pk).update(pid=pid),
             )  # fmt: skip
     except runtime.LostJob:
-        shutil.rmtree(chunk_dir, ignore_errors=True)
         return "lost"
     except ffmpeg.FfmpegError as exc:
-        shutil.rmtree(chunk_dir, ignore_errors=True)
-        if self.request.retries >= self.max_retries:
+        if task.request.retries >= task.max_retries:
             TranscodeChunk.objects.filter(pk=chunk.pk).update(
                 status=JobStatus.FAILED, error=str(exc)
             )
             return _fail(job, job.media_item_id, exc)
         TranscodeChunk.objects.filter(pk=chunk.pk).update(status=JobStatus.QUEUED, error=str(exc))
-        raise self.retry(exc=exc, countdown=2) from exc
+        raise task.retry(exc=exc, countdown=2) from exc
+    prefix = actions.chunks_prefix(job.media_item_id, job.version)
+    put_folder(_storage(), chunk_dir, f"{prefix}/{chunk.index:04d}")
     if actions.finish_chunk(chunk):
         join_chunks_task.delay(job.pk)
     return "encoded"
@@ -177,28 +207,42 @@ def join_chunks_task(job_id: int) -> str:
     job = TranscodeJob.objects.filter(pk=job_id).first()
     if job is None or job.status != JobStatus.RUNNING:
         return "skipped"
+    work = scratch_dir(f"join{job.pk}-{job.attempts}")
+    try:
+        return _join(job, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _join(job: TranscodeJob, work: Path) -> str:
     conf = transcoding_settings
-    partial = _partial_dir(job)
-    source = _source_path(job.media_item_id)
+    out = work / "out"
+    out.mkdir()
+    prefix = actions.chunks_prefix(job.media_item_id, job.version)
     watch = ffmpeg.Supervision(heartbeat=lambda: runtime.beat_for_chunk(job.pk))
     try:
         with ffmpeg.supervised(watch):
+            source = _fetch_source(job.media_item_id, work)
             info = ffmpeg.probe(source)
             watch.deadline = runtime.deadline_in(actions.time_limit_for(info.duration))
             ladder = pipeline.plan(source, info, conf["INCLUDE_1080P"])
-            chunks = job.chunks.order_by("index")
-            chunk_dirs = [partial / "chunks" / f"{c.index:04d}" for c in chunks]
+            indexes = job.chunks.order_by("index").values_list("index", flat=True)
+            chunk_dirs = [
+                fetched_folder(_storage(), f"{prefix}/{i:04d}", work / "chunks" / str(i))
+                for i in indexes
+            ]
             # Audio is encoded here once for the whole item, and the seek previews
             # come from a small joined rung: chunked items get what short ones get.
             result = pipeline.join_chunks(
-                source, chunk_dirs, partial, info, ladder, threads=conf["FFMPEG_THREADS"]
+                source, chunk_dirs, out, info, ladder, threads=conf["FFMPEG_THREADS"]
             )
-            shutil.rmtree(partial / "chunks", ignore_errors=True)
     except runtime.LostJob:
         return "lost"
     except (ffmpeg.FfmpegError, OSError, ProbeError) as exc:
         return _fail(job, job.media_item_id, exc)
-    return _publish(job, result)
+    done = _publish(job, out, result)
+    delete_prefix(_storage(), prefix)
+    return done
 
 
 def _chunks_at_once() -> int:
@@ -237,9 +281,7 @@ def find_stuck_jobs_task() -> dict:
 
 def prune_old_versions(grace_seconds: float) -> int:
     """Remove rendition folders no item points at, once older than the grace period."""
-    base = reporting.target().output_root() / "renditions"
-    if not base.is_dir():
-        return 0
+    storage = _storage()
     current = reporting.target().current_versions()
     active = set(
         TranscodeJob.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).values_list(
@@ -248,13 +290,15 @@ def prune_old_versions(grace_seconds: float) -> int:
     )
     now = time.time()
     removed = 0
-    for item_dir in base.iterdir():
-        item_id = int(item_dir.name) if item_dir.name.isdigit() else None
-        for version in item_dir.iterdir() if item_dir.is_dir() else []:
-            name = version.name.strip(".").removesuffix(".partial")
+    for item_name in list_folders(storage, "renditions"):
+        item_id = int(item_name) if item_name.isdigit() else None
+        for version in list_folders(storage, f"renditions/{item_name}"):
+            name = version.strip(".").removesuffix(".partial").removesuffix(".chunks")
             if (item_id in current and current[item_id] == name) or name in active:
                 continue
-            if now - version.stat().st_mtime > grace_seconds:
-                shutil.rmtree(version, ignore_errors=True)
+            prefix = f"renditions/{item_name}/{version}"
+            changed = newest_time(storage, prefix)
+            if changed is None or now - changed > grace_seconds:
+                delete_prefix(storage, prefix)
                 removed += 1
     return removed

@@ -17,6 +17,8 @@ from .base import FileRef, Record, SyncSource, get_source, get_sources, register
 _HELPERS = {
     "reset_sequences": ".base",
     "central_file_sha": ".files",
+    "stored_file_sha": ".files",
+    "stored_folder_manifest": ".folders",
     "link_or_copy": ".files",
     "delete_unless_used": ".core",
     "folder_manifest": ".folders",

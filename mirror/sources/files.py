@@ -47,6 +47,48 @@ def central_file_sha(path: Path) -> tuple[str, int]:
     return sha, stat.st_size
 
 
+def stored_file_sha(storage, name: str) -> tuple[str, int] | None:
+    """``central_file_sha`` for a file in any storage (core.storage); None when
+    the file is gone.
+
+    A local storage gives a path. On object storage the names are immutable
+    (originals under a random folder, renditions under their version), so a name
+    hashed once is not fetched again while its bytes are in the content store.
+    """
+    from core.storage import download, local_path
+
+    from ..models import CentralFile
+    from ..store import FileStore, sha256_file
+
+    path = local_path(storage, name)
+    if path is not None:
+        return central_file_sha(path) if path.is_file() else None
+    key = f"{getattr(storage, 'bucket_name', 'store')}:{getattr(storage, 'location', '')}/{name}"
+    store = FileStore()
+    memo = CentralFile.objects.filter(path=key).first()
+    if memo and store.has(memo.sha):
+        return memo.sha, memo.size
+    incoming = store.root / "partial" / f"incoming-{os.getpid()}-{abs(hash(key))}"
+    try:
+        download(storage, name, incoming)
+    except (FileNotFoundError, OSError):
+        return None
+    except Exception as exc:  # botocore's ClientError for a missing key
+        if getattr(exc, "response", {}).get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
+            return None
+        raise
+    sha, size = sha256_file(incoming), incoming.stat().st_size
+    if store.has(sha):
+        incoming.unlink()
+    else:
+        os.replace(incoming, store.partial_path(sha))
+        store.commit_partial(sha)
+    CentralFile.objects.update_or_create(
+        path=key, defaults={"size": size, "mtime_ns": 0, "sha": sha}
+    )
+    return sha, size
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """Put ``source``'s bytes at ``target`` atomically: a hard link, else a copy."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +136,6 @@ class FileModelSource(SyncSource):
 
     def records(self) -> Iterable[Record]:
         scalars, file_fields = self._fields()
-        root = Path(settings.MEDIA_ROOT)
         for obj in self.model.objects.order_by("pk"):
             payload: dict[str, Any] = {
                 "fields": {f.attname: _jsonable(f.value_from_object(obj)) for f in scalars},
@@ -105,10 +146,10 @@ class FileModelSource(SyncSource):
                 value = getattr(obj, field.attname)
                 if not value or not value.name:
                     continue
-                path = root / value.name
-                if not path.is_file():
+                found = stored_file_sha(value.storage, value.name)
+                if found is None:
                     continue  # a row whose file is gone is not worth sending
-                sha, size = central_file_sha(path)
+                sha, size = found
                 payload["files"][field.attname] = {"name": value.name, "sha": sha}
                 refs.append(FileRef(sha=sha, size=size, role=field.attname))
             yield Record(str(obj.pk), payload, refs)

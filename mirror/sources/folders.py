@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from ..errors import IntegrityError
 from ..store import FileStore
 from .base import FileRef, policy_files
-from .files import central_file_sha, link_or_copy
+from .files import central_file_sha, link_or_copy, stored_file_sha
 
 
 def folder_manifest(folder: Path) -> dict[str, str]:
@@ -33,6 +33,21 @@ def folder_manifest(folder: Path) -> dict[str, str]:
     manifest: dict[str, str] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
         manifest[path.relative_to(folder).as_posix()] = central_file_sha(path)[0]
+    return manifest
+
+
+def stored_folder_manifest(storage, prefix: str) -> dict[str, str]:
+    """``folder_manifest`` for a folder in any storage (core.storage)."""
+    from core.storage import list_files, local_path
+
+    path = local_path(storage, prefix)
+    if path is not None:
+        return folder_manifest(path) if path.is_dir() else {}
+    manifest = {}
+    for name in list_files(storage, prefix):
+        found = stored_file_sha(storage, f"{prefix}/{name}")
+        if found is not None:
+            manifest[name] = found[0]
     return manifest
 
 

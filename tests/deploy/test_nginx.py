@@ -57,3 +57,8 @@ def test_static_files_over_tls_are_compressed_cached_and_carry_hsts(nginx):
 def test_protected_files_are_internal_only(nginx):
     response, _ = _https(nginx, "/protected-files/renditions/1/master.m3u8")
     assert response.status == 404
+
+
+def test_object_store_location_is_internal_only(nginx):
+    response, _ = _https(nginx, "/_store/khlang/protected/renditions/1/v1/144p/seg_00000.ts")
+    assert response.status == 404  # only Django's X-Accel-Redirect reaches it

@@ -18,6 +18,9 @@ from django.conf import settings
 from core.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
+# The suite's own worker takes every queue, as `make run`'s does.
+WORKER_QUEUES = "default,transcode,reports,mirror"
+SESSION_WORKER = "khlang-test@%h"
 
 
 def pytest_collection_modifyitems(items):
@@ -50,60 +53,68 @@ def wait_until(condition, timeout: float = 60.0, interval: float = 0.2, what: st
         pytest.fail(str(exc))
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A real `celery worker` process on the test database and the real broker."""
+def worker_database_url(django_db_blocker) -> str:
+    """The URL of the test database, for processes started by a test."""
     from django.db import connection
-
-    from khlang.celery import app
 
     with django_db_blocker.unblock():
         db_name = connection.settings_dict["NAME"]
-    database_url = settings.DATABASES["default"]
-    url = (
-        f"postgres://{database_url['USER']}@{database_url['HOST'] or '127.0.0.1'}:"
-        f"{database_url['PORT'] or 5432}/{db_name}"
+    database = settings.DATABASES["default"]
+    return (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{db_name}"
     )
-    app.control.purge()  # messages left by an earlier, aborted run
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {
+
+
+def start_worker(
+    database_url: str, log: Path, *, queues: str, hostname: str, concurrency: int = 2, **env
+) -> subprocess.Popen:
+    """A real `celery worker` process on the test database and the real broker;
+    ``env`` adds to its environment (its own folders, object storage)."""
+    environment = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url,
         "KHLANG_ENV": "test",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        **env,
     }
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "khlang",
-            "worker",
-            "-Q",
-            "default,transcode",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "INFO",
-            "--hostname",
-            "khlang-test@%h",
+            sys.executable, "-m", "celery", "-A", "khlang", "worker", "-Q", queues,
+            "--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", hostname,
         ],
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
-    )
+    )  # fmt: skip
 
     def ready():
         if process.poll() is not None:
             pytest.fail(f"the Celery worker exited early:\n{log.read_text()[-3000:]}")
         return "ready" in log.read_text()
 
-    wait_until(ready, timeout=60, what="the Celery worker to be ready")
-    yield process
+    wait_until(ready, timeout=60, what=f"the Celery worker {hostname} to be ready")
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery worker` process on the test database and the real broker."""
+    from khlang.celery import app
+
+    url = worker_database_url(django_db_blocker)
+    app.control.purge()  # messages left by an earlier, aborted run
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    process = start_worker(url, log, queues=WORKER_QUEUES, hostname=SESSION_WORKER, concurrency=2)
+    yield process
+    stop_worker(process)
