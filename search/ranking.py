@@ -96,15 +96,22 @@ def _window(words: list[str], groups: list[Group]) -> int | None:
     wanted = {g.token for g in groups}
     if len(wanted) < 2:
         return None
-    best, seen, left = None, Counter(), 0
+    # One pass with a count of the wanted words inside the window (``held``), so
+    # each step costs the same however long the text: the rerank reads a
+    # hundred bodies per query.
+    best, seen, held, left = None, dict.fromkeys(wanted, 0), 0, 0
     for right, word in enumerate(words):
-        if word in wanted:
-            seen[word] += 1
-        while len(+seen) == len(wanted):
+        if word not in seen:
+            continue
+        seen[word] += 1
+        held += seen[word] == 1
+        while held == len(wanted):
             size = right - left + 1
             best = size if best is None or size < best else best
-            if words[left] in wanted:
-                seen[words[left]] -= 1
+            dropped = words[left]
+            if dropped in seen:
+                seen[dropped] -= 1
+                held -= seen[dropped] == 0
             left += 1
     return best
 

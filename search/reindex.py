@@ -106,6 +106,7 @@ def reindex(
         delete_entries(CatalogEntry.objects.exclude(source__in=known))
     if run.target:
         backend.finish_rebuild(run.target)
+    backend.after_bulk_write()
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     return run

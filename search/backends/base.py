@@ -36,3 +36,6 @@ class SearchBackend:
 
     def finish_rebuild(self, target: str) -> None:
         """Make the rebuilt index the live one."""
+
+    def after_bulk_write(self) -> None:
+        """Refresh statistics and index state after many catalog rows were written."""

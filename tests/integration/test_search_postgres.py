@@ -36,6 +36,77 @@ def test_postgres_lexemes_are_exactly_our_words(relevance_catalog):
     assert lexemes == expected - {PARTS_MARK}
 
 
+def _one(sql: str, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def test_the_match_table_stays_narrow_and_follows_the_catalog(relevance_catalog):
+    """Migration 0006: the full vector has no positions and goes out of line
+    whole; the title vector lives in its own table, kept by the same trigger
+    through insert, update, delete and truncate."""
+    storage = _one(
+        "SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_catalog_facts'::regclass "
+        "AND attname = 'search_vector'"
+    )
+    assert storage == ("e",)
+    assert _one(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'search_catalog_facts' AND column_name = 'title_vector'"
+    ) == (0,)
+    entry = CatalogEntry.objects.get(object_key="sc05")
+    vector = _one("SELECT search_vector::text FROM search_catalog_facts WHERE id = %s", [entry.id])
+    assert ":" not in vector[0]  # no positions, no weights
+    count = CatalogEntry.objects.count()
+    assert _one("SELECT count(*) FROM search_catalog_titles") == (count,)
+
+    CatalogEntry.objects.filter(id=entry.id).update(title_seg="ดาราศาสตร์ เบื้องต้น")
+    title = _one("SELECT title_vector::text FROM search_catalog_titles WHERE id = %s", [entry.id])
+    assert title == ("'ดาราศาสตร์':1 'เบื้องต้น':2",)
+    CatalogEntry.objects.filter(id=entry.id).delete()
+    assert _one("SELECT count(*) FROM search_catalog_titles") == (count - 1,)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the delete's deferred checks
+        cursor.execute("TRUNCATE search_catalogentry CASCADE")
+    assert _one("SELECT count(*) FROM search_catalog_titles") == (0,)
+
+
+def test_text_matches_are_planned_on_the_gin_index(relevance_catalog):
+    """However common the word, the statement reads the GIN index, never every
+    row's vector; the setting that ensures it does not outlive the statement."""
+    from search.backends import get_backend
+
+    backend = get_backend("database")
+    captured = []
+    original = backend._fetch
+
+    def explain(sql, params, *, text):
+        captured.extend(original("EXPLAIN " + sql, params, text=text))
+        return original(sql, params, text=text)
+
+    backend._fetch = explain
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    # A function word in almost every judged item: the planner's cheapest guess
+    # without the setting is a sequential scan.
+    backend.search(build_query("การ", audience=Audience(sees_all=True)))
+    plan = "\n".join(row[0] for row in captured)
+    assert "Bitmap Index Scan on search_catalog_facts_vector" in plan
+    assert "Seq Scan on search_catalog_facts" not in plan
+    assert _one("SHOW enable_seqscan") == ("on",)
+
+
+def test_bulk_write_refresh_runs_inside_a_transaction(relevance_catalog):
+    """In a transaction (a test, a caller's atomic block) VACUUM is refused by
+    PostgreSQL: the refresh falls back to ANALYZE instead of failing."""
+    from search.backends import get_backend
+
+    assert connection.in_atomic_block
+    get_backend("database").after_bulk_write()
+    assert search(build_query("เศษส่วน", audience=Audience())).total
+
+
 def test_recall_and_ndcg_on_postgres(relevance_catalog):
     score = relevance.evaluate(relevance.catalog_run(), relevance.load_queries())
     print("postgres", score.as_dict(), score.misses)

@@ -122,3 +122,28 @@ def test_one_ranking_whatever_the_pool_order(settings):
     first = [i for i, _ in rerank(pool, *args)]
     assert first[0] == 2
     assert [i for i, _ in rerank(list(reversed(pool)), *args)] == first
+
+
+def test_proximity_window_is_the_fewest_words_holding_every_query_word():
+    """The rerank's window, computed in one pass, against its definition tried
+    on every span of many random texts."""
+    import random
+
+    from search.ranking import Group, _window
+
+    def fewest(words, wanted):
+        sizes = [
+            j - i + 1
+            for i in range(len(words))
+            for j in range(i, len(words))
+            if wanted <= set(words[i : j + 1])
+        ]
+        return min(sizes, default=None)
+
+    rng = random.Random(2567)
+    for _ in range(2000):
+        words = [rng.choice("กขคงจฉช") for _ in range(rng.randint(0, 25))]
+        tokens = rng.sample("กขคซฌ", rng.randint(1, 4))
+        groups = [Group(t, ((t,),), False) for t in tokens]
+        expected = fewest(words, set(tokens)) if len(tokens) >= 2 else None
+        assert _window(words, groups) == expected, (words, tokens)
