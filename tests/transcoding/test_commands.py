@@ -76,6 +76,20 @@ def test_one_process_splits_once_for_every_rung():
     assert ":hls_time=4:" in value(args, "tee")
 
 
+def test_easy_title_scales_every_rung_from_the_source():
+    """Two bicubic steps soften a slide's text past what an easy title's small
+    rungs keep (1.2 dB on the lecture's 240p): its rungs are scaled in one step."""
+    easy = plan_ladder(probe(), bitrate_factor=0.45)
+    assert scale_parents(easy) == [None] * 5
+    graph = value(hls_command("ffmpeg", "in.mp4", "/out", easy), "-filter_complex")
+    assert "[src]split=5[s0][s1][s2][s3][s4]" in graph
+    assert "[s1]scale=426:240:flags=bicubic" in graph and "[c" not in graph
+    chunk = value(chunk_command("ffmpeg", "in.mp4", "/c", easy, 8.0, 8.0), "-filter_complex")
+    assert chunk == graph
+    # As hard as camera footage (factor 1, also the fixed ladder): the cascade.
+    assert scale_parents(plan_ladder(probe(), bitrate_factor=1.0)) == [2, 3, 4, None, None]
+
+
 def test_sprite_branch_and_chunk_video_only():
     ladder = plan_ladder(probe(640, 360))
     sprite = plan_sprite(20.0, 640, 360)
