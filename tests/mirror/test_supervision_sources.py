@@ -8,10 +8,13 @@ from mirror.results import get_result_kind
 from mirror.sources import get_source
 from mirror.store import FileStore
 from notifications.models import Notification
-from supervision.models import Observation, Plan, PlanEntry, Reply, Rubric
-from tests.supervision.conftest import rubric, sv  # noqa: F401 (fixtures)
+from supervision.models import Observation, Plan, Reply, Rubric
+from tests.supervision import conftest as supervision_area
 
 pytestmark = pytest.mark.django_db
+# The supervision suite's small area, as fixtures of this module too.
+rubric = supervision_area.rubric
+sv = supervision_area.sv
 
 
 class Central:
