@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "mirror",
     "reports",
     "notifications",
+    "live",
     # The project itself, last of ours: commands that wire every app together.
     "khlang",
     "wagtailmedia",
@@ -264,7 +265,11 @@ CELERY_TASK_ACKS_LATE = True  # a killed worker's task is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long ffmpeg jobs must not queue behind one worker
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"transcoding.tasks.*": {"queue": "transcode"}}
+CELERY_TASK_ROUTES = {
+    "transcoding.tasks.*": {"queue": "transcode"},
+    # A live class's supervisor runs for the class's length: its own workers.
+    "live.tasks.run_ingest_task": {"queue": "live"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work, by task name; each domain app adds its own entries in
@@ -281,7 +286,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 _SCHEDULED_APPS = ["media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"]
-for _app in [*_SCHEDULED_APPS, "notifications"]:
+for _app in [*_SCHEDULED_APPS, "notifications", "live"]:
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedules").BEAT_SCHEDULE)
 
 # --- Khlang's own settings (read through core.conf.khlang_settings) ------------

@@ -44,7 +44,7 @@ def test_celery_commands_name_our_app_and_real_queues():
     routed = {r["queue"] for r in settings.CELERY_TASK_ROUTES.values()} | {
         settings.CELERY_TASK_DEFAULT_QUEUE
     }
-    for name in ("worker", "worker-transcode", "beat"):
+    for name in ("worker", "worker-transcode", "worker-live", "beat"):
         args = _command(SERVICES[name])
         assert args[:3] == ["celery", "-A", "khlang"], name
         importlib.import_module("khlang.celery")
@@ -52,7 +52,7 @@ def test_celery_commands_name_our_app_and_real_queues():
             assert set(args[args.index("-Q") + 1].split(",")) <= routed, name
     queues = {
         q
-        for n in ("worker", "worker-transcode")
+        for n in ("worker", "worker-transcode", "worker-live")
         for q in _command(SERVICES[n])[_command(SERVICES[n]).index("-Q") + 1].split(",")
     }
     assert queues == routed  # every routed queue has a consumer

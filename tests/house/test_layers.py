@@ -5,7 +5,7 @@ The layers are those of docs/architecture.md::
     core                                   vocabulary, roles, settings helper
     transcoding  search  mirror  reports   services with public APIs and registries
     media_center  lms  exambank            domain apps: register into the services
-    notifications                          tells people what the domain apps did
+    notifications  live                    tell people what the domain apps did; live classes
     khlang                                 project wiring
 
 A service reaches a domain app only through what the app registered (a protocol
@@ -29,7 +29,7 @@ LAYERS = [
     {"core"},
     {"transcoding", "search", "mirror", "reports"},
     {"media_center", "lms", "exambank"},
-    {"notifications"},
+    {"notifications", "live"},
     {"khlang"},
 ]
 LEVEL = {app: number for number, apps in enumerate(LAYERS) for app in apps}
@@ -91,7 +91,7 @@ PUBLIC = {
     "search": {"search.registry", "search.documents", "search.pages"},
     "reports": {"reports.registry"},
     "transcoding": {"transcoding.actions", "transcoding.reporting", "transcoding.samples",
-                    "transcoding.models"},
+                    "transcoding.models", "transcoding.live"},
 }  # fmt: skip
 
 
