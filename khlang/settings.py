@@ -335,6 +335,16 @@ MEDIA_CENTER = from_environment(
         "ACCEL_REDIRECT_PREFIX": ("KHLANG_ACCEL_REDIRECT_PREFIX", env.str),
     },
 )
+LIVE = from_environment(
+    env,
+    {
+        "ROOT": ("KHLANG_LIVE_ROOT", env.str),
+        "PORT_FIRST": ("KHLANG_LIVE_PORT_FIRST", env.int),
+        "PUBLIC_HOST": ("KHLANG_LIVE_PUBLIC_HOST", env.str),
+        "GRACE_SECONDS": ("KHLANG_LIVE_GRACE_SECONDS", env.int),
+        "TOP_SHORT_SIDE": ("KHLANG_LIVE_TOP_SHORT_SIDE", env.int),
+    },
+)
 TRANSCODING = from_environment(
     env,
     {

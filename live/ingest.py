@@ -48,8 +48,12 @@ WRONG_KEY = gettext_noop(
     "A publisher was refused: the stream key was wrong (%(when)s). "
     "Copy the key again from this page."
 )
-BAD_CODEC = gettext_noop(
-    "The publisher's %(kind)s codec “%(codec)s” is not supported. In OBS choose "
+BAD_VIDEO = gettext_noop(
+    "The publisher's video codec “%(codec)s” is not supported. In OBS choose "
+    "x264 (H.264) video and AAC audio, then start streaming again."
+)
+BAD_AUDIO = gettext_noop(
+    "The publisher's audio codec “%(codec)s” is not supported. In OBS choose "
     "x264 (H.264) video and AAC audio, then start streaming again."
 )
 NO_AUDIO = gettext_noop(
@@ -97,11 +101,11 @@ def codec_problem(streams: dict[str, str]) -> str:
     """The Thai-first message for what the publisher sends, or "" when it can be used."""
     video, audio = streams.get("video"), streams.get("audio")
     if video and video not in live_hls.VIDEO_CODECS:
-        return bilingual(BAD_CODEC, kind="video", codec=video)
+        return bilingual(BAD_VIDEO, codec=video)
     if not audio:
         return bilingual(NO_AUDIO)
     if audio not in live_hls.AUDIO_CODECS:
-        return bilingual(BAD_CODEC, kind="audio", codec=audio)
+        return bilingual(BAD_AUDIO, codec=audio)
     return ""
 
 
