@@ -121,9 +121,9 @@ def publish_until_connected(url: str, seconds: float, **kwargs) -> subprocess.Po
 def test_a_live_class_is_refused_watched_and_recorded(
     live_worker,
     live_server,
-    page,
+    page,  # noqa: F811
     make_user,
-    settings,  # noqa: F811
+    settings,
 ):
     from tests.conftest import ensure_base_data
 
