@@ -22,8 +22,10 @@ the frame on screen.
   every rung, the recording copy) per minute of class.
 - ``recording_ready_s``: from the publisher's end to the recording transcoded
   into the on-demand ladder (join plus the VOD pipeline), without queueing.
-- ``upstream_bytes_per_school_ratio``: needs the school mirror's relay, which
-  is not built yet: reported as null.
+- ``upstream_bytes_per_school_ratio``: bytes the central sends for one school
+  with 30 players behind its relay (live.relay, over real HTTP), divided by
+  the bytes one player alone fetches from the central, both following the
+  144p rung for the whole class at the same time.
 
 The last line is one JSON object.
 """
@@ -145,6 +147,45 @@ def segment_sizes(rung_dir: Path, seen: dict[str, tuple[float, int]]) -> None:
             seen[segment.uri] = (float(segment.duration), path.stat().st_size)
 
 
+def viewer(get, stop: threading.Event, rung: str = "144p") -> int:
+    """A player on one rung: the playlist every second, each new segment once."""
+    import m3u8
+
+    fetched = len(get("index.m3u8"))
+    done: set[str] = set()
+    while not stop.is_set():
+        try:
+            text = get(f"{rung}/index.m3u8")
+            fetched += len(text)
+            for segment in m3u8.loads(text.decode()).segments:
+                if segment.uri not in done:
+                    fetched += len(get(f"{rung}/{segment.uri}"))
+                    done.add(segment.uri)
+        except Exception:  # the playlist names a segment just deleted: next round
+            pass
+        stop.wait(1.0)
+    return fetched
+
+
+def relay_viewers(base: str, folder: Path, stop: threading.Event, players: int) -> dict:
+    """One player straight from the central, and ``players`` behind one school relay."""
+    from live.relay import Relay, http_fetch
+
+    relay = Relay(base, folder)
+    alone: list[int] = []
+    threads = [threading.Thread(target=lambda: alone.append(viewer(http_fetch_from(base), stop)))]
+    threads += [threading.Thread(target=viewer, args=(relay.get, stop)) for _ in range(players)]
+    for thread in threads:
+        thread.start()
+    return {"threads": threads, "relay": relay, "alone": alone, "fetch": http_fetch}
+
+
+def http_fetch_from(base: str):
+    from live.relay import http_fetch
+
+    return lambda name: http_fetch(base + name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a 30-second class")
@@ -179,6 +220,10 @@ def main() -> None:
     server, http_port = serve(work)
     seen: dict[str, tuple[float, int]] = {}
     latencies: list[float] = []
+    while not (out / "144p" / "index.m3u8").exists() and pub.poll() is None:
+        time.sleep(0.2)
+    stop = threading.Event()
+    school = relay_viewers(f"http://127.0.0.1:{http_port}/hls/", work / "relay", stop, 30)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
@@ -195,6 +240,9 @@ def main() -> None:
             time.sleep(0.5)
         browser.close()
     live_ended = time.time()
+    stop.set()
+    for thread in school["threads"]:
+        thread.join()
     segment_sizes(out / "144p", seen)
     _, status, usage = os.wait4(ingest.pid, 0)
     ingest.returncode = os.waitstatus_to_exitcode(status)
@@ -217,7 +265,11 @@ def main() -> None:
         "latency_readings": len(settled),
         "lowest_rung_peak_kbps": peak_kbps(segments, 2) if segments else None,
         "lowest_rung_segments": len(segments),
-        "upstream_bytes_per_school_ratio": None,  # the mirror's relay is not built yet
+        "upstream_bytes_per_school_ratio": round(
+            school["relay"].bytes_fetched / school["alone"][0], 3
+        ),
+        "upstream_bytes_one_player": school["alone"][0],
+        "upstream_bytes_school_30_players": school["relay"].bytes_fetched,
         "encode_cpu_per_live_minute": round(cpu / (seconds / 60), 2),
         "recording_ready_s": round(recording_ready, 2),
         "rungs": [r.name for r in ladder.rungs],
