@@ -92,7 +92,8 @@ def sessions(school, area, make_user):
 
     def make(title, owner, audience=Audience.SCHOOL, state=State.SCHEDULED, start=1):
         return LiveSession.objects.create(
-            title=title, school=owner, teacher=teacher, audience=audience, state=state,
+            title=title, school=owner, audience=audience, state=state,
+            teacher=teacher if owner == school else None,
             starts_at=now + dt.timedelta(hours=start), ends_at=now + dt.timedelta(hours=start + 1),
         )  # fmt: skip
 
@@ -198,3 +199,30 @@ def test_each_open_session_gets_its_own_port(
         )
     )
     assert ports == {20000, 20001}
+
+
+@pytest.mark.django_db
+def test_the_admin_page_shows_the_teacher_where_to_push_and_what_went_wrong(
+    sessions, make_user, settings
+):
+    settings.LIVE = {"PUBLIC_HOST": "live.example.ac.th"}
+    from django.urls import reverse
+
+    from core.i18n import bilingual
+    from live.ingest import BAD_VIDEO
+
+    session = sessions["own"]
+    actions.refuse(session.pk, bilingual(BAD_VIDEO, codec="flv1"))
+    client = Client()
+    client.force_login(sessions["teacher"])
+    url = reverse("wagtailsnippets_live_livesession:edit", args=[session.pk])
+    html = client.get(url).content.decode()
+    assert session.stream_key in html
+    assert "rtmp://live.example.ac.th:1935/live" in html
+    assert "ไม่รองรับตัวเข้ารหัสวิดีโอ “flv1”" in html
+    # Another school's session: not even its existence, let alone its key.
+    other = sessions["other"]
+    response = client.get(reverse("wagtailsnippets_live_livesession:edit", args=[other.pk]))
+    assert response.status_code == 404
+    listing = client.get(reverse("wagtailsnippets_live_livesession:list")).content.decode()
+    assert "ของโรงเรียน" in listing and "โรงเรียนอื่นเท่านั้น" not in listing
