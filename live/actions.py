@@ -193,3 +193,40 @@ def mark_recorded(item_id: int) -> int:
     for session_id in ids:
         shutil.rmtree(session_dir(session_id), ignore_errors=True)
     return len(ids)
+
+
+MAX_BEAT_SECONDS = 60.0  # a player reports every 30 s; more than this is not believed
+
+
+def record_attendance(session: LiveSession, user, seconds: float) -> None:
+    """Add what a viewer watched live since their last report (clamped)."""
+    from django.db.models import F
+
+    from .models import LiveAttendance
+
+    seconds = max(0.0, min(float(seconds), MAX_BEAT_SECONDS))
+    row, created = LiveAttendance.objects.get_or_create(
+        session=session,
+        user=user,
+        defaults={"school_id": getattr(user, "school_id", None), "seconds": seconds},
+    )
+    if not created:
+        LiveAttendance.objects.filter(pk=row.pk).update(
+            seconds=F("seconds") + seconds, last_seen=timezone.now()
+        )
+
+
+def attendance_summary(session_id: int) -> dict:
+    from django.db.models import Count, Sum
+
+    from .models import LiveAttendance
+
+    rows = LiveAttendance.objects.filter(session_id=session_id)
+    totals = rows.aggregate(
+        viewers=Count("pk"), schools=Count("school", distinct=True), seconds=Sum("seconds")
+    )
+    return {
+        "viewers": totals["viewers"] or 0,
+        "schools": totals["schools"] or 0,
+        "minutes": round((totals["seconds"] or 0) / 60),
+    }

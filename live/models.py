@@ -113,3 +113,24 @@ class LiveSession(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state == State.LIVE
+
+
+class LiveAttendance(models.Model):
+    """Who watched a session live, for how long, from which school (one row a viewer)."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(
+        "core.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    seconds = models.FloatField(default=0)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="live_attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.user_id}"

@@ -54,6 +54,22 @@ def session_state(request, pk: int):
 
 
 @require_POST
+def report_watch(request, pk: int):
+    """A signed-in viewer's player reports the seconds it played live since last time."""
+    session = live_session_policy.get_or_404(request.user, "view", pk=pk)
+    if not request.user.is_authenticated:
+        return JsonResponse({"counted": False})
+    if session.state != State.LIVE:
+        return JsonResponse({"counted": False}, status=409)
+    try:
+        seconds = float(request.POST.get("seconds", "0"))
+    except ValueError:
+        seconds = 0.0
+    actions.record_attendance(session, request.user, seconds)
+    return JsonResponse({"counted": True})
+
+
+@require_POST
 def end_now(request, pk: int):
     session = live_session_policy.get_or_404(request.user, "change", pk=pk)
     actions.end_session(session.pk)

@@ -14,6 +14,7 @@ from core.admin_scope import AdminScope
 from core.models import School
 from core.policy import AREA_ROLES, role_of
 
+from . import actions
 from .conf import live_settings
 from .models import LiveSession
 from .policies import live_session_policy
@@ -55,6 +56,7 @@ class IngestPanel(Panel):
             port = session.ingest_port or live_settings.PORT_FIRST
             context.update(
                 session=session,
+                attendance=actions.attendance_summary(session.pk) if session.pk else None,
                 server_url=f"rtmp://{host}:{port}/live" if session.pk else "",
             )
             return context

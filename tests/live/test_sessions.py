@@ -226,3 +226,18 @@ def test_the_admin_page_shows_the_teacher_where_to_push_and_what_went_wrong(
     assert response.status_code == 404
     listing = client.get(reverse("wagtailsnippets_live_livesession:list")).content.decode()
     assert "ของโรงเรียน" in listing and "โรงเรียนอื่นเท่านั้น" not in listing
+
+
+@pytest.mark.django_db
+def test_attendance_counts_what_each_viewer_played_live_by_school(sessions, make_user):
+    live = sessions["live"]
+    students = [make_user(f"n{i}", roles.STUDENT, school=sessions["school"]) for i in range(2)]
+    for student in students:
+        client = Client()
+        client.force_login(student)
+        assert client.post(f"/live/{live.pk}/watch/", {"seconds": "30"}).json()["counted"]
+        client.post(f"/live/{live.pk}/watch/", {"seconds": "5000"})  # clamped to 60
+        # A scheduled session is not being watched live.
+        response = client.post(f"/live/{sessions['own'].pk}/watch/", {"seconds": "30"})
+        assert response.status_code == 409
+    assert actions.attendance_summary(live.pk) == {"viewers": 2, "schools": 1, "minutes": 3}

@@ -65,6 +65,7 @@ MATRIX: dict[str, tuple[str, str, str, str, dict]] = {
     "live:session": ("live", "content", "view", "get", {}),
     "live:state": ("live", "content", "view", "get", {}),
     "live:end": ("live", "content", "change", "post", {}),
+    "live:watch": ("live", "content", "view", "post", {}),
     "wagtailsnippets_live_livesession:edit": ("live", "content", "change", "get", {}),
     "wagtailsnippets_live_livesession:delete": ("live", "content", "delete", "get", {}),
     "wagtailmedia:delete": ("media", "content", "delete", "get", {}),
