@@ -115,11 +115,12 @@ def _variant(out: Path, rung: Rung, streams: str, ladder: Ladder) -> str:
         "max_delay": "700000",
         "hls_time": str(ladder.segment_seconds),
         "hls_list_size": str(LIVE_LIST_SIZE),
-        # A publisher who reconnects continues the same playlist (append_list,
-        # a discontinuity at the new start); old segments go (delete_segments);
-        # the playlist never ends by itself: the session's end says so.
+        # A publisher who reconnects continues the same playlist (append_list
+        # marks the new start with a discontinuity); old segments go
+        # (delete_segments); the playlist never ends by itself: the session's
+        # end says so.
         "hls_flags": "delete_segments+independent_segments+append_list+omit_endlist"
-        "+discont_start+program_date_time",
+        "+program_date_time",
         "hls_segment_type": "mpegts",
         "hls_segment_filename": str(folder / "seg_%05d.ts"),
     }
