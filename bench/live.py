@@ -233,7 +233,8 @@ def main() -> None:
     server, http_port = serve(work)
     seen: dict[str, tuple[float, int]] = {}
     latencies: list[float] = []
-    while not (out / "144p" / "index.m3u8").exists() and pub.poll() is None:
+    rung_playlists = [out / r.name / "index.m3u8" for r in ladder.rungs]
+    while not all(p.exists() for p in rung_playlists) and pub.poll() is None:
         time.sleep(0.2)
     context = multiprocessing.get_context("fork")
     stop, results = context.Event(), context.Queue()
@@ -247,11 +248,16 @@ def main() -> None:
             executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
         )
         page = browser.new_page(viewport={"width": 640, "height": 400})
-        while not (out / "144p" / "index.m3u8").exists() and pub.poll() is None:
-            time.sleep(0.2)
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.goto(f"http://127.0.0.1:{http_port}/index.html")
         while pub.poll() is None:
             segment_sizes(out / "144p", seen)
+            # Autoplay may be refused before the stream is attached: ask again, muted.
+            page.evaluate(
+                "() => { var v = document.getElementById('player');"
+                " if (v && v.paused && v.readyState >= 2) { v.muted = true; v.play(); } }"
+            )
             reading = page.evaluate("window.readClock()")
             if reading and reading["time"] > 0:
                 latencies.append(reading["now"] - (sent_from + reading["tenths"] / 10))
@@ -281,6 +287,7 @@ def main() -> None:
         if settled
         else None,
         "latency_readings": len(settled),
+        "player_errors": problems[:3],
         "lowest_rung_peak_kbps": peak_kbps(segments, 2) if segments else None,
         "lowest_rung_segments": len(segments),
         "upstream_bytes_per_school_ratio": round(school["school"] / school["alone"], 3),

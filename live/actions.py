@@ -33,6 +33,16 @@ def hls_dir(session_id: int) -> Path:
     return session_dir(session_id) / "hls"
 
 
+def stream_ready(session_id: int) -> bool:
+    """The master playlist and every rung's playlist are written: a player that
+    starts now finds each rung it may switch to (a missing one is a fatal error)."""
+    master = hls_dir(session_id) / "index.m3u8"
+    if not master.exists():
+        return False
+    rungs = [line for line in master.read_text().splitlines() if line.endswith(".m3u8")]
+    return all((master.parent / rung).exists() for rung in rungs)
+
+
 def free_port(session: LiveSession) -> int:
     """The lowest listener port no other open session holds."""
     busy = set(

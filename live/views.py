@@ -33,7 +33,7 @@ def session_list(request):
 
 def session_detail(request, pk: int):
     session = live_session_policy.get_or_404(request.user, "view", pk=pk)
-    playing = session.state == State.LIVE and (actions.hls_dir(pk) / "index.m3u8").exists()
+    playing = session.state == State.LIVE and actions.stream_ready(pk)
     may_end = live_session_policy.user_has_permission_for_instance(request.user, "change", session)
     return render(
         request,
@@ -48,7 +48,7 @@ def session_state(request, pk: int):
     return JsonResponse(
         {
             "state": session.state,
-            "ready": session.state == State.LIVE and (actions.hls_dir(pk) / "index.m3u8").exists(),
+            "ready": session.state == State.LIVE and actions.stream_ready(pk),
         }
     )
 

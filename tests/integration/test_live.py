@@ -173,7 +173,7 @@ def test_a_live_class_is_refused_watched_and_recorded(
     hls = live_worker["root"] / str(session.pk) / "hls"
     wait_until(
         lambda: LiveSession.objects.get(pk=session.pk).state == State.LIVE
-        and (hls / "144p" / "index.m3u8").exists(),
+        and actions.stream_ready(session.pk),
         timeout=60, what="the session to go live",
     )  # fmt: skip
     assert LiveSession.objects.get(pk=session.pk).error_message == ""

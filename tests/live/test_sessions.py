@@ -155,6 +155,15 @@ def test_live_files_only_while_live_and_only_known_names(sessions, make_user, se
         folder = actions.hls_dir(session.pk) / "144p"
         folder.mkdir(parents=True)
         (folder / "index.m3u8").write_text("#EXTM3U\n")
+    assert not actions.stream_ready(live.pk)  # no master playlist yet
+    (actions.hls_dir(live.pk) / "index.m3u8").write_text(
+        live_hls.master_playlist(live_hls.live_ladder(240))
+    )
+    assert not actions.stream_ready(live.pk)  # 240p not written yet
+    (actions.hls_dir(live.pk) / "240p").mkdir()
+    (actions.hls_dir(live.pk) / "240p" / "index.m3u8").write_text("#EXTM3U\n")
+    assert actions.stream_ready(live.pk)
+    assert 'id="live-player"' in client.get(f"/live/{live.pk}/").content.decode()
     response = client.get(f"/live/{live.pk}/hls/144p/index.m3u8")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.apple.mpegurl"
