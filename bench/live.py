@@ -64,7 +64,12 @@ PAGE = """<!doctype html><html><body>
 <script src="/static/khlang-player.js"></script>
 <script>
 window.addEventListener("load", function () {
-  KhlangPlayer.start(document.getElementById("box"), function (v) { v.muted = true; });
+  KhlangPlayer.start(document.getElementById("box"), function (v) {
+    v.muted = true;
+    if (v.khlangHls) v.khlangHls.on("hlsError", function (_e, d) {
+      console.error("hls " + d.details + (d.fatal ? " fatal" : "") + " " + (d.url || ""));
+    });
+  });
 });
 window.readClock = function () {
   var v = document.getElementById("player");
@@ -233,6 +238,7 @@ def main() -> None:
     server, http_port = serve(work)
     seen: dict[str, tuple[float, int]] = {}
     latencies: list[float] = []
+    state = None
     rung_playlists = [out / r.name / "index.m3u8" for r in ladder.rungs]
     while not all(p.exists() for p in rung_playlists) and pub.poll() is None:
         time.sleep(0.2)
@@ -259,6 +265,11 @@ def main() -> None:
                 " if (v && v.paused && v.readyState >= 2) { v.muted = true; v.play(); } }"
             )
             reading = page.evaluate("window.readClock()")
+            state = page.evaluate(
+                "() => { var v = document.getElementById('player'); return v ? [v.paused,"
+                " v.readyState, v.currentTime, v.buffered.length ? v.buffered.end(0) : -1,"
+                " v.khlangHls ? v.khlangHls.currentLevel : -2] : null; }"
+            )
             if reading and reading["time"] > 0:
                 latencies.append(reading["now"] - (sent_from + reading["tenths"] / 10))
             time.sleep(0.5)
@@ -287,7 +298,8 @@ def main() -> None:
         if settled
         else None,
         "latency_readings": len(settled),
-        "player_errors": problems[:3],
+        "player_errors": problems[:4],
+        "player_state_at_end": state,
         "lowest_rung_peak_kbps": peak_kbps(segments, 2) if segments else None,
         "lowest_rung_segments": len(segments),
         "upstream_bytes_per_school_ratio": round(school["school"] / school["alone"], 3),

@@ -77,9 +77,13 @@
       if (playing && playing.catch) playing.catch(function () {});
     }
     if (!hlsUrl) { video.src = fallback; attached(); return; }
-    if (video.canPlayType("application/vnd.apple.mpegurl")) { video.src = hlsUrl; attached(); return; }
+    // A browser's own HLS plays video on demand; a live stream goes through
+    // hls.js wherever it runs, for its live settings (how far behind the
+    // edge) and its live edge (the jump-to-live control).
+    var nativeHls = video.canPlayType("application/vnd.apple.mpegurl");
+    if (nativeHls && !box.dataset.live) { video.src = hlsUrl; attached(); return; }
     loadHls(box.dataset.hlsLib).then(function (Hls) {
-      if (!Hls || !Hls.isSupported()) { video.src = fallback; attached(); return; }
+      if (!Hls || !Hls.isSupported()) { video.src = nativeHls ? hlsUrl : fallback; attached(); return; }
       var config = box.dataset.live
         ? Object.assign({}, KHLANG_HLS_CONFIG, KHLANG_LIVE_CONFIG)
         : KHLANG_HLS_CONFIG;
