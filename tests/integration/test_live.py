@@ -198,6 +198,14 @@ def test_a_live_class_is_refused_watched_and_recorded(
     assert page.eval_on_selector("video#player", "v => v.currentTime") > first + 1
     assert page.locator("#live-badge").is_visible()
     assert page.locator("#live-badge").inner_text() == "กำลังสอนสด"
+    assert page.eval_on_selector("video#player", "v => !!v.khlangHls")  # hls.js, live settings
+    # Paused, the class goes on without the viewer: "jump to live" brings them back.
+    assert page.locator("#jump-live").is_hidden()
+    page.eval_on_selector("video#player", "v => v.pause()")
+    page.wait_for_selector("#jump-live", state="visible")
+    page.click("#jump-live")
+    page.wait_for_selector("#jump-live", state="hidden")
+    assert not page.eval_on_selector("video#player", "v => v.paused")
 
     # The satellite rung stays within 200 kbps, audio and MPEG-TS included.
     playlist = m3u8.load(str(hls / "144p" / "index.m3u8"))
