@@ -39,6 +39,8 @@ _AUTHORING = [
     "exambank.add_quiz", "exambank.change_quiz", "exambank.view_quiz",
     "exambank.view_attempt",
     "media_center.add_mediaitem", "media_center.change_mediaitem",
+    # Live classes: teachers schedule and run their own.
+    "live.add_livesession", "live.change_livesession", "live.view_livesession",
 ]  # fmt: skip
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     STUDENT: [],
@@ -48,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.delete_document",
         "wagtailmedia.delete_media",
         "media_center.delete_mediaitem",
+        "live.delete_livesession",
         "core.view_school",
         "core.change_school",
         "reports.view_school_reports",
@@ -58,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_schoolnetwork",
         "core.view_areaoffice",
         "mirror.view_mirror",
+        "live.view_livesession",
         "reports.view_area_reports",
         "reports.view_survey",
         "reports.view_surveyresponse",

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "supervision",
+    "live",
     # The project itself, last of ours: commands that wire every app together.
     "khlang",
     "wagtailmedia",
@@ -294,6 +295,8 @@ CELERY_TASK_ROUTES = {
     "transcoding.tasks.*": {"queue": "transcode"},
     "reports.tasks.*": {"queue": "reports"},
     "mirror.tasks.*": {"queue": "mirror"},
+    # A live class's supervisor runs for the class's length: its own workers.
+    "live.tasks.run_ingest_task": {"queue": "live"},
 }
 # Beat may run on two hosts: only the holder of a lease in the cache sends.
 CELERY_BEAT_SCHEDULER = "core.beat.LeaderScheduler"
@@ -313,7 +316,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 _SCHEDULED_APPS = ["media_center", "transcoding", "lms", "exambank", "search", "mirror", "reports"]
-for _app in [*_SCHEDULED_APPS, "notifications"]:
+for _app in [*_SCHEDULED_APPS, "notifications", "live"]:
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedules").BEAT_SCHEDULE)
 
 # --- Khlang's own settings (read through core.conf.khlang_settings) ------------
@@ -361,6 +364,16 @@ MEDIA_CENTER = from_environment(
         "MAX_UPLOAD_BYTES": ("KHLANG_MAX_UPLOAD_BYTES", env.int),
         "ACCEL_REDIRECT_PREFIX": ("KHLANG_ACCEL_REDIRECT_PREFIX", env.str),
         "STORE_ACCEL_PREFIX": ("KHLANG_STORE_ACCEL_PREFIX", env.str),
+    },
+)
+LIVE = from_environment(
+    env,
+    {
+        "ROOT": ("KHLANG_LIVE_ROOT", env.str),
+        "PORT_FIRST": ("KHLANG_LIVE_PORT_FIRST", env.int),
+        "PUBLIC_HOST": ("KHLANG_LIVE_PUBLIC_HOST", env.str),
+        "GRACE_SECONDS": ("KHLANG_LIVE_GRACE_SECONDS", env.int),
+        "TOP_SHORT_SIDE": ("KHLANG_LIVE_TOP_SHORT_SIDE", env.int),
     },
 )
 TRANSCODING = from_environment(

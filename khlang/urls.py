@@ -22,6 +22,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("", include(core_urls)),
     path("", include("notifications.urls")),
+    path("", include("live.urls")),
     # Each domain app owns its URL prefixes (APIs, file endpoints, uploads).
     *[path("", include(f"{app}.urls")) for app in DOMAIN_APPS],
     path("", include("supervision.urls")),

@@ -24,6 +24,16 @@ class DueItem:
     url: str
 
 
+# Functions (user, start, end) -> [DueItem] of apps that add their own events
+# (live classes): they register here, this module never imports them.
+_SOURCES: list = []
+
+
+def register_source(source) -> None:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 def due_items(user, start: dt.datetime, end: dt.datetime) -> list[DueItem]:
     """Events between start and end that this user may act on, soonest first."""
     from exambank.models import Quiz
@@ -48,6 +58,8 @@ def due_items(user, start: dt.datetime, end: dt.datetime) -> list[DueItem]:
         units = UnitPage.objects.live().filter(path__startswith=path, unlock_at__range=(start, end))
         for unit in units:
             items.append(DueItem(unit.unlock_at, unit.title, _("Unit opens"), unit.url or ""))
+    for source in _SOURCES:
+        items.extend(source(user, start, end))
     return sorted(items, key=lambda item: item.when)
 
 

@@ -33,6 +33,7 @@ from ..models import (
     LessonPage,
     LessonProgress,
 )
+from ..start_panels import panels_for
 
 
 @login_required
@@ -147,7 +148,7 @@ def dashboard_view(request):
     return render(
         request,
         "lms/dashboard.html",
-        {"cards": cards, "certificates": certificates},
+        {"cards": cards, "certificates": certificates, "panels": panels_for(request)},
     )
 
 

@@ -5,7 +5,7 @@ The layers are those of docs/architecture.md::
     core                                   vocabulary, roles, settings helper
     transcoding  search  mirror  reports   services with public APIs and registries
     media_center  lms  exambank            domain apps: register into the services
-    notifications                          tells people what the domain apps did
+    notifications  live                    tell people what the domain apps did; live classes
     supervision                            reads the domain apps, plugs into the services
     khlang                                 project wiring
 
@@ -30,7 +30,7 @@ LAYERS = [
     {"core"},
     {"transcoding", "search", "mirror", "reports"},
     {"media_center", "lms", "exambank"},
-    {"notifications"},
+    {"notifications", "live"},
     {"supervision"},
     {"khlang"},
 ]
@@ -94,7 +94,7 @@ PUBLIC = {
     # reports.models: the aggregated usage facts, which apps read and never write
     "reports": {"reports.registry", "reports.periods", "reports.tables", "reports.models"},
     "transcoding": {"transcoding.actions", "transcoding.reporting", "transcoding.samples",
-                    "transcoding.models"},
+                    "transcoding.models", "transcoding.live"},
 }  # fmt: skip
 
 

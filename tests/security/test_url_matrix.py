@@ -14,11 +14,13 @@ instead, for any id), inside it anything but a 404.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from core import roles
 from core.policy import ANONYMOUS, AREA, OWN, RULES, SCHOOL
@@ -60,6 +62,12 @@ MATRIX: dict[str, tuple[str, str, str, str, dict]] = {
     "wagtailsnippets_exambank_quiz:edit": ("quiz", "content", "change", "get", {}),
     "wagtailsnippets_exambank_category:edit": ("category", "content", "change", "get", {}),
     "wagtailmedia:edit": ("media", "content", "change", "get", {}),
+    "live:session": ("live", "content", "view", "get", {}),
+    "live:state": ("live", "content", "view", "get", {}),
+    "live:end": ("live", "content", "change", "post", {}),
+    "live:watch": ("live", "content", "view", "post", {}),
+    "wagtailsnippets_live_livesession:edit": ("live", "content", "change", "get", {}),
+    "wagtailsnippets_live_livesession:delete": ("live", "content", "delete", "get", {}),
     "wagtailmedia:delete": ("media", "content", "delete", "get", {}),
     "supervision:record": ("record", "supervision", "view", "get", {}),
     "supervision:pdf": ("record", "supervision", "view", "get", {}),
@@ -92,6 +100,7 @@ VETTED: dict[str, str] = {
     "lms_class_report": "report rows filtered to the teacher's own school (tests/lms)",
     "lms_mark_done": "marks the user's own progress on a live lesson (tests/lms)",
     "lms_lesson_page": "enrolment or preview decides (lms/access.py, tests/lms)",
+    "live:file": "live_session_policy (view), then only while the session is live (tests/live/test_sessions.py)",
     "mirror:file": "signed mirror requests only; files are content-addressed (tests/mirror)",
     "mirror:results": "signed mirror requests only, their own school (tests/mirror)",
     "reports_kpi": "area staff only (reports.privacy.can_view_area)",
@@ -193,6 +202,7 @@ def world(db, area, make_user, django_capture_on_commit_callbacks):
     a submitted attempt by one of its students; one user per role at school A."""
     from core.models import School
     from exambank import actions
+    from live.models import LiveSession
     from media_center.models import MediaItem, Status, Visibility
 
     network = area.networks.create(name="เครือข่าย")
@@ -216,8 +226,13 @@ def world(db, area, make_user, django_capture_on_commit_callbacks):
             rendition_version="v1", rendition_info={"poster": "poster.jpg"},
         )  # fmt: skip
         _write_poster(media)
+        live = LiveSession.objects.create(
+            title=f"สด {key}", school=school, teacher=author,
+            starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
         objects[key] = {
             "record": _supervision_record(school, author),
+            "live": live,
             "school": school,
             "media": media,
             "quiz": quiz,

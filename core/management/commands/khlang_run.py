@@ -39,7 +39,7 @@ class Command(BaseCommand):
             "--schedule",
             str(settings.VAR_DIR / "celerybeat-schedule"),
             "-Q",
-            "default,transcode,reports,mirror",
+            "default,transcode,reports,mirror,live",
             "--concurrency",
             str(concurrency),
             "--loglevel",

@@ -21,6 +21,16 @@
     maxMaxBufferLength: 60,
   };
 
+  // A live stream (data-live on the box): sit two 2-second segments behind
+  // the live edge, jump back to it when more than five behind, and keep only
+  // a little played picture: a live class is watched, not re-watched.
+  var KHLANG_LIVE_CONFIG = {
+    liveSyncDurationCount: 2,
+    liveMaxLatencyDurationCount: 5,
+    backBufferLength: 30,
+    maxBufferLength: 10,
+  };
+
   var hlsLoading = null;
   function loadHls(src) {
     if (window.Hls) return Promise.resolve(window.Hls);
@@ -67,12 +77,20 @@
       if (playing && playing.catch) playing.catch(function () {});
     }
     if (!hlsUrl) { video.src = fallback; attached(); return; }
-    if (video.canPlayType("application/vnd.apple.mpegurl")) { video.src = hlsUrl; attached(); return; }
+    // A browser's own HLS plays video on demand; a live stream goes through
+    // hls.js wherever it runs, for its live settings (how far behind the
+    // edge) and its live edge (the jump-to-live control).
+    var nativeHls = video.canPlayType("application/vnd.apple.mpegurl");
+    if (nativeHls && !box.dataset.live) { video.src = hlsUrl; attached(); return; }
     loadHls(box.dataset.hlsLib).then(function (Hls) {
-      if (!Hls || !Hls.isSupported()) { video.src = fallback; attached(); return; }
-      var hls = new Hls(KHLANG_HLS_CONFIG);
+      if (!Hls || !Hls.isSupported()) { video.src = nativeHls ? hlsUrl : fallback; attached(); return; }
+      var config = box.dataset.live
+        ? Object.assign({}, KHLANG_HLS_CONFIG, KHLANG_LIVE_CONFIG)
+        : KHLANG_HLS_CONFIG;
+      var hls = new Hls(config);
       hls.on(Hls.Events.ERROR, function (_e, data) {
         if (data.fatal && fallback) { hls.destroy(); video.src = fallback; }
+        else if (data.fatal && box.dataset.live) { hls.startLoad(); } // the edge comes back
       });
       hls.loadSource(hlsUrl);
       hls.attachMedia(video);
@@ -87,5 +105,7 @@
     if (button) button.addEventListener("click", function () { start(box, ready); });
   }
 
-  window.KhlangPlayer = { HLS_CONFIG: KHLANG_HLS_CONFIG, bind: bind, start: start };
+  window.KhlangPlayer = {
+    HLS_CONFIG: KHLANG_HLS_CONFIG, LIVE_CONFIG: KHLANG_LIVE_CONFIG, bind: bind, start: start,
+  };
 })();

@@ -1,0 +1,37 @@
+"""Live class settings: settings.LIVE over these defaults (core.conf).
+
+from live.conf import live_settings
+live_settings.GRACE_SECONDS
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from core.conf import AppSettings
+
+DEFAULTS: dict[str, Any] = {
+    # Segments, playlists and recording parts of sessions; served only through
+    # live.views after the session's policy said yes.
+    "ROOT": lambda: str(settings.VAR_DIR / "live"),
+    # The RTMP listeners: one port per session open at the same time, from here.
+    "PORT_FIRST": 1935,
+    "PORT_COUNT": 50,
+    "LISTEN_ADDRESS": "0.0.0.0",
+    # The host teachers put into OBS ("" = the host of the admin page).
+    "PUBLIC_HOST": "",
+    # The ingest opens this long before the start, for the teacher to test.
+    "OPEN_BEFORE_SECONDS": 15 * 60,
+    # A publisher gone this long (a dropped link) ends the session; back
+    # sooner, the same session continues.
+    "GRACE_SECONDS": 120,
+    # The tallest live rung (short side); every rung costs a real-time encode.
+    "TOP_SHORT_SIDE": 360,
+    "X264_THREADS": 0,
+    # Licence of a session's recording when it enters the media centre.
+    "RECORDING_LICENCE": "education",
+}
+
+live_settings = AppSettings("LIVE", DEFAULTS)
