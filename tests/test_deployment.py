@@ -58,7 +58,7 @@ def test_celery_commands_name_our_app_and_real_queues():
         for q in _command(SERVICES[n])[_command(SERVICES[n]).index("-Q") + 1].split(",")
     }
     assert queues == routed  # every routed queue has a consumer
-    assert routed == {"default", "transcode", "reports", "mirror"}
+    assert routed == {"default", "transcode", "reports", "mirror", "live"}
 
 
 def test_beat_schedule_names_registered_tasks():
