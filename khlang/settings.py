@@ -295,8 +295,10 @@ CELERY_TASK_ROUTES = {
     "transcoding.tasks.*": {"queue": "transcode"},
     "reports.tasks.*": {"queue": "reports"},
     "mirror.tasks.*": {"queue": "mirror"},
-    # A live class's supervisor runs for the class's length: its own workers.
-    "live.tasks.run_ingest_task": {"queue": "live"},
+    # Live classes on their own workers, which hold the ingest's files: the
+    # supervisor runs for the class's length, and the recording is joined from,
+    # and the live files removed on, the host that wrote them.
+    "live.tasks.*": {"queue": "live"},
 }
 # Beat may run on two hosts: only the holder of a lease in the cache sends.
 CELERY_BEAT_SCHEDULER = "core.beat.LeaderScheduler"
