@@ -17,6 +17,10 @@ from django.conf import settings
 
 from core.waiting import wait_for
 
+# One Chromium for every integration test that plays something: a second
+# session-wide Playwright in the same thread is refused.
+from tests.browser.conftest import browser, page  # noqa: E402, F401
+
 ROOT = Path(__file__).resolve().parents[2]
 # The suite's own worker takes every queue, as `make run`'s does.
 WORKER_QUEUES = "default,transcode,reports,mirror"

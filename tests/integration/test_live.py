@@ -26,7 +26,6 @@ from core import roles
 from live import actions
 from live.models import LiveSession, State
 from media_center.models import MediaItem, Status
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
 from transcoding.hls import peak_kbps
 
 from .conftest import ROOT, wait_until
@@ -121,7 +120,7 @@ def publish_until_connected(url: str, seconds: float, **kwargs) -> subprocess.Po
 def test_a_live_class_is_refused_watched_and_recorded(
     live_worker,
     live_server,
-    page,  # noqa: F811
+    page,
     make_user,
     settings,
 ):

@@ -33,7 +33,6 @@ from core.storage import storage_backends
 from media_center.models import MediaItem, Status
 from mirror.devsites import Site, cached_template, free_port
 from mirror.signing import generate_private_key, load_private_key, public_key_text
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
 from tests.media_center.conftest import tus_upload
 from transcoding import samples
 from transcoding.models import JobStatus
@@ -165,7 +164,7 @@ def upload_video(client, make_user, school, seconds: int, tmp_path) -> MediaItem
     return item
 
 
-def play_in_chromium(page, live_server, item) -> list[str]:  # noqa: F811
+def play_in_chromium(page, live_server, item) -> list[str]:
     """Play the item; returns the addresses of the segments it played."""
     segments: list[str] = []
     seen: list[str] = []
@@ -218,7 +217,7 @@ def mirror_site(tmp_path: Path, central_url: str, central_key: str) -> Site:
 @pytest.mark.django_db(transaction=True)
 def test_web_and_two_workers_share_only_the_store(
     two_workers, moto_store, live_server, client, make_user, school, settings, tmp_path,
-    page,  # noqa: F811
+    page,
 ):  # fmt: skip
     web = host_folders(tmp_path / "web")
     web_on_store(settings, web, moto_store)
