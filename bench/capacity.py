@@ -26,8 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from bench._setup import django_on_scratch_database
 
 SCALES = Path(__file__).with_name("capacity.yaml")
@@ -174,6 +172,8 @@ def main() -> None:
     parser.add_argument("--scales", default=str(SCALES), help="the YAML of scales")
     args = parser.parse_args()
     django_on_scratch_database()
+    import yaml  # from the test extra: the production image imports this module without it
+
     config = yaml.safe_load(Path(args.scales).read_text(encoding="utf-8"))
     started = time.monotonic()
     units = {
