@@ -37,6 +37,35 @@ def start_panel(request):
     return "live/_start_panel.html", {"live": live, "upcoming": upcoming}
 
 
+COURSE_RECORDINGS = 20
+
+
+def course_panel(request, course):
+    """A course's live classes: live now, coming up, and the recordings of past ones."""
+    visible = live_session_policy.for_user(request.user, "view").filter(course_id=course.pk)
+    live = list(visible.filter(state=State.LIVE).order_by("starts_at"))
+    upcoming = list(
+        visible.filter(state=State.SCHEDULED, ends_at__gt=timezone.now()).order_by("starts_at")[
+            :UPCOMING_COUNT
+        ]
+    )
+    recorded = list(
+        visible.filter(state=State.RECORDED, recording__isnull=False).order_by("-starts_at")[
+            :COURSE_RECORDINGS
+        ]
+    )
+    if not (live or upcoming or recorded):
+        return None
+    return "live/_course_panel.html", {"live": live, "upcoming": upcoming, "recorded": recorded}
+
+
+def session_link(session) -> str:
+    """Where a calendar or list entry leads: the recording once there is one."""
+    if session.state == State.RECORDED and session.recording_id:
+        return reverse("media_center:detail", args=[session.recording_id])
+    return reverse("live:session", args=[session.pk])
+
+
 def calendar_items(user, start: dt.datetime, end: dt.datetime) -> list:
     from notifications.due import DueItem
 
@@ -46,7 +75,7 @@ def calendar_items(user, start: dt.datetime, end: dt.datetime) -> list:
             s.starts_at,
             s.title,
             _("Live class") if s.state != State.RECORDED else _("Live class (recorded)"),
-            reverse("live:session", args=[s.pk]),
+            session_link(s),
         )
-        for s in sessions.only("pk", "title", "starts_at", "state")
+        for s in sessions.only("pk", "title", "starts_at", "state", "recording_id")
     ]

@@ -22,8 +22,9 @@ def register() -> None:
     from lms import start_panels
     from notifications import due
 
-    from .panels import calendar_items, start_panel
+    from .panels import calendar_items, course_panel, start_panel
 
     catalog_changed.connect(on_catalog_changed, dispatch_uid="live.recording_ready")
     start_panels.register(start_panel)
+    start_panels.register_course_panel(course_panel)
     due.register_source(calendar_items)

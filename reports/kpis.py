@@ -59,6 +59,8 @@ KPIS: list[Kpi] = [
     ],
     Kpi("satisfaction_high", bilingual_lazy("Satisfaction at high or above"),
         "%", (70,), "reports", percent=True),
+    Kpi("live_schools", bilingual_lazy("Schools following live distance-learning classes"),
+        gettext_lazy("schools"), (20, 30, 45), "live"),
     Kpi("supervision_schools", bilingual_lazy("Schools supervised"),
         gettext_lazy("schools"), (60, 90, 120), "supervision"),
     Kpi("supervision_average_level", bilingual_lazy("Average rubric level in supervision"),

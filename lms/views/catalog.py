@@ -9,6 +9,7 @@ from core.models import GradeLevel, SubjectGroup
 from ..access import course_outline, is_teacher, self_enrol_refusal
 from ..actions import active_enrolment
 from ..models import Certificate, CourseKind, CoursePage, Enrolment
+from ..start_panels import course_panels_for
 
 
 def course_listing(index, request) -> dict:
@@ -60,6 +61,7 @@ def course_context(course, request) -> dict:
         "is_teacher": teacher,
         "grade_levels": GradeLevel.objects.all() if teacher else [],
         "certificate": None,
+        "panels": course_panels_for(request, course),
     }
     if enrolment and course.issues_certificate:
         context["certificate"] = Certificate.objects.filter(user=user, course=course).first()
