@@ -22,6 +22,7 @@ _HELPERS = {
     "link_or_copy": ".files",
     "delete_unless_used": ".core",
     "folder_manifest": ".folders",
+    "held_payload": ".held",
     "kept_manifest": ".folders",
     "kept_shas": ".folders",
     "manifest_refs": ".folders",

@@ -109,3 +109,20 @@ def test_bad_result_rows_are_refused_whole_naming_row_and_field(client, register
     errors = response.json()["errors"]
     assert any(e.startswith("แถวที่ 2") and "service missing" in e for e in errors)
     assert UsageEvent.objects.count() == 0
+
+
+def test_the_contact_time_is_written_at_most_once_a_minute(client, registered, mirror_conf):
+    """A mirror relaying a live class signs a request every second or two."""
+    import datetime as dt
+
+    from mirror.models import Mirror
+
+    signed(client, mirror_conf, "GET", "/mirror/api/feed/?since=0")
+    first = Mirror.objects.get(pk=registered.pk).last_contact
+    assert first is not None
+    signed(client, mirror_conf, "GET", "/mirror/api/feed/?since=0")
+    assert Mirror.objects.get(pk=registered.pk).last_contact == first
+    earlier = first - dt.timedelta(minutes=2)
+    Mirror.objects.filter(pk=registered.pk).update(last_contact=earlier)
+    signed(client, mirror_conf, "GET", "/mirror/api/feed/?since=0")
+    assert Mirror.objects.get(pk=registered.pk).last_contact > first
