@@ -66,3 +66,45 @@ def test_only_live_file_names_and_a_down_link_is_said(tmp_path):
     with pytest.raises(RelayDown):
         relay.get("144p/seg_00001.ts")
     assert not (tmp_path / "144p" / "seg_00001.ts").exists()
+
+
+def test_two_processes_relaying_into_one_folder_fetch_each_file_once(tmp_path):
+    """The web server's workers each hold a Relay; the copy and the lock are on disk."""
+    central = Central()
+    workers = [
+        Relay("http://central/x", tmp_path, fetch=central, playlist_ttl=60) for _ in range(2)
+    ]
+    barrier = threading.Barrier(20)
+
+    def player(relay):
+        barrier.wait()
+        relay.get("144p/index.m3u8")
+        relay.get("144p/seg_00007.ts")
+
+    threads = [threading.Thread(target=player, args=(workers[n % 2],)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert central.calls == {
+        "http://central/x/144p/index.m3u8": 1,
+        "http://central/x/144p/seg_00007.ts": 1,
+    }
+    assert sum(relay.bytes_fetched for relay in workers) == 1000 + len(b"#EXTM3U\n")
+
+
+def test_a_dead_link_is_remembered_for_a_moment_then_tried_again(tmp_path):
+    calls = []
+
+    def down(url):
+        calls.append(url)
+        raise RelayDown("no route")
+
+    relay = Relay("http://central/x", tmp_path, fetch=down, retry_after=60)
+    for _ in range(5):  # thirty players must not each wait out a timeout
+        with pytest.raises(RelayDown):
+            relay.get("144p/index.m3u8")
+    assert len(calls) == 1 and relay.down
+    quick = Relay("http://central/x", tmp_path, fetch=Central(), retry_after=0)
+    assert quick.get("144p/index.m3u8") == b"#EXTM3U\n"  # back: the mark goes
+    assert not relay.down
