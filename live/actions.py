@@ -25,6 +25,30 @@ PUBLISHER_GONE = gettext_noop(
 )
 
 
+STATE_ORDER = [State.SCHEDULED, State.LIVE, State.ENDED, State.RECORDED]
+
+
+def later_state(current: str, incoming: str) -> str:
+    """A session's state only moves forward; a mirror keeps the later of two."""
+    return max(current, incoming, key=STATE_ORDER.index)
+
+
+def follow_central(session_id: int, state: str, recording_id: int | None = None) -> bool:
+    """A mirror's copy of a session takes the state central just answered (forward
+    only), so its lists and start page know a class began or ended before the
+    next sync brings the record. The recording is linked once its media item is
+    on this mirror. True when the row changed."""
+    from media_center.models import MediaItem
+
+    earlier = STATE_ORDER[: STATE_ORDER.index(state)] if state in STATE_ORDER else []
+    changed = LiveSession.objects.filter(pk=session_id, state__in=earlier).update(state=state)
+    if recording_id and MediaItem.objects.filter(pk=recording_id).exists():
+        changed += LiveSession.objects.filter(pk=session_id, recording__isnull=True).update(
+            recording_id=recording_id
+        )
+    return bool(changed)
+
+
 def session_dir(session_id: int) -> Path:
     return Path(live_settings.ROOT) / str(session_id)
 

@@ -8,7 +8,9 @@ class LiveConfig(AppConfig):
     It sits at the top with notifications: it uses core, the transcoding
     service's public modules, the media centre (recordings) and lms (courses),
     and nothing below imports it; it shows on the learner's start page and in
-    the calendar through what those register.
+    the calendar through what those register, and reaches school mirrors
+    through the mirror service's registries and its public relaying module
+    (live/mirror_sources.py, live/sources.py).
     """
 
     name = "live"

@@ -32,6 +32,12 @@ DEFAULTS: dict[str, Any] = {
     "X264_THREADS": 0,
     # Licence of a session's recording when it enters the media centre.
     "RECORDING_LICENCE": "education",
+    # A school mirror relays central's live files (live.sources): how long one
+    # wait on central's socket may last, and how long central's answer about a
+    # session's state (every open page asks every few seconds), or central's
+    # silence, is reused before central is asked again.
+    "RELAY_TIMEOUT_SECONDS": 10,
+    "RELAY_STATE_SECONDS": 2,
 }
 
 live_settings = AppSettings("LIVE", DEFAULTS)

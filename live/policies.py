@@ -27,3 +27,13 @@ class LiveSessionPolicy(ScopePolicy):
 
 
 live_session_policy = LiveSessionPolicy()
+
+
+def for_school_mirror(school_id: int | None):
+    """The sessions a school's mirror receives and relays: its school's own, and
+    every session shared with the area or the public (a studio session for its
+    own school only has no school's mirror to go to)."""
+    shared = Q(audience__in=[Audience.AREA, Audience.PUBLIC])
+    if school_id is None:
+        return LiveSession.objects.filter(shared)
+    return LiveSession.objects.filter(shared | Q(school_id=school_id))

@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 
 from . import actions, ingest
+from .sources import stream_source
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,11 @@ def mark_recorded_task(item_id: int) -> None:
 
 @shared_task
 def live_schedule_task() -> None:
-    """Open the ingests of sessions about to start; end sessions past their time."""
+    """Open the ingests of sessions about to start; end sessions past their time.
+
+    Only where classes are taught: a school's mirror relays them from central,
+    so it opens no listener and ends nothing by its own clock."""
+    if not stream_source().controls:
+        return
     actions.open_due_ingests()
     actions.end_due_sessions()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "live"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("live/<int:pk>/end/", views.end_now, name="end"),
     path("live/<int:pk>/watch/", views.report_watch, name="watch"),
     path("live/<int:pk>/hls/<path:name>", views.live_file, name="file"),
+    # Central, for school mirrors' signed requests (live/api.py).
+    path("live/<int:pk>/relay/state/", api.relay_state, name="relay_state"),
+    path("live/<int:pk>/relay/hls/<path:name>", api.relay_file, name="relay_file"),
 ]

@@ -1,20 +1,23 @@
-"""Watching live classes: the list, a session's page and player, its live files."""
+"""Watching live classes: the list, a session's page and player, its live files.
+
+The same views serve central and a school's mirror: where the stream comes
+from (the ingest, or central through the school's relay) is the stream
+source's business (live.sources), chosen once by the site's role.
+"""
 
 from __future__ import annotations
 
-import re
-
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from core.i18n import bilingual
 
 from . import actions
 from .models import State
 from .panels import now_and_next
 from .policies import live_session_policy
-
-_FILE = re.compile(r"^(index\.m3u8|\d{2,4}p/index\.m3u8|\d{2,4}p/seg_\d{5,}\.ts)$")
-CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t"}
+from .sources import LINK_DOWN, stream_source
 
 
 def session_list(request):
@@ -33,22 +36,36 @@ def session_list(request):
 
 def session_detail(request, pk: int):
     session = live_session_policy.get_or_404(request.user, "view", pk=pk)
-    playing = session.state == State.LIVE and actions.stream_ready(pk)
-    may_end = live_session_policy.user_has_permission_for_instance(request.user, "change", session)
+    source = stream_source()
+    stream = source.stream(session)
+    may_end = source.controls and live_session_policy.user_has_permission_for_instance(
+        request.user, "change", session
+    )
     return render(
         request,
         "live/session.html",
-        {"session": session, "playing": playing, "may_end": may_end and session.is_live},
+        {
+            "session": session,
+            "stream": stream,
+            "playing": stream.ready,
+            "relayed": source.relayed,
+            "link_down_message": bilingual(LINK_DOWN),
+            "may_end": may_end and stream.state == State.LIVE,
+        },
     )
 
 
 def session_state(request, pk: int):
-    """The page asks every few seconds whether the class began or ended."""
+    """The page asks every few seconds whether the class began or ended, and on
+    a mirror whether central can be reached."""
     session = live_session_policy.get_or_404(request.user, "view", pk=pk)
+    stream = stream_source().stream(session)
     return JsonResponse(
         {
-            "state": session.state,
-            "ready": session.state == State.LIVE and actions.stream_ready(pk),
+            "state": stream.state,
+            "ready": stream.ready,
+            "link_down": stream.link_down,
+            "recording": stream.recording,
         }
     )
 
@@ -59,7 +76,7 @@ def report_watch(request, pk: int):
     session = live_session_policy.get_or_404(request.user, "view", pk=pk)
     if not request.user.is_authenticated:
         return JsonResponse({"counted": False})
-    if session.state != State.LIVE:
+    if not stream_source().is_live(session):
         return JsonResponse({"counted": False}, status=409)
     try:
         seconds = float(request.POST.get("seconds", "0"))
@@ -72,6 +89,8 @@ def report_watch(request, pk: int):
 @require_POST
 def end_now(request, pk: int):
     session = live_session_policy.get_or_404(request.user, "change", pk=pk)
+    if not stream_source().controls:
+        raise Http404  # a mirror relays the class; it is ended where it is taught
     actions.end_session(session.pk)
     return redirect("live:session", pk=session.pk)
 
@@ -79,15 +98,4 @@ def end_now(request, pk: int):
 def live_file(request, pk: int, name: str):
     """A playlist or segment of a session that is live, to whoever may watch it."""
     session = live_session_policy.get_or_404(request.user, "view", pk=pk)
-    if session.state != State.LIVE or not _FILE.match(name):
-        raise Http404
-    path = actions.hls_dir(pk) / name
-    try:
-        handle = path.open("rb")
-    except OSError:
-        raise Http404 from None
-    suffix = path.suffix
-    response = FileResponse(handle, content_type=CONTENT_TYPES[suffix])
-    # Playlists change every segment; a segment never changes once written.
-    response["Cache-Control"] = "no-cache" if suffix == ".m3u8" else "private, max-age=60"
-    return response
+    return stream_source().file(session, name)

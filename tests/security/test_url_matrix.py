@@ -101,6 +101,8 @@ VETTED: dict[str, str] = {
     "lms_mark_done": "marks the user's own progress on a live lesson (tests/lms)",
     "lms_lesson_page": "enrolment or preview decides (lms/access.py, tests/lms)",
     "live:file": "live_session_policy (view), then only while the session is live (tests/live/test_sessions.py)",
+    "live:relay_file": "signed mirror requests only, sessions that mirror receives, only while live (tests/live/test_mirror.py)",
+    "live:relay_state": "signed mirror requests only, sessions that mirror receives (tests/live/test_mirror.py)",
     "mirror:file": "signed mirror requests only; files are content-addressed (tests/mirror)",
     "mirror:results": "signed mirror requests only, their own school (tests/mirror)",
     "reports_kpi": "area staff only (reports.privacy.can_view_area)",

@@ -57,15 +57,39 @@
 
   if (box && window.KhlangPlayer) window.KhlangPlayer.bind(box, follow);
 
+  // The state check: the page turns into the player when the class begins and
+  // into the recording's link when it ends. On a school's mirror it also says
+  // when the link to the central office is cut (the player keeps asking on its
+  // own) and nudges the player when the link is back.
   var stateUrl = page.dataset.stateUrl;
-  var known = page.dataset.state + ":" + page.dataset.ready;
+  var linkDown = document.getElementById("link-down");
+  var QUIET = 10000, WATCHFUL = 3000;
+  function shown(s) {
+    return s.state + ":" + (s.ready ? "1" : "0") + ":" + (s.recording || "");
+  }
+  var known = shown({
+    state: page.dataset.state, ready: page.dataset.ready === "1", recording: page.dataset.recording,
+  });
+  function nudge() {
+    var video = document.getElementById("player");
+    if (video && video.khlangHls) video.khlangHls.startLoad();
+  }
   function check() {
     fetch(stateUrl, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (s) {
-        if (s && s.state + ":" + (s.ready ? "1" : "0") !== known) window.location.reload();
+        if (!s) { window.setTimeout(check, QUIET); return; }
+        if (s.link_down) {
+          if (linkDown) linkDown.hidden = false;
+          window.setTimeout(check, WATCHFUL);
+          return;
+        }
+        if (linkDown && !linkDown.hidden) { linkDown.hidden = true; nudge(); }
+        if (shown(s) !== known) { window.location.reload(); return; }
+        window.setTimeout(check, QUIET);
       })
-      .catch(function () {});
+      .catch(function () { window.setTimeout(check, WATCHFUL); });
   }
-  if (stateUrl && page.dataset.state !== "recorded") window.setInterval(check, 10000);
+  var finished = page.dataset.state === "recorded" && page.dataset.recording;
+  if (stateUrl && !finished) window.setTimeout(check, linkDown && !linkDown.hidden ? WATCHFUL : QUIET);
 })();
