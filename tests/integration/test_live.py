@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -29,16 +28,11 @@ from media_center.models import MediaItem, Status
 from transcoding.hls import peak_kbps
 
 from .conftest import ROOT, wait_until
+from .helpers import free_port, publish_until_connected
 
 pytestmark = pytest.mark.integration
 
 GRACE_SECONDS = 6
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -82,38 +76,6 @@ def live_worker(django_db_blocker, tmp_path):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-
-
-def publish(url: str, seconds: float, *, video_codec: str = "libx264") -> subprocess.Popen:
-    """ffmpeg as OBS: a 720p test pattern with a running clock and a 440 Hz tone."""
-    clock = (
-        "drawtext=text='%{pts\\:hms}':fontsize=48:fontcolor=white:box=1:boxcolor=black:x=20:y=20"
-    )
-    video = ["-c:v", video_codec]
-    if video_codec == "libx264":
-        video += ["-preset", "veryfast", "-g", "50", "-b:v", "1500k"]
-    return subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-         "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-         "-t", str(seconds), "-vf", clock, *video, "-c:a", "aac", "-b:a", "96k",
-         "-f", "flv", url],
-        stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-
-
-def publish_until_connected(url: str, seconds: float, **kwargs) -> subprocess.Popen:
-    """Retry while the listener is not up yet (connection refused at once)."""
-    deadline = time.monotonic() + 30
-    while True:
-        process = publish(url, seconds, **kwargs)
-        try:
-            process.wait(timeout=1.5)
-        except subprocess.TimeoutExpired:
-            return process  # connected and sending
-        if time.monotonic() > deadline:
-            return process
-        time.sleep(0.5)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -27,6 +27,8 @@ import pytest
 from core.waiting import wait_for
 from mirror.devsites import SitePair, migrated_template
 
+from .helpers import signed_in
+
 SCHOOL = "1058100001"  # the demo's school
 
 SETUP_CENTRAL = """
@@ -322,25 +324,6 @@ print(item.pk, item.status, item.rendition_version)
 """
 
 
-def browser(base_url: str, username: str, password: str):
-    """A logged-in opener and a function that posts a form with the CSRF token."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = opener.open(f"{base_url}/accounts/login/", timeout=10).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    body = {"username": username, "password": password, "csrfmiddlewaretoken": token}
-    opener.open(f"{base_url}/accounts/login/", urllib.parse.urlencode(body).encode()).read()
-
-    def post(path: str, **fields):
-        csrf = next(c.value for c in jar if c.name == "csrftoken")
-        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": csrf}).encode()
-        request = urllib.request.Request(base_url + path, data=data)
-        request.add_header("Referer", base_url + path)
-        return opener.open(request, timeout=30)
-
-    return opener, post
-
-
 def test_a_video_syncs_with_only_the_renditions_the_school_keeps(sites):
     central, mirror = sites.central, sites.mirror
     printed = central.shell(ADD_VIDEO, CELERY_TASK_ALWAYS_EAGER="true").split()
@@ -404,7 +387,7 @@ def test_a_quiz_taken_offline_and_lesson_progress_go_up_counted_once(sites):
     central.stop_server()
     mirror.start_server()
     try:
-        opener, post = browser(mirror.url, "student", "khlang-demo")
+        opener, post = signed_in(mirror.url, "student", "khlang-demo")
         page = opener.open(f"{mirror.url}/exams/quiz/{quiz_id}/", timeout=10).read().decode()
         assert "แบบทดสอบตัวอย่าง ป.3" in page
         started = post(f"/exams/quiz/{quiz_id}/start/", start_key="offline-1")
@@ -477,7 +460,7 @@ def test_a_supervision_record_filled_on_the_mirror_goes_up_merged_once(sites):
     central.stop_server()
     mirror.start_server()
     try:  # the supervisor at the school, the WAN cut
-        _opener, post = browser(mirror.url, "supervisor", "khlang-demo")
+        _opener, post = signed_in(mirror.url, "supervisor", "khlang-demo")
         made = post(
             f"/supervision/records/new/?entry={entry}",
             school=school_id, teacher=teacher_id, rubric=rubric_id, mode="onsite",
