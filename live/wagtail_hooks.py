@@ -14,7 +14,7 @@ from core.admin_scope import AdminScope
 from core.models import School
 from core.policy import AREA_ROLES, role_of
 
-from . import actions
+from . import actions, ingest
 from .conf import live_settings
 from .models import LiveSession
 from .policies import live_session_policy
@@ -58,6 +58,9 @@ class IngestPanel(Panel):
                 session=session,
                 attendance=actions.attendance_summary(session.pk) if session.pk else None,
                 server_url=f"rtmp://{host}:{port}/live" if session.pk else "",
+                srt_url=ingest.srt_publish_url(host, session)
+                if session.pk and ingest.srt_enabled()
+                else "",
             )
             return context
 
