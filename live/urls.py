@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import classroom, views
 
 app_name = "live"
 urlpatterns = [
@@ -10,4 +10,10 @@ urlpatterns = [
     path("live/<int:pk>/end/", views.end_now, name="end"),
     path("live/<int:pk>/watch/", views.report_watch, name="watch"),
     path("live/<int:pk>/hls/<path:name>", views.live_file, name="file"),
+    # A school's classroom screens (one per grade) and their timetable.
+    path("classroom/<str:code>/", classroom.school_page, name="classroom"),
+    path("classroom/<str:code>/new-link/", classroom.new_link, name="classroom_new_link"),
+    path("classroom/<str:code>/<slug:grade>/", classroom.screen, name="classroom_screen"),
+    path("classroom/<str:code>/<slug:grade>/now/", classroom.now, name="classroom_now"),
+    path("classroom/<str:code>/<slug:grade>/week/", classroom.week, name="classroom_week"),
 ]
