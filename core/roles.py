@@ -39,8 +39,9 @@ _AUTHORING = [
     "exambank.add_quiz", "exambank.change_quiz", "exambank.view_quiz",
     "exambank.view_attempt",
     "media_center.add_mediaitem", "media_center.change_mediaitem",
-    # Live classes: teachers schedule and run their own.
+    # Live classes: teachers schedule and run their own, and read the timetables.
     "live.add_livesession", "live.change_livesession", "live.view_livesession",
+    "live.view_timetable",
 ]  # fmt: skip
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     STUDENT: [],
@@ -51,6 +52,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailmedia.delete_media",
         "media_center.delete_mediaitem",
         "live.delete_livesession",
+        # The school's classroom timetables (the area's are the area admins').
+        "live.add_timetable",
+        "live.change_timetable",
+        "live.delete_timetable",
         "core.view_school",
         "core.change_school",
         "reports.view_school_reports",
@@ -62,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_areaoffice",
         "mirror.view_mirror",
         "live.view_livesession",
+        "live.view_timetable",
         "reports.view_area_reports",
         "reports.view_survey",
         "reports.view_surveyresponse",

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session a classroom screen's link opened reaches the screen's views only.
+    "live.middleware.ClassroomScreenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -376,6 +378,8 @@ LIVE = from_environment(
         "PUBLIC_HOST": ("KHLANG_LIVE_PUBLIC_HOST", env.str),
         "GRACE_SECONDS": ("KHLANG_LIVE_GRACE_SECONDS", env.int),
         "TOP_SHORT_SIDE": ("KHLANG_LIVE_TOP_SHORT_SIDE", env.int),
+        "SRT": ("KHLANG_LIVE_SRT", env.str),
+        "SRT_LATENCY_MS": ("KHLANG_LIVE_SRT_LATENCY_MS", env.int),
     },
 )
 TRANSCODING = from_environment(

@@ -7,9 +7,10 @@ GET /live/<pk>/relay/hls/<name>     a playlist or segment, only while live
 
 Only requests signed by a registered mirror whose key is not revoked
 (mirror.relaying.signed_view), and only for sessions that mirror receives
-(live.policies.for_school_mirror): anything else is a 404, as a session
-outside one's scope is everywhere. Nothing here says more than a viewer's page
-does: no stream key, no port, no message meant for the teacher.
+(those its school's accounts may watch, which its feed carries): anything else
+is a 404, as a session outside one's scope is everywhere. Nothing here says
+more than a viewer's page does: no stream key, no port, no message meant for
+the teacher.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from mirror import relaying
 
 from . import actions
 from .models import LiveSession, State
-from .policies import for_school_mirror
+from .policies import live_session_policy
 from .sources import CentralSource
 
 
 def _relayed_session(request, pk: int) -> LiveSession:
-    return get_object_or_404(for_school_mirror(relaying.requesting_school_id(request)), pk=pk)
+    school_id = relaying.requesting_school_id(request)
+    return get_object_or_404(live_session_policy.visible_to_school(school_id), pk=pk)
 
 
 @relaying.signed_view

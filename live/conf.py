@@ -30,6 +30,11 @@ DEFAULTS: dict[str, Any] = {
     # The tallest live rung (short side); every rung costs a real-time encode.
     "TOP_SHORT_SIDE": 360,
     "X264_THREADS": 0,
+    # SRT beside RTMP on the same port number (UDP): True, False, or "auto"
+    # (when this ffmpeg was built with libsrt). Its latency is the time libsrt
+    # may spend retransmitting a lost packet; OBS's own setting adds to it.
+    "SRT": "auto",
+    "SRT_LATENCY_MS": 800,
     # Licence of a session's recording when it enters the media centre.
     "RECORDING_LICENCE": "education",
     # A school mirror relays central's live files (live.sources): how long one

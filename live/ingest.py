@@ -16,6 +16,16 @@ no playlist, no recording part is written from a wrong key), deletes what
 that run left, and listens again. The codec check works the same way on the
 input's stream list, before any output is opened.
 
+SRT, where the teacher's network allows it (OBS 28+: better on a lossy
+uplink, since it retransmits within a latency budget instead of stalling as
+TCP does), comes in through a second ffmpeg: an SRT listener on the same port
+number (UDP beside the RTMP listener's TCP) whose passphrase is the stream
+key, so libsrt itself refuses a wrong key at the handshake and encrypts what
+it accepts. It copies the publisher's stream, unchanged, into the session's
+RTMP listener: one ladder encoder per session whatever the door. The
+gateway's log gets the same codec check. SRT needs an ffmpeg built with
+libsrt (Debian's is; ``SRT`` = "auto" asks this ffmpeg).
+
 A publisher that drops is waited for during GRACE_SECONDS: ffmpeg listens
 again with the same playlists (append_list, a discontinuity), so viewers see
 the same session continue. Past the grace time, at the teacher's "end", or at
@@ -33,6 +43,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -114,6 +125,37 @@ def listen_url(session: LiveSession) -> str:
     return f"rtmp://{address}:{session.ingest_port}/live/{session.stream_key}"
 
 
+def srt_listen_url(session: LiveSession) -> str:
+    """The SRT listener's address: the stream key is its passphrase (AES-128)."""
+    query = urlencode(
+        {
+            "mode": "listener",
+            "passphrase": session.stream_key,
+            "pbkeylen": 16,
+            # libsrt's latency is in microseconds: the time it may spend
+            # retransmitting a lost packet before the picture moves on.
+            "latency": live_settings.SRT_LATENCY_MS * 1000,
+        }
+    )
+    return f"srt://{live_settings.LISTEN_ADDRESS}:{session.ingest_port}?{query}"
+
+
+def srt_publish_url(host: str, session: LiveSession) -> str:
+    """What the teacher puts into OBS's Server field for SRT (no separate key)."""
+    query = urlencode({"passphrase": session.stream_key, "pbkeylen": 16})
+    return f"srt://{host}:{session.ingest_port or live_settings.PORT_FIRST}?{query}"
+
+
+def srt_enabled() -> bool:
+    """SRT = True/False, or "auto": when this ffmpeg was built with libsrt."""
+    wanted = live_settings.SRT
+    if isinstance(wanted, str):  # from the environment
+        if wanted.strip().lower() == "auto":
+            return "srt" in live_hls.ffmpeg_protocols()
+        return wanted.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(wanted)
+
+
 def _read(run: Run) -> None:
     for raw in run.process.stderr:  # type: ignore[union-attr]
         run.lines.append(raw.decode("utf-8", "replace").rstrip())
@@ -144,6 +186,58 @@ def start_run(session: LiveSession, number: int) -> Run:
     return run
 
 
+class SrtGateway:
+    """The SRT door of one session: listens, copies a publisher into the RTMP
+    listener, and listens again when that publisher leaves."""
+
+    def __init__(self, session: LiveSession):
+        self.session_id = session.pk
+        self.args = live_hls.srt_gateway_command(
+            srt_listen_url(session),
+            f"rtmp://127.0.0.1:{session.ingest_port}/live/{session.stream_key}",
+        )
+        self.run: Run | None = None
+        self.refusals_noted = 0
+
+    def keep_listening(self) -> None:
+        """Called on every poll: notes refused keys; a finished gateway listens again."""
+        run = self.run
+        if run is not None:
+            refusals = sum("Incorrect passphrase" in line for line in run.lines)
+            if refusals > self.refusals_noted:
+                # libsrt turned the caller away at the handshake; the listener
+                # goes on waiting for the right key.
+                self.refusals_noted = refusals
+                when = timezone.localtime().strftime("%H:%M:%S")
+                actions.refuse(self.session_id, bilingual(WRONG_KEY, when=when))
+        if run is not None and run.process.poll() is None:
+            streams = run.streams()
+            problem = codec_problem(streams) if streams else ""
+            if problem:
+                stop(run, clean=False)
+                actions.refuse(self.session_id, problem)
+                self.run = None
+            return
+        if run is not None and run.reader is not None:
+            run.reader.join(timeout=5)
+        process = subprocess.Popen(
+            self.args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        self.run = Run(process=process, part=Path(os.devnull))
+        self.refusals_noted = 0
+        self.run.reader = threading.Thread(target=_read, args=(self.run,), daemon=True)
+        self.run.reader.start()
+
+    def close(self) -> None:
+        if self.run is not None:
+            stop(self.run, clean=True)
+            self.run = None
+
+
 def stop(run: Run, *, clean: bool) -> None:
     """SIGINT lets ffmpeg finish its segments and recording part; SIGKILL does not."""
     if run.process.poll() is None:
@@ -167,6 +261,15 @@ def _session(session_id: int) -> LiveSession:
 
 def supervise(session_id: int) -> str:
     """Run the session's listener until the session ends; returns why it ended."""
+    gateway = SrtGateway(_session(session_id)) if srt_enabled() else None
+    try:
+        return _supervise(session_id, gateway)
+    finally:
+        if gateway is not None:
+            gateway.close()
+
+
+def _supervise(session_id: int, gateway: SrtGateway | None) -> str:
     grace = live_settings.GRACE_SECONDS
     number = 0
     publisher_left: float | None = None  # monotonic time the last publisher dropped
@@ -182,7 +285,7 @@ def supervise(session_id: int) -> str:
             return "publisher gone"
         number += 1
         run = start_run(session, number)
-        outcome = watch(session_id, run, publisher_left, grace)
+        outcome = watch(session_id, run, publisher_left, grace, gateway)
         if outcome == "publishing-ended":
             publisher_left = time.monotonic()
         elif outcome in ("ended", "nobody came", "publisher gone"):
@@ -191,12 +294,20 @@ def supervise(session_id: int) -> str:
             time.sleep(1.0)  # a refused publisher does not get a busy loop of listeners
 
 
-def watch(session_id: int, run: Run, publisher_left: float | None, grace: int) -> str:
+def watch(
+    session_id: int,
+    run: Run,
+    publisher_left: float | None,
+    grace: int,
+    gateway: SrtGateway | None = None,
+) -> str:
     """Follow one ffmpeg run until its publisher leaves, it is refused, or the session ends."""
     checked = False
     last_db = 0.0
     while True:
         time.sleep(POLL_SECONDS)
+        if gateway is not None:
+            gateway.keep_listening()
         if run.wrong_key and not checked:
             stop(run, clean=False)
             discard(run)

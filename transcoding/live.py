@@ -27,6 +27,8 @@ part (no second encode: the recording is transcoded later like any upload).
 
 from __future__ import annotations
 
+import functools
+import subprocess
 from pathlib import Path
 
 from .commands import (
@@ -173,6 +175,36 @@ def live_command(
     # The publisher's own stream, copied: the source of the session's recording.
     args += ["-map", "0:v:0", "-map", "0:a:0", "-c", "copy", "-f", "mpegts", str(recording)]
     return args
+
+
+@functools.cache
+def ffmpeg_protocols(ffmpeg: str | None = None) -> frozenset[str]:
+    """The protocols this ffmpeg was built with (SRT needs libsrt)."""
+    try:
+        found = subprocess.run(
+            [ffmpeg or ffmpeg_binary(), "-hide_banner", "-protocols"],
+            capture_output=True,
+            timeout=30,
+        ).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(found.split())
+
+
+def srt_gateway_command(srt_url: str, rtmp_url: str, *, ffmpeg: str | None = None) -> list[str]:
+    """ffmpeg listening for an SRT publisher and handing its stream, unchanged,
+    to the session's RTMP listener (``live_command``).
+
+    One ladder encoder per session, whatever the publisher's protocol: SRT is
+    a second door into the same room. ``-c copy`` costs no encode; FLV takes
+    H.264 and AAC/MP3 as they come (ffmpeg inserts the ADTS-to-ASC filter the
+    AAC from MPEG-TS needs). Log level ``info``: the supervisor reads the
+    publisher's codecs from it, as it does from the RTMP listener's.
+    """
+    return [
+        ffmpeg or ffmpeg_binary(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
+        "-i", srt_url, "-map", "0:v:0", "-map", "0:a?", "-c", "copy", "-f", "flv", rtmp_url,
+    ]  # fmt: skip
 
 
 def master_playlist(ladder: Ladder) -> str:

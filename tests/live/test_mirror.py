@@ -14,8 +14,8 @@ from django.utils import timezone
 from core import roles
 from core.models import School
 from live import actions, sources
-from live.mirror_sources import AttendanceKind, LiveSessionSource, merge_attendance
 from live.models import Audience, LiveAttendance, LiveSession, State
+from live.session_mirror import AttendanceKind, LiveSessionSource, merge_attendance
 from media_center.models import MediaItem, Status, Visibility
 from mirror import relaying
 from mirror.signing import (

@@ -68,6 +68,13 @@ MATRIX: dict[str, tuple[str, str, str, str, dict]] = {
     "live:watch": ("live", "content", "view", "post", {}),
     "wagtailsnippets_live_livesession:edit": ("live", "content", "change", "get", {}),
     "wagtailsnippets_live_livesession:delete": ("live", "content", "delete", "get", {}),
+    "wagtailsnippets_live_timetable:edit": ("timetable", "content", "change", "get", {}),
+    "wagtailsnippets_live_timetable:delete": ("timetable", "content", "delete", "get", {}),
+    "live:classroom": ("school", "content", "view", "get", {}),
+    "live:classroom_new_link": ("school", "content", "change", "post", {}),
+    "live:classroom_screen": ("school", "content", "view", "get", {"grade": "p4"}),
+    "live:classroom_now": ("school", "content", "view", "get", {"grade": "p4"}),
+    "live:classroom_week": ("school", "content", "view", "get", {"grade": "p4"}),
     "wagtailmedia:delete": ("media", "content", "delete", "get", {}),
     "supervision:record": ("record", "supervision", "view", "get", {}),
     "supervision:pdf": ("record", "supervision", "view", "get", {}),
@@ -80,6 +87,12 @@ MATRIX: dict[str, tuple[str, str, str, str, dict]] = {
     "supervision:media_school": ("school", "content", "stats", "get", {}),
 }
 _URL_KWARG = {"wagtailmedia": "media_id"}
+# URLs that name their object by another field than its id: the argument, the field.
+_NAMED_BY = {
+    name: ("code", "code")
+    for name in ("live:classroom", "live:classroom_new_link", "live:classroom_screen",
+                 "live:classroom_now", "live:classroom_week")
+}  # fmt: skip
 # A well-formed body, so a view's input checks are not mistaken for its access check.
 _POST_DATA = {
     "exambank:save": {"position": "1", "seq": "1", "q1": "A"},
@@ -179,10 +192,14 @@ def test_scoped_admin_views_cover_every_object_view_of_our_snippets():
                 assert hasattr(entry.callback, "khlang_policy"), route
 
 
+def _kwarg(name: str) -> tuple[str, str]:
+    """The URL argument that names the object, and the object's field it holds."""
+    return _NAMED_BY.get(name) or (_URL_KWARG.get(name.split(":")[0], "pk"), "pk")
+
+
 def test_matrix_names_are_routed():
     for name, (_, _, _, _, extra) in MATRIX.items():
-        kwarg = _URL_KWARG.get(name.split(":")[0], "pk")
-        reverse(name, kwargs={kwarg: 1, **extra})
+        reverse(name, kwargs={_kwarg(name)[0]: 1, **extra})
 
 
 # --- the matrix -------------------------------------------------------------------
@@ -202,9 +219,9 @@ def _write_poster(media) -> None:
 def world(db, area, make_user, django_capture_on_commit_callbacks):
     """Two schools, each with a media item, a category with a question, a quiz and
     a submitted attempt by one of its students; one user per role at school A."""
-    from core.models import School
+    from core.models import GradeLevel, School
     from exambank import actions
-    from live.models import LiveSession
+    from live.models import LiveSession, Timetable
     from media_center.models import MediaItem, Status, Visibility
 
     network = area.networks.create(name="เครือข่าย")
@@ -232,9 +249,14 @@ def world(db, area, make_user, django_capture_on_commit_callbacks):
             title=f"สด {key}", school=school, teacher=author,
             starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=1),
         )  # fmt: skip
+        timetable = Timetable.objects.create(
+            school=school, grade_level=GradeLevel.objects.get(code="ป.4"),
+            starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=90),
+        )  # fmt: skip
         objects[key] = {
             "record": _supervision_record(school, author),
             "live": live,
+            "timetable": timetable,
             "school": school,
             "media": media,
             "quiz": quiz,
@@ -274,7 +296,7 @@ def _expected(role: str, kind: str, action: str, same_school: bool) -> bool:
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_matrix(world, url_name):
     obj_kind, kind, action, method, extra = MATRIX[url_name]
-    kwarg = _URL_KWARG.get(url_name.split(":")[0], "pk")
+    kwarg, field = _kwarg(url_name)
     failures = []
     for role in ROLES:
         client = Client()
@@ -283,7 +305,7 @@ def test_matrix(world, url_name):
             client.force_login(user)
         for owner in ("A", "B"):
             obj = world["objects"][owner][obj_kind]
-            url = reverse(url_name, kwargs={kwarg: obj.pk, **extra})
+            url = reverse(url_name, kwargs={kwarg: getattr(obj, field), **extra})
             response = getattr(client, method)(url, _POST_DATA.get(url_name, {}))
             allowed = _expected(role, kind, action, same_school=owner == "A")
             status = response.status_code
