@@ -19,18 +19,26 @@ echo "== lint (ruff) and declared dependencies (deptry) =="
 .venv/bin/ruff check . && .venv/bin/ruff format --check --quiet . || status=1
 .venv/bin/deptry . || status=1
 
-echo "== production check (clean venv, pip install ., production settings) =="
-bash scripts/production-check.sh || status=1
+# The production check builds a clean virtualenv and waits on pip for most of
+# its minute or two: it runs beside the SQLite part, its output shown after it.
+prod_log=$(mktemp "${TMPDIR:-/tmp}/khlang-prodcheck-log.XXXXXX")
+bash scripts/production-check.sh >"$prod_log" 2>&1 &
+prod_pid=$!
 
 echo "== 1/2 embedded default (SQLite) =="
 env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL \
-  $PY -m pytest -m "not integration" "$@" || status=1
+  $PY -m pytest -m "not integration" --durations=15 "$@" || status=1
+
+echo "== production check (clean venv, pip install ., production settings) =="
+wait "$prod_pid" || status=1
+cat "$prod_log"
+rm -f "$prod_log"
 
 echo "== 2/2 integration (PostgreSQL, Redis, Celery worker) =="
 DATABASE_URL=${KHLANG_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 CELERY_BROKER_URL=${KHLANG_TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
 REDIS_URL=${KHLANG_TEST_REDIS_URL:-redis://127.0.0.1:6379/14} \
-  $PY -m pytest -m integration -p no:cacheprovider "$@" || status=1
+  $PY -m pytest -m integration -p no:cacheprovider --durations=15 "$@" || status=1
 
 echo "make test: $(( $(date +%s) - started ))s, $([ $status -eq 0 ] && echo passed || echo FAILED)"
 exit $status
