@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from celery.beat import ScheduleEntry
 from django.core.cache import cache
 
 from core.beat import LeaderScheduler, Lease
 from core.replica import REPLICA, ReplicaRouter, reads_from_replica, replica_reads
+from core.waiting import wait_for
 
 
 class RecordingScheduler(LeaderScheduler):
@@ -66,11 +65,17 @@ def test_two_beats_send_each_due_task_once_and_the_second_takes_over(two_beats):
     b.tick()
     assert sent == [("host-a", "every-second")]  # host-b stood by
     assert (a.leading, b.leading) == (True, False)
-    # host-a stops (no more renewals): its lease runs out and host-b leads.
-    time.sleep(2.2)
-    for entry in b.schedule.values():
-        entry.last_run_at = entry.last_run_at.replace(year=2000)
-    b.tick()
+
+    # host-a stops (no more renewals): while its lease lasts host-b stands by,
+    # then it runs out and host-b leads.
+    def host_b_sends():
+        for entry in b.schedule.values():
+            entry.last_run_at = entry.last_run_at.replace(year=2000)
+        b.tick()
+        return sent[-1] == ("host-b", "every-second")
+
+    assert not host_b_sends() and not b.leading
+    wait_for(host_b_sends, 10, "host-b to take over the lapsed lease", 0.1)
     assert sent[-1] == ("host-b", "every-second") and b.leading
     assert not a.lease.hold()  # while host-b renews, host-a cannot take it back
 
