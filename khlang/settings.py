@@ -274,6 +274,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "คลัง Khlang"  # i18n: keep (the product's name, in both scripts)
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The editor autosaves the whole form once typing pauses for this long (Wagtail's
+# default is half a second). Over a school's 256 kbit/s link a lesson form of
+# tens of kilobytes takes about a second to send, so half-second saves queue
+# behind each other and race the teacher's own "save" or "submit" click (the
+# late one is refused as overwriting a newer revision). Five seconds still
+# keeps a paragraph's work if the link or the browser drops.
+WAGTAIL_AUTOSAVE_INTERVAL = env.int("WAGTAIL_AUTOSAVE_INTERVAL", default=5000)
 WAGTAILDOCS_EXTENSIONS = ["pdf", "epub", "docx", "pptx", "xlsx", "odt", "odp", "ods", "txt", "zip"]
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

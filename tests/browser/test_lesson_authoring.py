@@ -73,7 +73,10 @@ def _footer_action(page, label: str) -> None:
     button = page.locator("footer button", has_text=re.compile(label)).first
     if not button.is_visible():
         page.locator("footer .w-dropdown__toggle").first.click()
-    button.click()
+    # Each action posts the form and lands on a new page: wait for that page,
+    # not for the one already loaded.
+    with page.expect_navigation():
+        button.click()
     page.wait_for_load_state()
 
 
