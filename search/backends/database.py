@@ -6,20 +6,24 @@ columns with the ``simple`` configuration. Both see the words search.thai
 produced, and both match a word exactly (or as a prefix, for autocomplete), so
 a query finds the same entries on either.
 
-A query never reads the wide catalog rows of its matches: visibility, filters,
-facets and sort keys come from the narrow facts table (migration 0003), and
-only the page's rows are loaded afterwards. On PostgreSQL that table is kept
-narrow (migration 0006): the GIN index hands back heap addresses, so every
-match costs a visit to its row, and a common word has tens of thousands.
+The database finds: one statement gives the matching ids (and, for the
+relevance order, the ids whose title holds the phrase or each word), each set
+as one aggregated value. Visibility, filters, order and facet counts are then
+worked out over the facts columns each process holds in memory
+(search.columns, search.column_search), and only the page's rows are loaded.
+On PostgreSQL the table the GIN index points into is kept narrow (migration
+0006): the index hands back heap addresses, so every match costs a visit to
+its row, and a common word has tens of thousands.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 from django.db import connection, transaction
 
-from .. import ranking
+from .. import column_search, columns
 from ..query import FACETS, BackendResult, SearchQuery
 from ..thai import query_alternatives
 from .base import SearchBackend
@@ -134,42 +138,6 @@ def filter_sql(query: SearchQuery) -> tuple[list[str], list]:
 
 # Facets whose values are "|"-joined codes on the row (the others hold one value).
 MULTI_VALUED = {"subject": "subject_codes", "grade": "grade_codes"}
-FACET_COLUMNS = {
-    "subject": "subject_codes",
-    "grade": "grade_codes",
-    "type": "doc_type",
-    "school": "school_id",
-}
-
-
-def order_sql(sort: str, has_text: bool) -> str:
-    if sort == "date" or (sort != "popularity" and not has_text):
-        return "e.published_at DESC NULLS LAST, e.id DESC"
-    if sort == "popularity":
-        return "e.popularity DESC, e.id DESC"
-    # The pool order of search.ranking: coarse score, then shorter items, then id.
-    return "e.score DESC, e.length ASC, e.id DESC"
-
-
-def count_facets(rows) -> dict[str, list[tuple[str, int]]]:
-    """Facet counts from (facet, stored value, count) groups.
-
-    A multi-valued group ("ป.4|ป.5") counts once for each code it holds; every
-    facet's values come most frequent first, then by value.
-    """
-    counts: dict[str, dict[str, int]] = {}
-    for facet, stored, n in rows:
-        if stored is None or stored == "":
-            continue
-        codes = set(stored.split("|")) if facet in MULTI_VALUED else {str(stored)}
-        bucket = counts.setdefault(facet, {})
-        for code in codes:
-            if code:
-                bucket[code] = bucket.get(code, 0) + n
-    return {
-        facet: sorted(bucket.items(), key=lambda item: (-item[1], item[0]))
-        for facet, bucket in counts.items()
-    }
 
 
 def _fts5_phrase(words: tuple[str, ...]) -> str:
@@ -180,41 +148,38 @@ def _pg_phrase(words: tuple[str, ...]) -> str:
     return " <-> ".join(_pg_word(w) for w in words)
 
 
-def _points(test: str, points: int) -> str:
-    return f"(CASE WHEN {test} THEN {points} ELSE 0 END)"
-
-
-def pool_score(query: SearchQuery, vendor: str) -> tuple[str, list]:
-    """The coarse pool score of search.ranking as SQL over the facts row ``e``,
-    with its parameters: integer points for the phrase in the title, each query
-    word in the title and the subject group, alike on SQLite and PostgreSQL.
-    Only title words are read for every match (a phrase in the body counts in
-    the rerank, over the pool alone)."""
-    terms: list[str] = []
-    params: list = []
+def match_sets_sql(query: SearchQuery, vendor: str, ranked: bool) -> tuple[str, list, list]:
+    """One statement giving, each as one aggregated value, the ids whose text
+    matches the query and, for a relevance order, the ids whose title holds the
+    phrase and each query word (what search.ranking's pool score reads).
+    Returns the SQL, its parameters and the name of each set in order."""
     if vendor == "postgresql":
-        # The ids whose title holds the words, from the title table's GIN index
-        # (hashed once, then probed per match), as FTS5 does below: no vector is
-        # read per match, and the title-match set is small even for common words.
-        in_title = f"e.id IN (SELECT id FROM {TITLES} WHERE title_vector @@ CAST(%s AS tsquery))"
-        group = lambda token: pg_tsquery([token])  # noqa: E731
-        phrase = _pg_phrase
+        text = f"SELECT %s, array_agg(id) FROM {FACTS} WHERE search_vector @@ CAST(%s AS tsquery)"
+        title = f"SELECT %s, array_agg(id) FROM {TITLES} WHERE title_vector @@ CAST(%s AS tsquery)"
+        sets = [("text", text, pg_tsquery(query.tokens, any_word=query.match == "any"))]
+        phrase, word = _pg_phrase, lambda token: pg_tsquery([token])  # noqa: E731
     else:
-        in_title = f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+        text = title = f"SELECT %s, group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s"
+        sets = [("text", text, fts5_match(query.tokens, any_word=query.match == "any"))]
         phrase = lambda words: "title_seg : " + _fts5_phrase(words)  # noqa: E731
+        word = lambda token: "title_seg : (" + fts5_match([token]) + ")"  # noqa: E731
+    if ranked:
+        if len(query.phrase_words) >= 2:
+            sets.append(("phrase", title, phrase(query.phrase_words)))
+        for token in dict.fromkeys(query.tokens):
+            sets.append((token, title, word(token)))
+    sql = " UNION ALL ".join(statement for _, statement, _ in sets)
+    params = [value for i, (_, _, expr) in enumerate(sets) for value in (i, expr)]
+    return sql, params, [name for name, _, _ in sets]
 
-        group = lambda token: "title_seg : (" + fts5_match([token]) + ")"  # noqa: E731
-    if len(query.phrase_words) >= 2:
-        terms.append(_points(in_title, ranking.PHRASE_POINTS))
-        params.append(phrase(query.phrase_words))
-    for g in ranking.query_groups(query.tokens):
-        terms.append(_points(in_title, g.title_points))
-        params.append(group(g.token))
-    if query.subjects:
-        test, patterns = _has_code("subject_codes", list(query.subjects))
-        terms.append(_points(test, ranking.SUBJECT_POINTS))
-        params += patterns
-    return "(" + " + ".join(terms or ["0"]) + ")", params
+
+def _ids(value) -> np.ndarray:
+    """An aggregated id set as an array: PostgreSQL's array, SQLite's comma list."""
+    if not value:
+        return np.zeros(0, dtype=np.int64)
+    if isinstance(value, str):
+        return np.fromstring(value, dtype=np.int64, sep=",")
+    return np.array(value, dtype=np.int64)
 
 
 class DatabaseBackend(SearchBackend):
@@ -248,75 +213,21 @@ class DatabaseBackend(SearchBackend):
         }
 
     def search(self, query: SearchQuery) -> BackendResult:
-        """The page, the total and the facet counts in one statement.
+        """The page, the total and the facet counts.
 
-        The matches the audience may see, with their pool score, facet and sort
-        values, are computed once as a materialised common table expression
-        ``m``, reading only the narrow facts table; ``f`` is ``m`` narrowed by
-        the facet filters. The page is the top of ``f`` (sorted with LIMIT
-        inside the database, so no match travels to Python) and the total its
-        size. Each facet is counted over ``m`` narrowed by the *other* facets'
-        filters, so choosing a value keeps its siblings' counts (multi-select).
-        Multi-valued codes are grouped by their stored "|"-joined form, which
-        has few distinct values, and split in count_facets.
+        The database finds the matching ids (FTS5 or the GIN index), with the
+        title matches the pool score reads, in one statement; visibility,
+        filters, order and facet counts are worked out over the facts held in
+        memory (search.columns says why, search.column_search how).
         """
-        clauses, params = visibility_sql(query)
-        facet_filters = facet_sql(query)
+        snapshot = columns.current()
         ranked = bool(query.tokens) and query.sort == "relevance"
-        source, head, score = (FACTS + " e", [], "NULL")
-        if query.tokens:
-            text = self._text(query.tokens, query.match == "any")
-            source, source_params = text["source"]
-            where, where_params = text["where"]
-            clauses.insert(0, where)
-            params = source_params + where_params + params
-            if ranked:
-                score, head = pool_score(query, self.vendor)
-        order = order_sql(query.sort, ranked)
-        columns = ", ".join(
-            ["e.id", "e.popularity", "e.published_at", "e.length", *FACET_COLUMNS.values()]
-        )
-        sql_params = [*head, *params]
-        narrowed = "m"
-        if facet_filters:
-            where_all = " AND ".join(c for c, _ in facet_filters.values())
-            narrowed = f"(SELECT * FROM m e WHERE {where_all})"
-            narrowed_params = [v for _, values in facet_filters.values() for v in values]
-        # Every branch of the UNION gives (kind, value as text, score, number).
-        parts = [
-            "SELECT 'hit', CAST(p.id AS TEXT), p.score, p.n FROM "
-            f"(SELECT e.id, e.score, ROW_NUMBER() OVER (ORDER BY {order}) AS n "
-            f"FROM (SELECT * FROM {narrowed} e ORDER BY {order} LIMIT %s OFFSET %s) e) p",
-            f"SELECT 'total', NULL, NULL, COUNT(*) FROM {narrowed} e",
-        ]
-        if facet_filters:
-            sql_params += narrowed_params
-        sql_params += [query.page_size, query.offset]
-        if facet_filters:
-            sql_params += narrowed_params
-        for name in FACETS if query.with_facets else ():
-            column = FACET_COLUMNS[name]
-            others = [(c, v) for f, (c, v) in facet_filters.items() if f != name]
-            where_others = " AND ".join(c for c, _ in others) or "1 = 1"
-            parts.append(
-                f"SELECT '{name}', CAST({column} AS TEXT), NULL, COUNT(*) FROM m e "
-                f"WHERE {where_others} GROUP BY {column}"
-            )
-            sql_params += [v for _, values in others for v in values]
-        sql = (
-            f"WITH m AS MATERIALIZED (SELECT {columns}, {score} AS score "
-            f"FROM {source} WHERE {' AND '.join(clauses)}) " + " UNION ALL ".join(parts)
-        )
-        rows = self._fetch(sql, sql_params, text=bool(query.tokens))
-        hits = sorted((r for r in rows if r[0] == "hit"), key=lambda r: r[3])
-        total = next((r[3] for r in rows if r[0] == "total"), 0)
-        groups = [(r[0], r[1], r[3]) for r in rows if r[0] in FACETS]
-        return BackendResult(
-            ids=[int(r[1]) for r in hits],
-            total=total,
-            scores={int(r[1]): float(r[2] or 0) for r in hits},
-            facets=count_facets(groups),
-        )
+        if not query.tokens:
+            return column_search.answer(snapshot, np.arange(len(snapshot)), query, None)
+        sql, params, names = match_sets_sql(query, self.vendor, ranked)
+        found = {names[tag]: _ids(value) for tag, value in self._fetch(sql, params, text=True)}
+        rows = snapshot.positions(found.pop("text"))
+        return column_search.answer(snapshot, rows, query, found if ranked else None)
 
     def _fetch(self, sql: str, params: list, *, text: bool) -> list[tuple]:
         """Rows of one statement; on PostgreSQL a text match is planned on its GIN index.
@@ -356,6 +267,7 @@ class DatabaseBackend(SearchBackend):
         inside a transaction: there, ANALYZE alone. SQLite: ANALYZE, and FTS5
         merges its segments into one b-tree per term.
         """
+        columns.prune_changes()
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
