@@ -378,7 +378,7 @@ def prune_changes() -> int:
     """Delete log rows behind the newest ``KEEP_CHANGES``; returns how many went."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {CHANGES} WHERE seq < (SELECT MAX(seq) FROM {CHANGES}) - %s",
+            f"DELETE FROM {CHANGES} WHERE seq <= (SELECT MAX(seq) FROM {CHANGES}) - %s",
             [KEEP_CHANGES],
         )
         return cursor.rowcount

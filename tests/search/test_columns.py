@@ -98,3 +98,13 @@ def test_an_empty_catalog_and_browsing_without_words():
     save_documents([("t", "1", doc("นิทานพื้นบ้าน", school_id=2))])
     titles, results = found("")
     assert titles == ["นิทานพื้นบ้าน"] and dict(results.facets["school"]) == {"2": 1}
+
+
+def test_the_hourly_task_prunes_the_log(monkeypatch):
+    from search.tasks import prune_catalog_changes_task
+
+    monkeypatch.setattr(columns, "KEEP_CHANGES", 1)
+    save_documents([("t", str(n), doc(f"ทะเลสาบ {n}")) for n in range(4)])
+    assert prune_catalog_changes_task() >= 3
+    assert prune_catalog_changes_task() == 0
+    assert len(found("ทะเลสาบ")[0]) == 4
