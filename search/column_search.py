@@ -93,12 +93,21 @@ def facet_counts(snapshot: Snapshot, rows: np.ndarray, masks: dict) -> dict:
     return out
 
 
+# Names of the title-match id sets the pool score reads (kept apart from any
+# word a query may hold).
+PHRASE = ("phrase",)
+
+
+def title_word(token: str) -> tuple[str, str]:
+    return ("word", token)
+
+
 def pool_scores(
     snapshot: Snapshot, rows: np.ndarray, query: SearchQuery, title_matches: dict
 ) -> np.ndarray:
     """search.ranking's coarse pool score of each row: the phrase in the title,
     each query word in the title, the query's subject group. ``title_matches``
-    holds the ids whose title has the phrase ("phrase") or a word (its token)."""
+    holds the ids whose title has the phrase (PHRASE) or a word (title_word)."""
 
     def in_title(ids) -> np.ndarray:
         marked = np.zeros(len(snapshot), dtype=bool)
@@ -107,9 +116,9 @@ def pool_scores(
 
     score = np.zeros(len(rows), dtype=np.int64)
     if len(query.phrase_words) >= 2:
-        score += ranking.PHRASE_POINTS * in_title(title_matches["phrase"])
+        score += ranking.PHRASE_POINTS * in_title(title_matches[PHRASE])
     for group in ranking.query_groups(query.tokens):
-        score += group.title_points * in_title(title_matches[group.token])
+        score += group.title_points * in_title(title_matches[title_word(group.token)])
     if query.subjects:
         held = _any_code(snapshot.subjects, snapshot.subject_values, list(query.subjects), rows)
         score += ranking.SUBJECT_POINTS * held

@@ -148,6 +148,9 @@ def _pg_phrase(words: tuple[str, ...]) -> str:
     return " <-> ".join(_pg_word(w) for w in words)
 
 
+TEXT = ("text",)  # the name of the set of ids whose text matches
+
+
 def match_sets_sql(query: SearchQuery, vendor: str, ranked: bool) -> tuple[str, list, list]:
     """One statement giving, each as one aggregated value, the ids whose text
     matches the query and, for a relevance order, the ids whose title holds the
@@ -156,18 +159,18 @@ def match_sets_sql(query: SearchQuery, vendor: str, ranked: bool) -> tuple[str, 
     if vendor == "postgresql":
         text = f"SELECT %s, array_agg(id) FROM {FACTS} WHERE search_vector @@ CAST(%s AS tsquery)"
         title = f"SELECT %s, array_agg(id) FROM {TITLES} WHERE title_vector @@ CAST(%s AS tsquery)"
-        sets = [("text", text, pg_tsquery(query.tokens, any_word=query.match == "any"))]
+        sets = [(TEXT, text, pg_tsquery(query.tokens, any_word=query.match == "any"))]
         phrase, word = _pg_phrase, lambda token: pg_tsquery([token])  # noqa: E731
     else:
         text = title = f"SELECT %s, group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s"
-        sets = [("text", text, fts5_match(query.tokens, any_word=query.match == "any"))]
+        sets = [(TEXT, text, fts5_match(query.tokens, any_word=query.match == "any"))]
         phrase = lambda words: "title_seg : " + _fts5_phrase(words)  # noqa: E731
         word = lambda token: "title_seg : (" + fts5_match([token]) + ")"  # noqa: E731
     if ranked:
         if len(query.phrase_words) >= 2:
-            sets.append(("phrase", title, phrase(query.phrase_words)))
+            sets.append((column_search.PHRASE, title, phrase(query.phrase_words)))
         for token in dict.fromkeys(query.tokens):
-            sets.append((token, title, word(token)))
+            sets.append((column_search.title_word(token), title, word(token)))
     sql = " UNION ALL ".join(statement for _, statement, _ in sets)
     params = [value for i, (_, _, expr) in enumerate(sets) for value in (i, expr)]
     return sql, params, [name for name, _, _ in sets]
@@ -226,7 +229,7 @@ class DatabaseBackend(SearchBackend):
             return column_search.answer(snapshot, np.arange(len(snapshot)), query, None)
         sql, params, names = match_sets_sql(query, self.vendor, ranked)
         found = {names[tag]: _ids(value) for tag, value in self._fetch(sql, params, text=True)}
-        rows = snapshot.positions(found.pop("text"))
+        rows = snapshot.positions(found.pop(TEXT))
         return column_search.answer(snapshot, rows, query, found if ranked else None)
 
     def _fetch(self, sql: str, params: list, *, text: bool) -> list[tuple]:
