@@ -19,3 +19,28 @@ graceful_timeout = 30
 keepalive = 75  # nginx keeps upstream connections open (keepalive in nginx.conf)
 accesslog = "-"
 forwarded_allow_ips = "*"  # only nginx can reach the web service
+
+
+def post_worker_init(worker):
+    """Build the Thai word dictionaries and read the search columns
+    (search/columns.py) while the worker is new, so the first visitor's search
+    does not wait the seconds they take at area scale. In a thread: the worker
+    serves requests meanwhile (a search that comes first waits for the same work)."""
+    import threading
+
+    def read_columns():
+        from django.db import connection
+
+        from search import columns, thai
+        from search.conf import search_settings
+
+        try:
+            thai.words("อุ่นเครื่อง")  # i18n: keep (a sample word for the segmenter)
+            if search_settings.backend_name == "database":
+                columns.current()
+        except Exception:  # the first search reads them instead, and says why if it fails
+            worker.log.warning("search columns not read at start", exc_info=True)
+        finally:
+            connection.close()
+
+    threading.Thread(target=read_columns, name="search-columns", daemon=True).start()
