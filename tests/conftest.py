@@ -26,6 +26,18 @@ def ensure_base_data() -> None:
     ensure_roles()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """The test database starts as a copy of a migrated template (core.dbtemplates),
+    shared with the mirror sites and kept between runs of the same code."""
+    from django.db import connection
+
+    from core.dbtemplates import start_test_database_from_template
+
+    with django_db_blocker.unblock():
+        start_test_database_from_template(connection)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached menus, counts and profiles belong to the test that made them: a
