@@ -1,5 +1,7 @@
 """Shared fixtures. The test environment itself is set by khlang.testing."""
 
+from __future__ import annotations
+
 import pytest
 
 
@@ -96,15 +98,128 @@ def make_user(db):
     return make
 
 
-@pytest.fixture
-def demo_site(db, settings, tmp_path, django_capture_on_commit_callbacks):
-    """The demo content as `make run` loads it."""
-    from core.demo import load_demo
+def load_demo_as_make_run_does() -> None:
+    """The demo, its on-commit work queued as `make run` leaves it for the worker:
+    never run in the test's process, even where a module made tasks eager."""
+    from django.test import TestCase
 
-    settings.VAR_DIR = tmp_path
+    from core.demo import load_demo
+    from khlang.celery import app
+
     ensure_base_data()
-    with django_capture_on_commit_callbacks(execute=True):
-        load_demo()
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            load_demo()
+    finally:
+        app.conf.task_always_eager = eager
+
+
+def shares_the_demo(item) -> bool:
+    """A test that asks for the demo and rolls back its own transaction (it runs
+    inside pytest-django's TestCase atomic block, on the default database)."""
+    names = set(getattr(item, "fixturenames", ()))
+    own_transaction = {
+        "transactional_db", "live_server", "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }  # fmt: skip
+    if "demo_site" not in names or names & own_transaction:
+        return False
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return True
+    options = {
+        **dict(zip(("transaction", "reset_sequences", "databases"), marker.args, strict=False)),
+        **marker.kwargs,
+    }
+    return not any(options.get(k) for k in ("transaction", "reset_sequences", "databases",
+                                            "serialized_rollback", "available_apps"))  # fmt: skip
+
+
+class SharedDemo:
+    """The demo loaded once for the tests of one module that share it (see
+    ``shares_the_demo``), in an atomic block each test nests its own in: every
+    test starts from the same fresh demo, and the block is rolled back after the
+    last of them, or before any other test runs."""
+
+    current: SharedDemo | None = None  # the module's, while its tests run
+
+    def __init__(self, module, folder, blocker):
+        self.module, self.folder, self.blocker = module, folder, blocker
+        self.atomic = self.settings = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.atomic is not None
+
+    def open(self) -> None:
+        from django.db import transaction
+        from django.test import override_settings
+
+        if self.is_open:
+            return
+        with self.blocker.unblock():
+            self.settings = override_settings(VAR_DIR=self.folder)
+            self.settings.enable()
+            self.atomic = transaction.atomic()
+            self.atomic._from_testcase = True  # as Django's TestCase marks its own
+            self.atomic.__enter__()
+            try:
+                load_demo_as_make_run_does()
+            except BaseException:
+                self.close()
+                raise
+
+    def close(self) -> None:
+        from django.db import transaction
+
+        if not self.is_open:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.settings.disable()
+        self.atomic = self.settings = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before a test's fixtures: open its module's shared demo if it shares it
+    (again, after a test that did not), or roll it back if it does not."""
+    shared = SharedDemo.current
+    if shared is not None:
+        if shared.module is item.module and shares_the_demo(item):
+            shared.open()
+        else:
+            shared.close()
+    _setting_up["item"] = item
+
+
+_setting_up: dict = {}
+
+
+@pytest.fixture(scope="module")
+def _module_demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    shared = SharedDemo(request.module, tmp_path_factory.mktemp("demo-var"), django_db_blocker)
+    SharedDemo.current = shared
+    if shares_the_demo(_setting_up["item"]):
+        shared.open()
+    yield shared
+    shared.close()
+    SharedDemo.current = None
+
+
+@pytest.fixture
+def demo_site(_module_demo, db, settings, tmp_path):
+    """The demo content as `make run` loads it: shared by a module's tests that
+    roll back their own transaction, loaded by each test that does not."""
+    import shutil
+
     from core.models import HomePage
 
+    settings.VAR_DIR = tmp_path
+    if _module_demo.is_open:
+        shutil.copytree(_module_demo.folder, tmp_path, dirs_exist_ok=True)  # its marker file
+    else:
+        load_demo_as_make_run_does()
     return HomePage.objects.get()
