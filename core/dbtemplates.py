@@ -10,7 +10,7 @@ A template is named by a digest of everything that decides what migrating
 writes: the project's Python (its migrations, what they import, the
 post_migrate handlers that grant roles), its Thai catalogues, and the version of
 every installed package. Change any of them and the next run migrates afresh.
-Old templates are dropped after a few days unused.
+Templates unused for a day are dropped.
 
 Nothing here is used by the running product.
 """
@@ -40,7 +40,8 @@ SHARED_SERVICES = {
 NOT_PRODUCT = {"tests", "bench"}
 PREFIX = "khlang-template-"
 PG_PREFIX = "khlang_template_"
-UNUSED_DAYS = 3
+UNUSED_DAYS = 1
+LEGACY = "khlang-mirror-template-"  # what mirror.devsites kept before this module
 
 
 @functools.cache
@@ -110,7 +111,7 @@ def sqlite_template() -> Path:
     database = migrated_sqlite(folder)
     os.utime(folder)  # in use: not pruned
     cutoff = time.time() - UNUSED_DAYS * 86400
-    for old in base.glob(f"{PREFIX}*"):
+    for old in [*base.glob(f"{PREFIX}*"), *base.glob(f"{LEGACY}*")]:
         if old != folder and old.is_dir() and old.stat().st_mtime < cutoff:
             shutil.rmtree(old, ignore_errors=True)
     return database
