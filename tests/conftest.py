@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 
@@ -132,8 +134,8 @@ def shares_the_demo(item) -> bool:
         **dict(zip(("transaction", "reset_sequences", "databases"), marker.args, strict=False)),
         **marker.kwargs,
     }
-    return not any(options.get(k) for k in ("transaction", "reset_sequences", "databases",
-                                            "serialized_rollback", "available_apps"))  # fmt: skip
+    own = ("transaction", "reset_sequences", "databases", "serialized_rollback", "available_apps")
+    return not any(options.get(name) for name in own)
 
 
 class SharedDemo:
@@ -158,6 +160,8 @@ class SharedDemo:
 
         if self.is_open:
             return
+        shutil.rmtree(self.folder, ignore_errors=True)  # a fresh VAR_DIR for each load
+        self.folder.mkdir()
         with self.blocker.unblock():
             self.settings = override_settings(VAR_DIR=self.folder)
             self.settings.enable()
@@ -202,7 +206,7 @@ _setting_up: dict = {}
 def _module_demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
     shared = SharedDemo(request.module, tmp_path_factory.mktemp("demo-var"), django_db_blocker)
     SharedDemo.current = shared
-    if shares_the_demo(_setting_up["item"]):
+    if shares_the_demo(_setting_up.get("item")):
         shared.open()
     yield shared
     shared.close()
@@ -213,8 +217,6 @@ def _module_demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
 def demo_site(_module_demo, db, settings, tmp_path):
     """The demo content as `make run` loads it: shared by a module's tests that
     roll back their own transaction, loaded by each test that does not."""
-    import shutil
-
     from core.models import HomePage
 
     settings.VAR_DIR = tmp_path
