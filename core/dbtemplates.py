@@ -156,11 +156,12 @@ def _run(db, statement: str, *names: str, stamp: bool = False) -> None:
 
 def postgres_template(settings_dict: dict) -> str:
     """The name of the migrated PostgreSQL template for this code, built if missing
-    on the server ``settings_dict`` points at."""
+    on the server ``settings_dict`` points at (one build at a time per server)."""
     import psycopg
 
     name = f"{PG_PREFIX}{code_digest()}"
     with _maintenance(settings_dict) as db:
+        db.execute("SELECT pg_advisory_lock(%s)", [int(code_digest()[:15], 16)])
         found = {row[0] for row in db.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s", [PG_PREFIX + "%"]
         )}  # fmt: skip
@@ -172,19 +173,17 @@ def postgres_template(settings_dict: dict) -> str:
         _run(db, "DROP DATABASE IF EXISTS {}", building)
         _run(db, "CREATE DATABASE {}", building)
         _run(db, "COMMENT ON DATABASE {} IS {}", building, stamp=True)
-    var_dir = Path(tempfile.mkdtemp(prefix="khlang-pg-template-"))
-    try:
-        _migrate(postgres_url(settings_dict, building), var_dir)
-    except BaseException:
-        with _maintenance(settings_dict) as db:
+        var_dir = Path(tempfile.mkdtemp(prefix="khlang-pg-template-"))
+        try:
+            _migrate(postgres_url(settings_dict, building), var_dir)
+        except BaseException:
             _run(db, "DROP DATABASE IF EXISTS {}", building)
-        raise
-    finally:
-        shutil.rmtree(var_dir, ignore_errors=True)
-    with _maintenance(settings_dict) as db:
+            raise
+        finally:
+            shutil.rmtree(var_dir, ignore_errors=True)
         try:  # whole or not at all: a half-migrated database never has the name
             _run(db, "ALTER DATABASE {} RENAME TO {}", building, name)
-        except psycopg.errors.DuplicateDatabase:  # another run finished first
+        except psycopg.errors.DuplicateDatabase:  # made by a run that took no lock
             _run(db, "DROP DATABASE {}", building)
         _run(db, "COMMENT ON DATABASE {} IS {}", name, stamp=True)
     return name
@@ -230,3 +229,19 @@ def start_test_database_from_template(connection) -> None:
             return name
 
         creation._create_test_db = create_from_template
+
+
+def main() -> None:
+    """``python -m core.dbtemplates``: make the template for DATABASE_URL's
+    PostgreSQL server (or the SQLite one) ahead of the tests that copy it."""
+    import environ
+
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        print(postgres_template(environ.Env.db_url_config(url)))
+    else:
+        print(sqlite_template())
+
+
+if __name__ == "__main__":
+    main()
