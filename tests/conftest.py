@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from tests.shared_data import before_test, module_shared
+
 
 def ensure_base_data() -> None:
     """Put back what migrations create, after a transactional test's flush.
@@ -85,19 +87,20 @@ def school(area):
     )
 
 
-@pytest.fixture
-def make_user(db):
+def create_user(username: str, role: str | None = None, password: str = "pass-1234", **fields):
     from core import roles
     from core.models import User
 
-    def make(username: str, role: str | None = None, password: str = "pass-1234", **fields):
-        user = User.objects.create_user(username=username, password=password, **fields)
-        if role:
-            roles.ensure_roles()
-            roles.assign_role(user, role)
-        return user
+    user = User.objects.create_user(username=username, password=password, **fields)
+    if role:
+        roles.ensure_roles()
+        roles.assign_role(user, role)
+    return user
 
-    return make
+
+@pytest.fixture
+def make_user(db):
+    return create_user
 
 
 def load_demo_as_make_run_does() -> None:
@@ -117,111 +120,23 @@ def load_demo_as_make_run_does() -> None:
         app.conf.task_always_eager = eager
 
 
-def shares_the_demo(item) -> bool:
-    """A test that asks for the demo and rolls back its own transaction (it runs
-    inside pytest-django's TestCase atomic block, on the default database)."""
-    names = set(getattr(item, "fixturenames", ()))
-    own_transaction = {
-        "transactional_db", "live_server", "django_db_reset_sequences",
-        "django_db_serialized_rollback",
-    }  # fmt: skip
-    if "demo_site" not in names or names & own_transaction:
-        return False
-    marker = item.get_closest_marker("django_db")
-    if marker is None:
-        return True
-    options = {
-        **dict(zip(("transaction", "reset_sequences", "databases"), marker.args, strict=False)),
-        **marker.kwargs,
-    }
-    own = ("transaction", "reset_sequences", "databases", "serialized_rollback", "available_apps")
-    return not any(options.get(name) for name in own)
-
-
-class SharedDemo:
-    """The demo loaded once for the tests of one module that share it (see
-    ``shares_the_demo``), in an atomic block each test nests its own in: every
-    test starts from the same fresh demo, and the block is rolled back after the
-    last of them, or before any other test runs."""
-
-    current: SharedDemo | None = None  # the module's, while its tests run
-
-    def __init__(self, module, folder, blocker):
-        self.module, self.folder, self.blocker = module, folder, blocker
-        self.atomic = self.settings = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.atomic is not None
-
-    def open(self) -> None:
-        from django.db import transaction
-        from django.test import override_settings
-
-        if self.is_open:
-            return
-        shutil.rmtree(self.folder, ignore_errors=True)  # a fresh VAR_DIR for each load
-        self.folder.mkdir()
-        with self.blocker.unblock():
-            self.settings = override_settings(VAR_DIR=self.folder)
-            self.settings.enable()
-            self.atomic = transaction.atomic()
-            self.atomic._from_testcase = True  # as Django's TestCase marks its own
-            self.atomic.__enter__()
-            try:
-                load_demo_as_make_run_does()
-            except BaseException:
-                self.close()
-                raise
-
-    def close(self) -> None:
-        from django.db import transaction
-
-        if not self.is_open:
-            return
-        with self.blocker.unblock():
-            transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
-        self.settings.disable()
-        self.atomic = self.settings = None
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """Before a test's fixtures: open its module's shared demo if it shares it
-    (again, after a test that did not), or roll it back if it does not."""
-    shared = SharedDemo.current
-    if shared is not None:
-        if shared.module is item.module and shares_the_demo(item):
-            shared.open()
-        else:
-            shared.close()
-    _setting_up["item"] = item
+    before_test(item)
 
 
-_setting_up: dict = {}
-
-
-@pytest.fixture(scope="module")
-def _module_demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    shared = SharedDemo(request.module, tmp_path_factory.mktemp("demo-var"), django_db_blocker)
-    SharedDemo.current = shared
-    if shares_the_demo(_setting_up.get("item")):
-        shared.open()
-    yield shared
-    shared.close()
-    SharedDemo.current = None
+_shared_demo_site = module_shared("demo_site", load_demo_as_make_run_does, var_dir=True)
 
 
 @pytest.fixture
-def demo_site(_module_demo, db, settings, tmp_path):
-    """The demo content as `make run` loads it: shared by a module's tests that
-    roll back their own transaction, loaded by each test that does not."""
+def demo_site(_shared_demo_site, db, settings, tmp_path):
+    """The demo content as `make run` loads it: loaded once for a module's tests
+    that roll back their own transaction (tests/shared_data.py), by each other one."""
     from core.models import HomePage
 
     settings.VAR_DIR = tmp_path
-    if _module_demo.is_open:
-        shutil.copytree(_module_demo.folder, tmp_path, dirs_exist_ok=True)  # its marker file
+    if _shared_demo_site.is_open:
+        shutil.copytree(_shared_demo_site.folder, tmp_path, dirs_exist_ok=True)  # its marker
     else:
         load_demo_as_make_run_does()
     return HomePage.objects.get()
