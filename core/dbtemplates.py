@@ -91,16 +91,23 @@ def _migrate(database_url: str, var_dir: Path) -> None:
 
 
 def migrated_sqlite(folder: Path) -> Path:
-    """``folder``/db.sqlite3, migrated (once: an existing one is taken as it is)."""
+    """``folder``/db.sqlite3, migrated (once: an existing one is taken as it is;
+    while one process builds it, another that asks waits for it)."""
+    import fcntl
+
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / "db.sqlite3"
-    if not database.exists():
-        building = folder / f"building-{os.getpid()}.sqlite3"
-        _migrate(f"sqlite:///{building}", folder)
-        with sqlite3.connect(building) as db:  # fold the WAL in: one self-contained file
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute("PRAGMA journal_mode=DELETE")
-        os.replace(building, database)  # a half-migrated file is never taken for done
+    if database.exists():
+        return database
+    with open(folder / "building.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not database.exists():
+            building = folder / f"building-{os.getpid()}.sqlite3"
+            _migrate(f"sqlite:///{building}", folder)
+            with sqlite3.connect(building) as db:  # fold the WAL in: one self-contained file
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                db.execute("PRAGMA journal_mode=DELETE")
+            os.replace(building, database)  # a half-migrated file is never taken for done
     return database
 
 
@@ -233,7 +240,8 @@ def start_test_database_from_template(connection) -> None:
 
 def main() -> None:
     """``python -m core.dbtemplates``: make the template for DATABASE_URL's
-    PostgreSQL server (or the SQLite one) ahead of the tests that copy it."""
+    PostgreSQL server, or the SQLite one without it, ahead of the tests that
+    copy it (scripts/test.sh)."""
     import environ
 
     url = os.environ.get("DATABASE_URL", "")

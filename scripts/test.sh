@@ -25,14 +25,16 @@ prod_log=$(mktemp "${TMPDIR:-/tmp}/khlang-prodcheck-log.XXXXXX")
 bash scripts/production-check.sh >"$prod_log" 2>&1 &
 prod_pid=$!
 
-# The integration part's test database is a copy of a migrated PostgreSQL
-# template (core.dbtemplates). When this code has none yet, migrating one takes
-# half a minute of one core: it is done beside the SQLite part (one pytest
+# Each part's test database is a copy of a migrated template (core.dbtemplates).
+# When this code has none yet, migrating one takes half a minute of one core:
+# the SQLite one is started now (the SQLite part waits for it while pytest
+# starts up), then the PostgreSQL one, beside the SQLite part (one pytest
 # process, often waiting on a browser) instead of before the integration part.
 PG_URL=${KHLANG_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
-pg_log=$(mktemp "${TMPDIR:-/tmp}/khlang-pgtemplate-log.XXXXXX")
-DATABASE_URL=$PG_URL $PY -m core.dbtemplates >"$pg_log" 2>&1 &
-pg_pid=$!
+templates_log=$(mktemp "${TMPDIR:-/tmp}/khlang-templates-log.XXXXXX")
+(env -u DATABASE_URL $PY -m core.dbtemplates; DATABASE_URL=$PG_URL $PY -m core.dbtemplates) \
+  >"$templates_log" 2>&1 &
+templates_pid=$!
 
 echo "== 1/2 embedded default (SQLite) =="
 env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL \
@@ -45,8 +47,8 @@ rm -f "$prod_log"
 
 echo "== 2/2 integration (PostgreSQL, Redis, Celery worker) =="
 # A template that could not be made here is tried again, and reported, by the tests.
-wait "$pg_pid" || cat "$pg_log"
-rm -f "$pg_log"
+wait "$templates_pid" || cat "$templates_log"
+rm -f "$templates_log"
 DATABASE_URL=$PG_URL \
 CELERY_BROKER_URL=${KHLANG_TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
 REDIS_URL=${KHLANG_TEST_REDIS_URL:-redis://127.0.0.1:6379/14} \
