@@ -13,7 +13,6 @@ Nothing here is used by the running product.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -24,15 +23,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.dbtemplates import SHARED_SERVICES, migrated_sqlite, sqlite_template
 from core.waiting import wait_for
 
 from .signing import generate_private_key, load_private_key, public_key_text
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_SERVICES = {
-    "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "MEDIA_ROOT", "STATIC_ROOT",
-    "KHLANG_VAR_DIR", "KHLANG_ROLE", "DJANGO_SETTINGS_MODULE",
-}  # fmt: skip
 
 
 def free_port() -> int:
@@ -203,43 +199,11 @@ class SitePair:
         self.mirror.stop_server()
 
 
-def migrations_digest() -> str:
-    """A hash of every migration file: a template made from the same ones is the same."""
-    digest = hashlib.sha256()
-    for path in sorted(ROOT.glob("*/migrations/*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def cached_template() -> Path:
-    """A migrated template kept in the system's temporary folder between runs."""
-    import tempfile
-
-    folder = Path(tempfile.gettempdir()) / f"khlang-mirror-template-{migrations_digest()}"
-    return migrated_template(folder)
+    """A migrated template kept between runs of the same code (core.dbtemplates)."""
+    return sqlite_template()
 
 
 def migrated_template(folder: Path) -> Path:
     """Migrate one throwaway database; sites copy it instead of migrating twice."""
-    folder.mkdir(parents=True, exist_ok=True)
-    database = folder / "db.sqlite3"
-    building = folder / f"building-{os.getpid()}.sqlite3"
-    if not database.exists():
-        env = {
-            **{k: v for k, v in os.environ.items() if k not in SHARED_SERVICES},
-            "KHLANG_ENV": "test",
-            "KHLANG_VAR_DIR": str(folder),
-            "DATABASE_URL": f"sqlite:///{building}",
-        }
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=ROOT, env=env, check=True, timeout=600,
-        )  # fmt: skip
-        import sqlite3
-
-        with sqlite3.connect(building) as db:  # fold the WAL in: one self-contained file
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute("PRAGMA journal_mode=DELETE")
-        os.replace(building, database)  # a half-migrated file is never taken for done
-    return database
+    return migrated_sqlite(folder)

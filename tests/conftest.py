@@ -1,6 +1,12 @@
 """Shared fixtures. The test environment itself is set by khlang.testing."""
 
+from __future__ import annotations
+
+import shutil
+
 import pytest
+
+from tests.shared_data import before_test, module_shared
 
 
 def ensure_base_data() -> None:
@@ -24,6 +30,18 @@ def ensure_base_data() -> None:
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     ensure_roles()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """The test database starts as a copy of a migrated template (core.dbtemplates),
+    shared with the mirror sites and kept between runs of the same code."""
+    from django.db import connection
+
+    from core.dbtemplates import start_test_database_from_template
+
+    with django_db_blocker.unblock():
+        start_test_database_from_template(connection)
 
 
 @pytest.fixture(autouse=True)
@@ -69,30 +87,56 @@ def school(area):
     )
 
 
-@pytest.fixture
-def make_user(db):
+def create_user(username: str, role: str | None = None, password: str = "pass-1234", **fields):
     from core import roles
     from core.models import User
 
-    def make(username: str, role: str | None = None, password: str = "pass-1234", **fields):
-        user = User.objects.create_user(username=username, password=password, **fields)
-        if role:
-            roles.ensure_roles()
-            roles.assign_role(user, role)
-        return user
-
-    return make
+    user = User.objects.create_user(username=username, password=password, **fields)
+    if role:
+        roles.ensure_roles()
+        roles.assign_role(user, role)
+    return user
 
 
 @pytest.fixture
-def demo_site(db, settings, tmp_path, django_capture_on_commit_callbacks):
-    """The demo content as `make run` loads it."""
-    from core.demo import load_demo
+def make_user(db):
+    return create_user
 
-    settings.VAR_DIR = tmp_path
+
+def load_demo_as_make_run_does() -> None:
+    """The demo, its on-commit work queued as `make run` leaves it for the worker:
+    never run in the test's process, even where a module made tasks eager."""
+    from django.test import TestCase
+
+    from core.demo import load_demo
+    from khlang.celery import app
+
     ensure_base_data()
-    with django_capture_on_commit_callbacks(execute=True):
-        load_demo()
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            load_demo()
+    finally:
+        app.conf.task_always_eager = eager
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    before_test(item)
+
+
+_shared_demo_site = module_shared("demo_site", load_demo_as_make_run_does, var_dir=True)
+
+
+@pytest.fixture
+def demo_site(_shared_demo_site, db, settings, tmp_path):
+    """The demo content as `make run` loads it: loaded once for a module's tests
+    that roll back their own transaction (tests/shared_data.py), by each other one."""
     from core.models import HomePage
 
+    settings.VAR_DIR = tmp_path
+    if _shared_demo_site.is_open:
+        shutil.copytree(_shared_demo_site.folder, tmp_path, dirs_exist_ok=True)  # its marker
+    else:
+        load_demo_as_make_run_does()
     return HomePage.objects.get()

@@ -5,7 +5,10 @@ Nothing is downloaded: every clip is made on the spot with lavfi sources.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .ffmpeg import ffmpeg_binary
@@ -24,8 +27,18 @@ def make_clip(
     pattern: str = "testsrc2",
     preset: str = "ultrafast",
 ) -> Path:
-    """Write an H.264/AAC MP4 (or an M4A when ``video`` is False) and return its path."""
+    """Write an H.264/AAC MP4 (or an M4A when ``video`` is False) and return its path.
+
+    ffmpeg makes the same bytes from the same arguments, so a clip asked for
+    again in this process is copied from the first one instead of encoded again
+    (the demo's clips, made for every test that loads the demo).
+    """
     path = Path(path)
+    key = (path.suffix, width, height, seconds, fps, audio_channels, video, sar, pattern, preset)
+    made = _MADE.get(key)
+    if made is not None and made.exists():
+        shutil.copyfile(made, path)
+        return path
     args = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
     if video:
         # A pattern may carry options of its own ("color=c=navy"): the size follows them.
@@ -43,7 +56,21 @@ def make_clip(
         args += ["-c:a", "aac", "-b:a", "128k" if audio_channels <= 2 else "256k"]
     args += ["-movflags", "+faststart", str(path)]
     subprocess.run(args, check=True, capture_output=True, timeout=600)
+    _MADE[key] = _keep(path)
     return path
+
+
+_MADE: dict[tuple, Path] = {}  # make_clip's arguments -> this process's copy of the clip
+_KEPT: list[Path] = []
+
+
+def _keep(path: Path) -> Path:
+    if not _KEPT:
+        _KEPT.append(Path(tempfile.mkdtemp(prefix="khlang-clips-")))
+        atexit.register(shutil.rmtree, _KEPT[0], ignore_errors=True)
+    kept = _KEPT[0] / f"{len(_MADE)}{path.suffix}"
+    shutil.copyfile(path, kept)
+    return kept
 
 
 def make_corrupt(path: str | Path, source: str | Path) -> Path:

@@ -11,6 +11,7 @@ import subprocess
 import threading
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 
 from core.waiting import wait_for
 
@@ -39,9 +40,12 @@ def publish(url: str, seconds: float, *, video_codec: str = "libx264") -> subpro
     )  # fmt: skip
 
 
-def publish_until_connected(url: str, seconds: float, **kwargs) -> subprocess.Popen:
-    """Retry while the listener is not up yet (connection refused at once); after
-    30 s the last attempt is returned as it is."""
+def publish_until_connected(
+    url: str, seconds: float, *, until: Callable[[], bool] | None = None, **kwargs
+) -> subprocess.Popen:
+    """Retry while the listener is not up yet (connection refused at once), or,
+    for a publisher the listener is to turn away, until ``until()`` says it did;
+    after 30 s the last attempt is returned as it is."""
     attempt: dict[str, subprocess.Popen] = {}
 
     def connected() -> bool:
@@ -51,7 +55,7 @@ def publish_until_connected(url: str, seconds: float, **kwargs) -> subprocess.Po
             process.wait(timeout=1.5)
         except subprocess.TimeoutExpired:
             return True  # connected and sending
-        return False
+        return bool(until and until())
 
     try:
         wait_for(connected, 30, "the live listener to take a publisher", interval=0.5)

@@ -161,11 +161,11 @@ def test_a_live_class_is_refused_watched_and_recorded(
     base = f"rtmp://127.0.0.1:{session.ingest_port}/live"
 
     # A wrong key: the connection is cut and the admin page says why.
-    wrong = publish_until_connected(f"{base}/not-the-key", 10)
-    wait_until(
-        lambda: "key" in LiveSession.objects.get(pk=session.pk).error_message,
-        timeout=30, what="the wrong key to be refused",
-    )  # fmt: skip
+    def refused_for_the_key():
+        return "key" in LiveSession.objects.get(pk=session.pk).error_message
+
+    wrong = publish_until_connected(f"{base}/not-the-key", 10, until=refused_for_the_key)
+    wait_until(refused_for_the_key, timeout=30, what="the wrong key to be refused")
     wrong.kill()
     wrong.wait()
     assert LiveSession.objects.get(pk=session.pk).state == State.SCHEDULED

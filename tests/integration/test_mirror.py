@@ -25,7 +25,7 @@ import urllib.request
 import pytest
 
 from core.waiting import wait_for
-from mirror.devsites import SitePair, migrated_template
+from mirror.devsites import SitePair, cached_template
 
 from .helpers import signed_in
 
@@ -96,8 +96,8 @@ def last_transfer_id(central) -> int:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return migrated_template(tmp_path_factory.mktemp("mirror-template"))
+def template():
+    return cached_template()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 
 from core.waiting import wait_for
 from mirror import satellite
-from mirror.devsites import ROOT, SitePair, migrated_template
+from mirror.devsites import ROOT, SitePair, cached_template
 
 SCHOOL = "1058100001"
 
@@ -49,7 +49,7 @@ def in_namespace(link, site, *args: str) -> list[str]:
 @pytest.fixture(scope="module")
 def behind_a_satellite(tmp_path_factory):
     folder = tmp_path_factory.mktemp("satellite")
-    pair = SitePair.create(folder, template=migrated_template(folder / "template"))
+    pair = SitePair.create(folder, template=cached_template())
     central = pair.central
     central.shell(
         "from django.core.management import call_command\n"

@@ -24,7 +24,9 @@ from django.utils import timezone
 
 from core import roles
 from core.policy import ANONYMOUS, AREA, OWN, RULES, SCHOOL
+from tests.conftest import create_user, ensure_base_data
 from tests.exambank.helpers import make_quiz
+from tests.shared_data import module_shared
 
 ROLES = [
     ANONYMOUS,
@@ -215,15 +217,18 @@ def _write_poster(media) -> None:
     Image.new("RGB", (640, 360), "navy").save(poster, "JPEG")
 
 
-@pytest.fixture
-def world(db, area, make_user, django_capture_on_commit_callbacks):
+def build_world() -> dict:
     """Two schools, each with a media item, a category with a question, a quiz and
     a submitted attempt by one of its students; one user per role at school A."""
-    from core.models import GradeLevel, School
+    from django.test import TestCase
+
+    from core.models import AreaOffice, GradeLevel, School
     from exambank import actions
     from live.models import LiveSession, Timetable
     from media_center.models import MediaItem, Status, Visibility
 
+    ensure_base_data()
+    area = AreaOffice.objects.create(code="T1", name="สพป.ทดสอบ เขต 1")
     network = area.networks.create(name="เครือข่าย")
     schools = {
         key: School.objects.create(code=f"10000000{i}", name=f"โรงเรียน {key}", network=network)
@@ -231,11 +236,11 @@ def world(db, area, make_user, django_capture_on_commit_callbacks):
     }
     objects: dict[str, dict] = {}
     for key, school in schools.items():
-        author = make_user(f"author{key}", roles.TEACHER, school=school)
-        owner = make_user(f"owner{key}", roles.STUDENT, school=school)
+        author = create_user(f"author{key}", roles.TEACHER, school=school)
+        owner = create_user(f"owner{key}", roles.STUDENT, school=school)
         quiz = make_quiz(1, school=school, review_answers="after_submit")
         category = quiz.slots.first().question.category
-        with django_capture_on_commit_callbacks(execute=True):
+        with TestCase.captureOnCommitCallbacks(execute=True):
             attempt = actions.start_attempt(quiz, owner, f"k{key}")
             actions.submit_attempt(attempt.pk)
         media = MediaItem.objects.create(
@@ -267,8 +272,17 @@ def world(db, area, make_user, django_capture_on_commit_callbacks):
     users = {ANONYMOUS: None}
     for role in ROLES[1:]:
         school = schools["A"] if role not in (roles.SUPERVISOR, roles.AREA_ADMIN) else None
-        users[role] = make_user(f"u_{role}", role, school=school)
+        users[role] = create_user(f"u_{role}", role, school=school)
     return {"objects": objects, "users": users}
+
+
+# Built once for the matrix' tests (each rolls back what its requests change).
+_shared_world = module_shared("world", build_world)
+
+
+@pytest.fixture
+def world(_shared_world, db):
+    return _shared_world.value if _shared_world.is_open else build_world()
 
 
 def _supervision_record(school, teacher):
