@@ -35,7 +35,7 @@ def post_worker_init(worker):
         from search.conf import search_settings
 
         try:
-            thai.words("อุ่นเครื่อง")  # i18n: keep (a sample word for the segmenter)
+            thai.warm_up()
             if search_settings.backend_name == "database":
                 columns.current()
         except Exception:  # the first search reads them instead, and says why if it fails

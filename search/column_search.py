@@ -175,3 +175,15 @@ def answer(
         scores={i: float(p) for i, p in zip(ids, points, strict=True)},
         facets=facet_counts(snapshot, rows, masks) if query.with_facets else {},
     )
+
+
+def shortest_titles(snapshot: Snapshot, rows: np.ndarray, query: SearchQuery) -> list[int]:
+    """Ids of the first ``page_size`` visible, filtered ``rows``: shortest first,
+    then most popular, then the lower id (autocomplete's order)."""
+    rows = visible(snapshot, rows, query.audience)
+    chosen = np.ones(len(rows), dtype=bool)
+    for mask in facet_masks(snapshot, rows, query).values():
+        chosen &= mask
+    rows = rows[chosen]
+    order = np.lexsort((snapshot.ids[rows], -snapshot.popularity[rows], snapshot.length[rows]))
+    return snapshot.ids[rows[order[: query.page_size]]].tolist()

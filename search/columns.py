@@ -68,7 +68,8 @@ def _distinct(values) -> tuple[tuple[str, ...], np.ndarray]:
 
 def _code_matrix(stored) -> tuple[np.ndarray, tuple[str, ...]]:
     """Entries × codes, True where an entry's "|"-joined codes hold the code.
-    Built per distinct stored string: an area has few ("ป.4|ป.5"), not one per entry."""
+    Built per distinct stored string: an area has a few dozen grade or subject
+    combinations, not one per entry."""
     forms, form_of = _distinct(stored)
     values = tuple(sorted({c for form in forms for c in _codes(form)}))
     index = {v: i for i, v in enumerate(values)}

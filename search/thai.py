@@ -173,6 +173,14 @@ def query_subjects(tokens: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
+def warm_up() -> None:
+    """Build the word lists and dictionaries segmenting reads (seconds of work,
+    cached per process) before a first search waits for them."""
+    _base_trie()
+    _full_trie()
+    function_words()
+
+
 @lru_cache(maxsize=1)
 def _base_trie():
     from pythainlp.corpus import thai_words

@@ -24,7 +24,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from .. import column_search, columns
-from ..query import FACETS, BackendResult, SearchQuery
+from ..query import BackendResult, SearchQuery
 from ..thai import query_alternatives
 from .base import SearchBackend
 
@@ -75,69 +75,6 @@ def pg_title_tsquery(tokens: list[str]) -> str:
     """Exactly these lexemes, the last one as a prefix (for the title vector)."""
     parts = [_pg_word(t) for t in tokens]
     return " & ".join(p + (":*" if i == len(parts) - 1 else "") for i, p in enumerate(parts))
-
-
-def _has_code(column: str, codes: list[str]) -> tuple[str, list]:
-    """SQL true when the "|"-joined ``column`` of row ``e`` holds any of ``codes``."""
-    test = f"('|' || e.{column} || '|') LIKE %s ESCAPE '\\'"
-    patterns = []
-    for code in codes:
-        escaped = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        patterns.append(f"%|{escaped}|%")
-    return "(" + " OR ".join([test] * len(codes)) + ")", patterns
-
-
-def visibility_sql(query: SearchQuery) -> tuple[list[str], list]:
-    """WHERE clauses (on the facts row ``e``) for what the audience may see, with params."""
-    clauses: list[str] = []
-    params: list = []
-    ors = []
-    for visibility, extra in query.audience.visibility_rules():
-        if not extra:
-            ors.append("e.visibility = %s")
-            params.append(visibility)
-        else:
-            ((column, value),) = extra.items()
-            ors.append(f"(e.visibility = %s AND e.{column} = %s)")
-            params += [visibility, value]
-    clauses.append("(" + " OR ".join(ors) + ")")
-    if query.audience.held_only:
-        clauses.append("e.held = %s")
-        params.append(True)
-    return clauses, params
-
-
-def facet_sql(query: SearchQuery) -> dict[str, tuple[str, list]]:
-    """One WHERE clause (with params) per facet the query filters on; values of
-    one facet are alternatives (multi-select), facets are all required."""
-    out: dict[str, tuple[str, list]] = {}
-    for facet in FACETS:
-        values = list(dict.fromkeys(str(v) for v in query.filters.get(facet, []) if str(v)))
-        if not values:
-            continue
-        if facet in MULTI_VALUED:
-            # Codes are stored "|"-joined on the row: one pass, no join per value.
-            out[facet] = _has_code(MULTI_VALUED[facet], values)
-        elif facet == "type":
-            out[facet] = (f"e.doc_type IN ({', '.join(['%s'] * len(values))})", values)
-        else:  # school: an id; a value that is not one matches nothing
-            ids = [int(v) for v in values if v.isdigit()]
-            placeholders = ", ".join(["%s"] * len(ids))
-            out[facet] = (f"e.school_id IN ({placeholders})", ids) if ids else ("1 = 0", [])
-    return out
-
-
-def filter_sql(query: SearchQuery) -> tuple[list[str], list]:
-    """WHERE clauses (on the facts row ``e``) for visibility and facet filters, with params."""
-    clauses, params = visibility_sql(query)
-    for clause, values in facet_sql(query).values():
-        clauses.append(clause)
-        params += values
-    return clauses, params
-
-
-# Facets whose values are "|"-joined codes on the row (the others hold one value).
-MULTI_VALUED = {"subject": "subject_codes", "grade": "grade_codes"}
 
 
 def _fts5_phrase(words: tuple[str, ...]) -> str:
@@ -200,22 +137,6 @@ class DatabaseBackend(SearchBackend):
 
     def remove_entries(self, entry_ids: Iterable[int]) -> None:
         return None
-
-    def _text(self, tokens: list[str], any_word: bool) -> dict:
-        """SQL pieces of a text match over the facts table (alias ``e``):
-        ``source`` and ``where``, each with its parameters (FTS5 drives and its
-        matches are looked up in the facts table by rowid; PostgreSQL uses the
-        GIN index)."""
-        if self.vendor == "postgresql":
-            expr = pg_tsquery(tokens, any_word=any_word)
-            return {
-                "source": (f"{FACTS} e", []),
-                "where": ("e.search_vector @@ CAST(%s AS tsquery)", [expr]),
-            }
-        return {
-            "source": (f"{FTS} JOIN {FACTS} e ON e.id = {FTS}.rowid", []),
-            "where": (f"{FTS} MATCH %s", [fts5_match(tokens, any_word=any_word)]),
-        }
 
     def search(self, query: SearchQuery) -> BackendResult:
         """The page, the total and the facet counts.
@@ -282,25 +203,20 @@ class DatabaseBackend(SearchBackend):
                 cursor.execute("ANALYZE")
 
     def autocomplete(self, prefix_tokens: list[str], query: SearchQuery) -> list[int]:
+        """Titles holding every word, the last as a prefix (FTS5 column filter, or
+        the title vector on PostgreSQL); visibility, filters and the order
+        (shortest, then most popular) over the in-memory columns, as search does."""
         if not prefix_tokens:
             return []
-        # Titles only: FTS5 column filter, or the title-weighted lexemes in PostgreSQL.
         if self.vendor == "postgresql":
-            source, match, head = (
-                f"{TITLES} t JOIN {FACTS} e ON e.id = t.id",
-                "t.title_vector @@ CAST(%s AS tsquery)",
-                [pg_title_tsquery(prefix_tokens)],
+            sql = (
+                f"SELECT string_agg(CAST(id AS text), ',') FROM {TITLES} "
+                "WHERE title_vector @@ CAST(%s AS tsquery)"
             )
-            order = "e.length"
+            expr = pg_title_tsquery(prefix_tokens)
         else:
+            sql = f"SELECT group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s"
             expr = "title_seg : (" + fts5_match(prefix_tokens, prefix_last=True) + ")"
-            source = f"{FTS} JOIN {FACTS} e ON e.id = {FTS}.rowid"
-            match, head = f"{FTS} MATCH %s", [expr]
-            order = "e.length"
-        clauses, params = filter_sql(query)
-        sql = (
-            f"SELECT e.id FROM {source} WHERE {match} AND {' AND '.join(clauses)} "
-            f"ORDER BY {order}, e.popularity DESC, e.id LIMIT %s"
-        )
-        rows = self._fetch(sql, head + params + [query.page_size], text=True)
-        return [r[0] for r in rows]
+        ((value,),) = self._fetch(sql, [expr], text=True)
+        snapshot = columns.current()
+        return column_search.shortest_titles(snapshot, snapshot.positions(_ids(value)), query)
