@@ -22,10 +22,12 @@ forwarded_allow_ips = "*"  # only nginx can reach the web service
 
 
 def post_worker_init(worker):
-    """Build the Thai word dictionaries and read the search columns
-    (search/columns.py) while the worker is new, so the first visitor's search
-    does not wait the seconds they take at area scale. In a thread: the worker
-    serves requests meanwhile (a search that comes first waits for the same work)."""
+    """Build the Thai word dictionaries, read the search columns
+    (search/columns.py) and the commonest words' bits (search/common_words.py)
+    while the worker is new, so the first visitor's search does not wait the
+    seconds they take at area scale. In a thread: the worker serves requests
+    meanwhile (a search that comes first waits for the columns, and uses the
+    GIN index until the bits are in)."""
     import threading
 
     def read_columns():
@@ -37,7 +39,7 @@ def post_worker_init(worker):
         try:
             thai.warm_up()
             if search_settings.backend_name == "database":
-                columns.current()
+                columns.warm()
         except Exception:  # the first search reads them instead, and says why if it fails
             worker.log.warning("search columns not read at start", exc_info=True)
         finally:

@@ -20,14 +20,18 @@ read the whole table again (a third of a second at 100,000 entries).
 
 from __future__ import annotations
 
+import copy
 import datetime
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
 
+from . import common_words
+from .common_words import WordBits
 from .documents import Visibility
 
 FACTS = "search_catalog_facts"
@@ -42,6 +46,8 @@ MAX_DELTA = 5000
 # Rows the log keeps behind its newest (prune_changes).
 KEEP_CHANGES = 20000
 NONE = -1  # school_id / owner_id absent
+# A process without the common words' bits asks again this often (seconds).
+WORDS_LOOK_EVERY = 600
 
 
 def _codes(stored: str) -> list[str]:
@@ -104,6 +110,8 @@ class Snapshot:
     popularity: np.ndarray
     published: np.ndarray
     length: np.ndarray
+    # The commonest words' entries, on PostgreSQL once loaded (search.common_words).
+    words: WordBits | None = None
     # Derived: schools as dense codes (for counting), and each id's row.
     schools: tuple[int, ...] = field(init=False)
     school_code: np.ndarray = field(init=False)
@@ -164,8 +172,15 @@ class Snapshot:
         at[at >= len(self.ids)] = 0
         return at[self.ids[at] == ids]
 
-    def merged(self, changed: set[int], rows: list[tuple]) -> Snapshot:
-        """This picture with the ``changed`` entries replaced by ``rows`` (absent: deleted)."""
+    def with_words(self, words: WordBits | None) -> Snapshot:
+        """This picture carrying ``words`` (the columns are shared, not copied)."""
+        twin = copy.copy(self)
+        object.__setattr__(twin, "words", words)
+        return twin
+
+    def merged(self, changed: set[int], rows: list[tuple], words: WordBits | None) -> Snapshot:
+        """This picture with the ``changed`` entries replaced by ``rows`` (absent:
+        deleted), carrying ``words`` (already brought up to date)."""
         keep = ~np.isin(self.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
         fresh = Snapshot.from_rows(rows)
         types = tuple(sorted(set(self.types) | set(fresh.types)))
@@ -209,6 +224,7 @@ class Snapshot:
             popularity=join("popularity"),
             published=join("published"),
             length=join("length"),
+            words=words,
         )
 
 
@@ -286,6 +302,7 @@ class PostgresLog:
         self.seq = 0
         self.done: set[str] = set()
         self.provisional: dict[str, set[int]] = {}
+        self.unsettled: set[int] = set()
 
     def start(self, cursor) -> None:
         cursor.execute(
@@ -294,10 +311,15 @@ class PostgresLog:
         )
         self.xmin, own, seq = cursor.fetchone()
         self.seq = seq or 0
-        self.done, self.provisional = set(), {}
+        self.done, self.provisional, self.unsettled = set(), {}, set()
         if own:  # read inside a transaction that has written: it may yet be undone
-            cursor.execute(f"SELECT seq FROM {CHANGES} WHERE xid = CAST(%s AS xid8)", [own])
-            self.provisional[own] = {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                f"SELECT seq, entry_id FROM {CHANGES} WHERE xid = CAST(%s AS xid8)", [own]
+            )
+            rows = cursor.fetchall()
+            self.provisional[own] = {row[0] for row in rows}
+            # Seen by this connection only: another one (search.common_words) cannot.
+            self.unsettled = {row[1] for row in rows}
 
     def changed(self, cursor) -> set[int | None] | None:
         held = sorted(seq for seqs in self.provisional.values() for seq in seqs)
@@ -345,6 +367,8 @@ class PostgresLog:
 class _Tracker:
     log: SqliteLog | PostgresLog
     snapshot: Snapshot | None = None
+    loading: common_words.Loading | None = None
+    next_words_look: float = 0.0
 
 
 _trackers: dict[tuple[str, str], _Tracker] = {}
@@ -353,20 +377,67 @@ _lock = threading.Lock()
 
 def current() -> Snapshot:
     """The facts as this connection sees them now (read again only where they changed)."""
-    key = (connection.vendor, str(connection.settings_dict["NAME"]))
     with _lock:
-        tracker = _trackers.get(key)
-        if tracker is None:
-            log = PostgresLog() if connection.vendor == "postgresql" else SqliteLog()
-            tracker = _trackers[key] = _Tracker(log)
+        tracker = _tracker()
         with connection.cursor() as cursor:
             changed = tracker.log.changed(cursor) if tracker.snapshot is not None else None
             if changed is None or None in changed:
                 tracker.log.start(cursor)
                 tracker.snapshot = Snapshot.from_rows(_facts(cursor, None))
+                tracker.loading, tracker.next_words_look = None, 0.0
             elif changed:
-                tracker.snapshot = tracker.snapshot.merged(changed, _facts(cursor, changed))
+                words = tracker.snapshot.words
+                if words is not None:
+                    words = words.updated(changed, common_words.holding(cursor, changed, words))
+                tracker.snapshot = tracker.snapshot.merged(changed, _facts(cursor, changed), words)
+                if tracker.loading is not None:
+                    tracker.loading.changed |= changed
+            if connection.vendor == "postgresql":
+                _keep_words(tracker, cursor)
         return tracker.snapshot
+
+
+def _tracker() -> _Tracker:
+    key = (connection.vendor, str(connection.settings_dict["NAME"]))
+    tracker = _trackers.get(key)
+    if tracker is None:
+        log = PostgresLog() if connection.vendor == "postgresql" else SqliteLog()
+        tracker = _trackers[key] = _Tracker(log)
+    return tracker
+
+
+def _keep_words(tracker: _Tracker, cursor) -> None:
+    """Start loading the common words' bits when the snapshot has none (after a
+    whole read, then every ``WORDS_LOOK_EVERY`` seconds while the catalog has
+    no common word), and put them on the snapshot once loaded and replayed."""
+    if tracker.snapshot.words is not None:
+        return
+    loading = tracker.loading
+    if loading is None:
+        if time.monotonic() < tracker.next_words_look:
+            return
+        tracker.next_words_look = time.monotonic() + WORDS_LOOK_EVERY
+        words = common_words.commonest(cursor)
+        if not words:
+            return
+        loading = tracker.loading = common_words.Loading(words, set(tracker.log.unsettled))
+    if not loading.finished.is_set():
+        return
+    tracker.loading = None
+    if loading.bits is not None:
+        held = common_words.holding(cursor, loading.changed, loading.bits)
+        tracker.snapshot = tracker.snapshot.with_words(loading.bits.updated(loading.changed, held))
+
+
+def warm() -> Snapshot:
+    """The facts and, on PostgreSQL, the common words' bits, waiting for them
+    (what a worker does as it starts, before its first visitor)."""
+    current()
+    with _lock:
+        loading = _tracker().loading
+    if loading is not None:
+        loading.finished.wait()
+    return current()
 
 
 def forget() -> None:

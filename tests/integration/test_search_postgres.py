@@ -74,7 +74,8 @@ def test_the_match_table_stays_narrow_and_follows_the_catalog(relevance_catalog)
 
 def test_text_matches_are_planned_on_the_gin_index(relevance_catalog):
     """However common the word, the statement reads the GIN index, never every
-    row's vector; the setting that ensures it does not outlive the statement."""
+    row's vector, in this process alone (no parallel workers to start); the
+    settings that ensure it do not outlive the statement."""
     from search.backends import get_backend
 
     backend = get_backend("database")
@@ -88,13 +89,16 @@ def test_text_matches_are_planned_on_the_gin_index(relevance_catalog):
     backend._fetch = explain
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = on")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
     # A function word in almost every judged item: the planner's cheapest guess
     # without the setting is a sequential scan.
     backend.search(build_query("การ", audience=Audience(sees_all=True)))
     plan = "\n".join(row[0] for row in captured)
     assert "Bitmap Index Scan on search_catalog_facts_vector" in plan
     assert "Seq Scan on search_catalog_facts" not in plan
+    assert "Gather" not in plan
     assert _one("SHOW enable_seqscan") == ("on",)
+    assert _one("SHOW max_parallel_workers_per_gather") == ("2",)
 
 
 def test_bulk_write_refresh_runs_inside_a_transaction(relevance_catalog):
