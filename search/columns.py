@@ -31,7 +31,7 @@ import numpy as np
 from django.db import connection
 
 from . import common_words
-from .common_words import WordBits
+from .common_words import CommonWords
 from .documents import Visibility
 
 FACTS = "search_catalog_facts"
@@ -111,7 +111,7 @@ class Snapshot:
     published: np.ndarray
     length: np.ndarray
     # The commonest words' entries, on PostgreSQL once loaded (search.common_words).
-    words: WordBits | None = None
+    words: CommonWords | None = None
     # Derived: schools as dense codes (for counting), and each id's row.
     schools: tuple[int, ...] = field(init=False)
     school_code: np.ndarray = field(init=False)
@@ -172,13 +172,13 @@ class Snapshot:
         at[at >= len(self.ids)] = 0
         return at[self.ids[at] == ids]
 
-    def with_words(self, words: WordBits | None) -> Snapshot:
+    def with_words(self, words: CommonWords | None) -> Snapshot:
         """This picture carrying ``words`` (the columns are shared, not copied)."""
         twin = copy.copy(self)
         object.__setattr__(twin, "words", words)
         return twin
 
-    def merged(self, changed: set[int], rows: list[tuple], words: WordBits | None) -> Snapshot:
+    def merged(self, changed: set[int], rows: list[tuple], words: CommonWords | None) -> Snapshot:
         """This picture with the ``changed`` entries replaced by ``rows`` (absent:
         deleted), carrying ``words`` (already brought up to date)."""
         keep = ~np.isin(self.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
@@ -388,7 +388,7 @@ def current() -> Snapshot:
             elif changed:
                 words = tracker.snapshot.words
                 if words is not None:
-                    words = words.updated(changed, common_words.holding(cursor, changed, words))
+                    words = words.refreshed(cursor, changed)
                 tracker.snapshot = tracker.snapshot.merged(changed, _facts(cursor, changed), words)
                 if tracker.loading is not None:
                     tracker.loading.changed |= changed
@@ -414,19 +414,20 @@ def _keep_words(tracker: _Tracker, cursor) -> None:
         return
     loading = tracker.loading
     if loading is None:
+        # Too few entries for any word to be common: nothing to count.
+        if len(tracker.snapshot) < common_words.COMMON_MATCHES:
+            return
         if time.monotonic() < tracker.next_words_look:
             return
         tracker.next_words_look = time.monotonic() + WORDS_LOOK_EVERY
-        words = common_words.commonest(cursor)
-        if not words:
-            return
-        loading = tracker.loading = common_words.Loading(words, set(tracker.log.unsettled))
+        loading = tracker.loading = common_words.Loading(set(tracker.log.unsettled))
     if not loading.finished.is_set():
         return
     tracker.loading = None
     if loading.bits is not None:
-        held = common_words.holding(cursor, loading.changed, loading.bits)
-        tracker.snapshot = tracker.snapshot.with_words(loading.bits.updated(loading.changed, held))
+        tracker.snapshot = tracker.snapshot.with_words(
+            loading.bits.refreshed(cursor, loading.changed)
+        )
 
 
 def warm() -> Snapshot:

@@ -1,27 +1,29 @@
 """Which entries hold each of the catalog's commonest words, held by every process (PostgreSQL).
 
 Why: PostgreSQL's GIN index hands back row addresses, not ids, so every match
-of a word costs a visit to its heap row. A word in a fifth of a 100,000-entry
-catalog visits nearly every page of the match table: 15-30 ms, twice that
-once other work has pushed those pages out of shared buffers. The commonest
-words are few and are the ones searched most (a Zipf curve). FTS5 hands back
+of a word costs a visit to its heap row: 5-20 ms for a word in 1,500-4,000
+entries once other work (a report, a naive scan) has pushed those pages and
+the CPU caches out, 15-30 ms for a word in a fifth of a 100,000-entry catalog.
+The commonest words are the ones searched most (a Zipf curve). FTS5 hands back
 ids from its index itself, so SQLite has no such cost and does not use this.
 
-What: the words the planner's statistics list as matching at least
-``COMMON_MATCHES`` entries (at most ``MAX_WORDS``; the default statistics
-target lists up to 1,000), each as one bit per entry id: 12.5 kB a word at
-100,000 entries, about 9 MB for the 700 such words of the benchmark's catalog.
-The bits ride on the columns' snapshot (search.columns), which keeps them in
-step with every write through the same change log: a changed entry's words are
-read again with its facts. A query word held here is unpacked in
-microseconds; the others still go to the GIN index, each on its own, and the
-query's ANDs and ORs are worked out over the bits (search.backends.database).
-Lucene's and Elasticsearch's filter caches keep the same kind of bit sets.
+What: every word in at least ``COMMON_MATCHES`` entries' text, and every word
+in at least as many titles (for the title sets the ranking reads), each as one
+bit per entry id: 12.5 kB a word at 100,000 entries, about 36 MB for the
+2,900 such words of the benchmark's catalog. At most ``MAX_BYTES`` a process,
+commonest first, so a larger catalog holds fewer words rather than more
+memory. The bits ride on the columns' snapshot (search.columns), which keeps
+them in step with every write through the same change log: a changed entry's
+words are read again with its facts. A query word held here is unpacked in
+microseconds; the others still go to the GIN index, and the query's ANDs and
+ORs are worked out over the bits (search.backends.database). Lucene's and
+Elasticsearch's filter caches keep the same kind of bit sets.
 
-Loading reads every vector once (about 6 s at 100,000 entries, mostly in the
-database), so a process does it in a thread after reading the whole facts
-table; searches use the GIN index until it is done, and changes seen meanwhile
-are replayed onto the bits before they are used.
+Loading counts every word (``ts_stat``) and reads every vector once: about
+15 s at 100,000 entries, mostly in the database. A process does it in a
+thread after reading the whole facts table; searches use the GIN index until
+it is done, and entries changed meanwhile are read again before the bits are
+used.
 """
 
 from __future__ import annotations
@@ -33,9 +35,14 @@ from dataclasses import dataclass
 import numpy as np
 
 FACTS = "search_catalog_facts"
-# A word with fewer matches than this costs the GIN path a few milliseconds.
-COMMON_MATCHES = 5000
-MAX_WORDS = 1000
+TITLES = "search_catalog_titles"
+# Where each kind of bits is read from: table and vector column.
+TEXT_SOURCE = (FACTS, "search_vector")
+TITLE_SOURCE = (TITLES, "title_vector")
+# A word with fewer matches than this costs the GIN path a millisecond or two.
+COMMON_MATCHES = 1000
+# The bits' memory in each process, text and titles together.
+MAX_BYTES = 48 * 1024 * 1024
 # Load in a thread (a worker keeps serving meanwhile); tests load in line.
 BACKGROUND = True
 
@@ -59,13 +66,15 @@ class WordBits:
     def holds(self, word: str) -> bool:
         return word in self.index
 
-    def mask(self, word: str) -> np.ndarray:
-        """One boolean per id (``size`` of them): True where the entry holds ``word``."""
-        return np.unpackbits(self.matrix[self.index[word]]).view(bool)
+    def mask(self, word: str, count: int | None = None) -> np.ndarray:
+        """One boolean per id (``count`` of them, or ``size``; ids past ``size``
+        hold no held word): True where the entry holds ``word``."""
+        return np.unpackbits(self.matrix[self.index[word]], count=count or self.size).view(bool)
 
     @classmethod
-    def from_ids(cls, word_ids: dict[str, np.ndarray]) -> WordBits:
-        top = max((int(ids.max()) for ids in word_ids.values() if len(ids)), default=0)
+    def from_ids(cls, word_ids: dict[str, np.ndarray], top: int = 0) -> WordBits:
+        """The bits of these words' ids, covering at least ids up to ``top``."""
+        top = max([top] + [int(ids.max()) for ids in word_ids.values() if len(ids)])
         matrix = np.zeros((len(word_ids), _width(top)), dtype=np.uint8)
         for row, ids in enumerate(word_ids.values()):
             marked = np.zeros(matrix.shape[1] * 8, dtype=bool)
@@ -106,49 +115,76 @@ def _width(top: int) -> int:
     return (top + 1 + (top + 1) // 8 + 64 + 7) // 8
 
 
-def commonest(cursor) -> list[str]:
-    """Words the planner's statistics say match at least ``COMMON_MATCHES``
-    entries, commonest first (none before the table was first analysed)."""
+@dataclass(frozen=True)
+class CommonWords:
+    """The bits of the text's commonest words and of the titles' (both over
+    the same entry ids)."""
+
+    text: WordBits
+    titles: WordBits
+
+    def refreshed(self, cursor, changed: set[int]) -> CommonWords:
+        """These bits once the ``changed`` entries are read again."""
+        wanted = sorted(i for i in changed if i is not None)
+        if not wanted:
+            return self
+        cursor.execute(
+            "SELECT f.id, tsvector_to_array(f.search_vector), tsvector_to_array(t.title_vector) "
+            f"FROM {FACTS} f LEFT JOIN {TITLES} t ON t.id = f.id WHERE f.id = ANY(%s)",
+            [wanted],
+        )
+        text, titles = {}, {}
+        for entry, text_words, title_words in cursor.fetchall():
+            text[entry] = {w for w in text_words if w in self.text.index}
+            titles[entry] = {w for w in title_words or () if w in self.titles.index}
+        return CommonWords(
+            text=self.text.updated(changed, text), titles=self.titles.updated(changed, titles)
+        )
+
+
+def commonest(cursor, source: tuple[str, str], limit: int) -> list[str]:
+    """The words of ``source`` (table, vector column) in at least
+    ``COMMON_MATCHES`` of its rows, commonest first, at most ``limit``.
+    Counted exactly (``ts_stat``, one pass over the vectors): the planner's
+    statistics list only the thousand commonest, and only after an ANALYZE."""
+    table, column = source
     cursor.execute(
-        "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
-        "FROM pg_stats s JOIN pg_class c ON c.oid = CAST(%s AS regclass) "
-        "WHERE s.schemaname = current_schema() AND s.tablename = %s "
-        "AND s.attname = 'search_vector'",
-        [FACTS, FACTS],
+        "SELECT word FROM ts_stat(%s) WHERE ndoc >= %s ORDER BY ndoc DESC, word LIMIT %s",
+        [f"SELECT {column} FROM {table}", COMMON_MATCHES, limit],
     )
-    row = cursor.fetchone()
-    if not row or not row[0] or not row[1] or row[2] <= 0:
-        return []
-    words, frequencies, entries = row
-    # The frequencies carry three summary values after the words' own.
-    ranked = sorted(zip(words, frequencies, strict=False), key=lambda wf: -wf[1])
-    return [w for w, f in ranked if f * entries >= COMMON_MATCHES][:MAX_WORDS]
+    return [row[0] for row in cursor.fetchall()]
 
 
-def load(cursor, words: list[str]) -> WordBits | None:
-    """The bits of ``words``, read in one pass over every vector (the list is a
-    constant array, which PostgreSQL looks words up in by hash)."""
-    if not words:
+def load_words(cursor, source: tuple[str, str], words: list[str], top: int) -> WordBits:
+    """The bits of ``words`` in ``source``, read in one pass over every vector
+    (the list is a constant array, which PostgreSQL looks words up in by hash)."""
+    table, column = source
+    found = {}
+    if words:
+        cursor.execute(
+            "SELECT u.word, string_agg(CAST(f.id AS text), ',') "
+            f"FROM {table} f, unnest(tsvector_to_array(f.{column})) AS u(word) "
+            "WHERE u.word = ANY(CAST(%s AS text[])) GROUP BY u.word",
+            [words],
+        )
+        found = {w: np.fromstring(ids, dtype=np.int64, sep=",") for w, ids in cursor.fetchall()}
+    return WordBits.from_ids({w: found.get(w, np.zeros(0, dtype=np.int64)) for w in words}, top=top)
+
+
+def load(cursor) -> CommonWords | None:
+    """The commonest words' bits, text words first within ``MAX_BYTES``
+    (None: the catalog has no such word)."""
+    cursor.execute(f"SELECT max(id) FROM {FACTS}")
+    top = cursor.fetchone()[0] or 0
+    per_word = _width(top)
+    text = commonest(cursor, TEXT_SOURCE, MAX_BYTES // per_word)
+    titles = commonest(cursor, TITLE_SOURCE, max(0, MAX_BYTES // per_word - len(text)))
+    if not text and not titles:
         return None
-    cursor.execute(
-        "SELECT u.word, string_agg(CAST(f.id AS text), ',') "
-        f"FROM {FACTS} f, unnest(tsvector_to_array(f.search_vector)) AS u(word) "
-        "WHERE u.word = ANY(CAST(%s AS text[])) GROUP BY u.word",
-        [words],
+    return CommonWords(
+        text=load_words(cursor, TEXT_SOURCE, text, top),
+        titles=load_words(cursor, TITLE_SOURCE, titles, top),
     )
-    found = {w: np.fromstring(ids, dtype=np.int64, sep=",") for w, ids in cursor.fetchall()}
-    return WordBits.from_ids({w: found.get(w, np.zeros(0, dtype=np.int64)) for w in words})
-
-
-def holding(cursor, ids: set[int], bits: WordBits) -> dict[int, set[str]]:
-    """The held words each of these entries now holds."""
-    wanted = sorted(i for i in ids if i is not None)
-    if not wanted:
-        return {}
-    cursor.execute(
-        f"SELECT id, tsvector_to_array(search_vector) FROM {FACTS} WHERE id = ANY(%s)", [wanted]
-    )
-    return {entry: {w for w in words if w in bits.index} for entry, words in cursor.fetchall()}
 
 
 class Loading:
@@ -156,10 +192,9 @@ class Loading:
     or in line. Entries that change while it runs are collected in ``changed``
     and read again before the bits are used (search.columns)."""
 
-    def __init__(self, words: list[str], changed: set[int]) -> None:
-        self.words = words
+    def __init__(self, changed: set[int]) -> None:
         self.changed = changed
-        self.bits: WordBits | None = None
+        self.bits: CommonWords | None = None
         self.finished = threading.Event()
         if BACKGROUND:
             threading.Thread(target=self._run, name="search-common-words", daemon=True).start()
@@ -171,7 +206,7 @@ class Loading:
 
         try:
             with connection.cursor() as cursor:
-                self.bits = load(cursor, self.words)
+                self.bits = load(cursor)
         except Exception:  # searches keep using the GIN index; the next whole read tries again
             if in_line:
                 raise

@@ -26,7 +26,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from .. import column_search, columns
-from ..common_words import WordBits
+from ..common_words import CommonWords, WordBits
 from ..query import BackendResult, SearchQuery
 from ..thai import query_alternatives
 from .base import SearchBackend
@@ -94,43 +94,56 @@ TEXT = ("text",)  # the name of the set of ids whose text matches
 REST = ("rest",)  # ids matching the query words none of whose parts are held
 
 
-def part(token: int, alternative: int) -> tuple[str, int, int]:
-    """The name of the ids holding the words not held of one alternative of one query word."""
-    return ("part", token, alternative)
+def part(kind: str, token: int | str, alternative: int) -> tuple[str, int | str, int]:
+    """The name of the ids holding the words not held of one alternative of
+    one query word, in the text (``kind`` "part", the word's place in the
+    query) or in titles ("title part", the word)."""
+    return (kind, token, alternative)
+
+
+SPLIT_KINDS = ("part", "title part")
+
+
+def split_token(token: str, held: WordBits) -> list[tuple[list[str], str | None]] | None:
+    """A query word's alternatives as (held words, tsquery of the words not
+    held, or None), or None when no alternative has a held word (matched in
+    SQL whole, as without bits)."""
+    alternatives = query_alternatives(token)
+    if not any(held.holds(w) for words in alternatives for w in words):
+        return None
+    return [
+        (
+            [w for w in words if held.holds(w)],
+            " & ".join(_pg_word(w) for w in words if not held.holds(w)) or None,
+        )
+        for words in alternatives
+    ]
 
 
 def split_text(query: SearchQuery, held: WordBits) -> tuple[list[str], list[list[tuple]]]:
-    """The query words whose every alternative's words are all not held (matched
-    together in SQL, as before), and for each other query word its alternatives
-    as (held words, tsquery of the words not held, or None)."""
+    """The query words with no held word (matched together in SQL as REST),
+    and the others' alternatives (split_token)."""
     plain, mixed = [], []
     for token in query.tokens:
-        alternatives = query_alternatives(token)
-        if not any(held.holds(w) for words in alternatives for w in words):
+        alternatives = split_token(token, held)
+        if alternatives is None:
             plain.append(token)
-            continue
-        mixed.append(
-            [
-                (
-                    [w for w in words if held.holds(w)],
-                    " & ".join(_pg_word(w) for w in words if not held.holds(w)) or None,
-                )
-                for words in alternatives
-            ]
-        )
+        else:
+            mixed.append(alternatives)
     return plain, mixed
 
 
 def match_sets_sql(
-    query: SearchQuery, vendor: str, ranked: bool, held: WordBits | None = None
+    query: SearchQuery, vendor: str, ranked: bool, held: CommonWords | None = None
 ) -> tuple[str, list, list]:
     """One statement giving, each as one comma list, the ids whose text
     matches the query and, for a relevance order, the ids whose title holds the
     phrase and each query word (what search.ranking's pool score reads).
     On PostgreSQL with common words ``held`` in memory and among the query's,
-    the text match is split (split_text): SQL matches only what is not held
-    (REST and each ``part``) and the caller combines those sets with the held
-    words' bits. Returns the SQL, its parameters and the name of each set in order."""
+    a match is split (split_token): SQL matches only what is not held (REST
+    and each ``part``) and the caller combines those sets with the held
+    words' bits (combine_held). Returns the SQL, its parameters and the name
+    of each set in order."""
     if vendor == "postgresql":
         # A comma list, as SQLite's group_concat: parsed by numpy in one call,
         # faster than an int8[] turned into Python ints (18 against 20 ms for
@@ -138,7 +151,7 @@ def match_sets_sql(
         ids = "string_agg(CAST(id AS text), ',')"
         text = f"SELECT %s, {ids} FROM {FACTS} WHERE search_vector @@ CAST(%s AS tsquery)"
         title = f"SELECT %s, {ids} FROM {TITLES} WHERE title_vector @@ CAST(%s AS tsquery)"
-        plain, mixed = split_text(query, held) if held is not None else (query.tokens, [])
+        plain, mixed = split_text(query, held.text) if held else (query.tokens, [])
         any_word = query.match == "any"
         if not mixed:
             sets = [(TEXT, text, pg_tsquery(query.tokens, any_word=any_word))]
@@ -147,18 +160,33 @@ def match_sets_sql(
             for i, alternatives in enumerate(mixed):
                 for j, (_, rest) in enumerate(alternatives):
                     if rest is not None:
-                        sets.append((part(i, j), text, rest))
-        phrase, word = _pg_phrase, lambda token: pg_tsquery([token])  # noqa: E731
+                        sets.append((part("part", i, j), text, rest))
+
+        def title_word(token: str) -> list[tuple]:
+            alternatives = split_token(token, held.titles) if held else None
+            if alternatives is None:
+                return [(column_search.title_word(token), title, pg_tsquery([token]))]
+            return [
+                (part("title part", token, j), title, rest)
+                for j, (_, rest) in enumerate(alternatives)
+                if rest is not None
+            ]
+
+        phrase = _pg_phrase
     else:
         text = title = f"SELECT %s, group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s"
         sets = [(TEXT, text, fts5_match(query.tokens, any_word=query.match == "any"))]
         phrase = lambda words: "title_seg : " + _fts5_phrase(words)  # noqa: E731
-        word = lambda token: "title_seg : (" + fts5_match([token]) + ")"  # noqa: E731
+
+        def title_word(token: str) -> list[tuple]:
+            match = "title_seg : (" + fts5_match([token]) + ")"
+            return [(column_search.title_word(token), title, match)]
+
     if ranked:
         if len(query.phrase_words) >= 2:
             sets.append((column_search.PHRASE, title, phrase(query.phrase_words)))
         for token in dict.fromkeys(query.tokens):
-            sets.append((column_search.title_word(token), title, word(token)))
+            sets.extend(title_word(token))
     sql = " UNION ALL ".join(statement for _, statement, _ in sets)
     params = [value for i, (_, _, expr) in enumerate(sets) for value in (i, expr)]
     return sql, params, [name for name, _, _ in sets]
@@ -183,36 +211,60 @@ def _ids(value: str | None) -> np.ndarray:
     return np.fromstring(value, dtype=np.int64, sep=",")
 
 
-def rows_from_words(snapshot: columns.Snapshot, query: SearchQuery, found: dict) -> np.ndarray:
-    """Snapshot rows whose text matches the query, the tsquery of _expression
-    worked out with the held words' bits (split_text): an alternative needs
-    its held words and its ``part`` from SQL; a query word needs one of its
-    alternatives; the query needs every query word (or, ``match == "any"``,
-    one), those matched in SQL together as REST."""
+def combine_held(
+    snapshot: columns.Snapshot, query: SearchQuery, found: dict, ranked: bool
+) -> tuple[np.ndarray, dict]:
+    """The snapshot rows whose text matches the query, and the title sets the
+    pool score reads, from the SQL sets of a split statement (match_sets_sql)
+    and the held words' bits: an alternative needs its held words and its
+    ``part``; a query word needs one of its alternatives; the query needs
+    every query word (or, ``match == "any"``, one), those with no held word
+    matched in SQL together as REST."""
     held = snapshot.words
+    # Long enough for every id SQL gave and every id the bits cover.
+    reached = [int(ids.max()) + 1 for ids in found.values() if len(ids)]
+    count = max([held.text.size, held.titles.size, *reached])
 
-    def from_sql(name) -> np.ndarray:
-        ids = found.get(name, np.zeros(0, dtype=np.int64))
-        marked = np.zeros(held.size, dtype=bool)
-        marked[ids[ids < held.size]] = True
-        return marked
+    def marked(name) -> np.ndarray:
+        out = np.zeros(count, dtype=bool)
+        out[found.get(name, np.zeros(0, dtype=np.int64))] = True
+        return out
 
-    plain, mixed = split_text(query, held)
-    combined = from_sql(REST) if plain else None
-    for i, alternatives in enumerate(mixed):
-        either = np.zeros(held.size, dtype=bool)
+    def token_mask(bits, alternatives, name_of) -> np.ndarray:
+        either = np.zeros(count, dtype=bool)
         for j, (words, rest) in enumerate(alternatives):
-            every = from_sql(part(i, j)) if rest is not None else held.mask(words[0]).copy()
+            every = marked(name_of(j)) if rest is not None else np.ones(count, dtype=bool)
             for word in words:
-                every &= held.mask(word)
+                every &= bits.mask(word, count)
             either |= every
-        if combined is None:
-            combined = either
-        elif query.match == "any":
-            combined |= either
-        else:
-            combined &= either
-    return snapshot.positions(np.flatnonzero(combined))
+        return either
+
+    if TEXT in found:
+        rows = snapshot.positions(found[TEXT])
+    else:
+        plain, mixed = split_text(query, held.text)
+        combined = marked(REST) if plain else None
+        for i, alternatives in enumerate(mixed):
+            either = token_mask(held.text, alternatives, lambda j, i=i: part("part", i, j))
+            if combined is None:
+                combined = either
+            elif query.match == "any":
+                combined |= either
+            else:
+                combined &= either
+        rows = snapshot.positions(np.flatnonzero(combined))
+    titles = {}
+    if ranked:
+        sql_only = (TEXT, REST)
+        titles = {k: v for k, v in found.items() if k not in sql_only and k[0] not in SPLIT_KINDS}
+        for token in dict.fromkeys(query.tokens):
+            alternatives = split_token(token, held.titles)
+            if alternatives is not None:
+                name_of = lambda j, token=token: part("title part", token, j)  # noqa: E731
+                titles[column_search.title_word(token)] = np.flatnonzero(
+                    token_mask(held.titles, alternatives, name_of)
+                )
+    return rows, titles
 
 
 class DatabaseBackend(SearchBackend):
@@ -244,11 +296,10 @@ class DatabaseBackend(SearchBackend):
         sql, params, names = match_sets_sql(query, self.vendor, ranked, snapshot.words)
         fetched = self._fetch(sql, params, text=True) if names else []
         found = {names[tag]: _ids(value) for tag, value in fetched}
-        if TEXT in found:
+        if snapshot.words is None:
             rows = snapshot.positions(found.pop(TEXT))
-        else:
-            rows = rows_from_words(snapshot, query, found)
-        titles = {k: v for k, v in found.items() if k != REST and k[0] != "part"}
+            return column_search.answer(snapshot, rows, query, found if ranked else None)
+        rows, titles = combine_held(snapshot, query, found, ranked)
         return column_search.answer(snapshot, rows, query, titles if ranked else None)
 
     def _fetch(self, sql: str, params: list, *, text: bool) -> list[tuple]:

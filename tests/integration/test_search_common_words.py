@@ -24,13 +24,13 @@ from ..search.test_service import doc
 pytestmark = pytest.mark.integration
 
 
-def catalog_words(share: str) -> list[str]:
-    """Every word the catalog holds ("all"), or every other one ("half": query
-    words then mix held and unheld words)."""
+def catalog_words(source, share: str) -> list[str]:
+    """Every word of ``source`` (table, vector column) in the catalog ("all"),
+    or every other one ("half": query words then mix held and unheld words)."""
+    table, column = source
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT unnest(tsvector_to_array(search_vector)) AS w "
-            "FROM search_catalog_facts ORDER BY w"
+            f"SELECT DISTINCT unnest(tsvector_to_array({column})) AS w FROM {table} ORDER BY w"
         )
         words = [row[0] for row in cursor.fetchall()]
     return words if share == "all" else words[::2]
@@ -38,21 +38,24 @@ def catalog_words(share: str) -> list[str]:
 
 @pytest.fixture
 def held(monkeypatch):
-    """Hold the catalog's words (as the statistics would name the commonest),
-    loaded in line; ``held.share`` picks which."""
+    """Hold the catalog's words in the text and in titles (as if each were
+    common), loaded in line; ``held.share`` picks which."""
 
     class Held:
         share = "all"
 
     monkeypatch.setattr(common_words, "BACKGROUND", False)
-    monkeypatch.setattr(common_words, "commonest", lambda cursor: catalog_words(Held.share))
+    monkeypatch.setattr(common_words, "COMMON_MATCHES", 1)
+    monkeypatch.setattr(
+        common_words, "commonest", lambda cursor, source, limit: catalog_words(source, Held.share)
+    )
     columns.forget()
     yield Held
     columns.forget()
 
 
 def without_bits(monkeypatch):
-    monkeypatch.setattr(common_words, "commonest", lambda cursor: [])
+    monkeypatch.setattr(common_words, "commonest", lambda cursor, source, limit: [])
     columns.forget()
 
 
@@ -93,12 +96,15 @@ def test_held_words_are_not_sent_to_sql(db, held):
 
     backend._fetch = spy
     audience = Audience(sees_all=True)
-    by_date = backend.search(build_query("การเรียนรู้", audience=audience, sort="date"))
+    text = "การเรียนรู้ภาษาไทย"
+    by_date = backend.search(build_query(text, audience=audience, sort="date"))
     assert by_date.total and sent == []  # no text, no title sets: no statement at all
-    ranked = backend.search(build_query("การเรียนรู้", audience=audience))
+    ranked = backend.search(build_query(text, audience=audience))
     assert ranked.total == by_date.total
-    (sql, _params) = sent[-1]
-    assert "search_catalog_facts" not in sql  # only the title sets the ranking reads
+    # Only the title phrase (it needs word positions) goes to SQL.
+    (sql, params) = sent[-1]
+    assert "search_catalog_facts" not in sql and sql.count("SELECT") == 1
+    assert params == [0, "'การเรียนรู้' <-> 'ภาษาไทย'"]
 
 
 def test_writes_reach_the_bits(db, held):
@@ -111,28 +117,35 @@ def test_writes_reach_the_bits(db, held):
     assert columns.current().words is not None
 
 
-def test_the_commonest_words_come_from_the_statistics(db, monkeypatch):
-    """After ANALYZE the planner's element statistics name the words in many
-    entries; a word below the threshold is left to the GIN index."""
+def test_the_commonest_words_are_counted_and_kept_within_memory(db, monkeypatch):
+    """Words in at least COMMON_MATCHES entries, commonest first, in the text
+    and in titles; no more than MAX_BYTES of bits, text words first."""
     relevance.load_into_catalog()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE search_catalog_facts")
-        cursor.execute("SELECT count(*) FROM search_catalog_facts")
-        (entries,) = cursor.fetchone()
+        cursor.execute("SELECT count(*), max(id) FROM search_catalog_facts")
+        entries, top = cursor.fetchone()
         cursor.execute(
             "SELECT w, count(*) FROM search_catalog_facts, "
             "unnest(tsvector_to_array(search_vector)) AS w GROUP BY w"
         )
         counts = dict(cursor.fetchall())
-        monkeypatch.setattr(common_words, "COMMON_MATCHES", entries // 10)
-        words = common_words.commonest(cursor)
-    assert words and "การ" in words
-    # Every table row was sampled (it is small), so the counts are exact.
-    assert all(counts[w] >= entries // 10 for w in words)
-    assert [counts[w] for w in words] == sorted((counts[w] for w in words), reverse=True)
-    assert not any(counts[w] < entries // 10 for w in words)
-    rare = [w for w, n in counts.items() if n == 1]
-    assert rare and not set(rare) & set(words)
+        threshold = entries // 10
+        monkeypatch.setattr(common_words, "COMMON_MATCHES", threshold)
+        words = common_words.commonest(cursor, common_words.TEXT_SOURCE, 1000)
+        assert words and "การ" in words
+        assert set(words) == {w for w, n in counts.items() if n >= threshold}
+        assert [counts[w] for w in words] == sorted((counts[w] for w in words), reverse=True)
+        assert common_words.commonest(cursor, common_words.TEXT_SOURCE, 3) == words[:3]
+
+        bits = common_words.load(cursor)
+        assert set(bits.text.index) == set(words)
+        assert bits.text.size > top and bits.titles.size > top
+        # Room for two words' bits: the two commonest text words, no title word.
+        monkeypatch.setattr(common_words, "MAX_BYTES", 2 * bits.text.matrix.shape[1])
+        small = common_words.load(cursor)
+        assert list(small.text.index) == words[:2] and not small.titles.index
+        monkeypatch.setattr(common_words, "COMMON_MATCHES", entries + 1)
+        assert common_words.load(cursor) is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,8 +162,8 @@ def test_a_write_committed_while_the_bits_load_is_replayed(monkeypatch):
     loaded, release = threading.Event(), threading.Event()
     real_load = common_words.load
 
-    def slow_load(cursor, words):
-        bits = real_load(cursor, words)
+    def slow_load(cursor):
+        bits = real_load(cursor)
         loaded.set()
         if not release.wait(30):
             raise TimeoutError("never released")
@@ -158,7 +171,7 @@ def test_a_write_committed_while_the_bits_load_is_replayed(monkeypatch):
 
     monkeypatch.setattr(common_words, "load", slow_load)
     monkeypatch.setattr(common_words, "BACKGROUND", True)
-    monkeypatch.setattr(common_words, "commonest", lambda cursor: catalog_words("all"))
+    monkeypatch.setattr(common_words, "COMMON_MATCHES", 1)
     columns.forget()
     try:
         assert found("ภูเขาไฟ")[0] == ["ภูเขาไฟ ระเบิด", "ภูเขาไฟ ใต้ทะเล"]  # starts the load
@@ -169,7 +182,8 @@ def test_a_write_committed_while_the_bits_load_is_replayed(monkeypatch):
         assert found("ภูเขาไฟ")[0] == ["ภูเขาไฟ ระเบิด", "ภูเขาไฟ ระเบิด ครั้งใหม่"]
         release.set()
         snapshot = columns.warm()
-        assert snapshot.words is not None and snapshot.words.holds("ภูเขาไฟ")
+        assert snapshot.words is not None and snapshot.words.text.holds("ภูเขาไฟ")
+        assert snapshot.words.titles.holds("ภูเขาไฟ")
         assert found("ภูเขาไฟ")[0] == ["ภูเขาไฟ ระเบิด", "ภูเขาไฟ ระเบิด ครั้งใหม่"]
         assert found("ระเบิด")[0] == ["ภูเขาไฟ ระเบิด", "ภูเขาไฟ ระเบิด ครั้งใหม่"]
         assert found("ทะเล")[0] == []

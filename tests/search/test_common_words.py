@@ -58,3 +58,10 @@ def test_new_entries_past_the_end_widen_the_bits_with_room_to_spare():
     # An entry with no held word past the end widens too: later ids fit.
     quiet = bits.updated({top}, {top: {"สอน"}})
     assert quiet.size > top and marked(quiet, "การ") == [0, 3]
+
+
+def test_bits_cover_the_whole_catalog_and_pad_past_it():
+    bits = WordBits.from_ids({"การ": np.array([2], dtype=np.int64)}, top=500)
+    assert bits.size > 500  # ids past the held words' last one still fit
+    padded = bits.mask("การ", bits.size + 40)
+    assert len(padded) == bits.size + 40 and np.flatnonzero(padded).tolist() == [2]
