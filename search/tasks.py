@@ -12,6 +12,6 @@ def index_object_task(model_label: str, pk) -> str:
 @shared_task(name="search.tasks.prune_catalog_changes_task")
 def prune_catalog_changes_task() -> int:
     """Trim the catalog change log behind its newest rows (search.columns)."""
-    from .columns import prune_changes
+    from .change_log import prune_changes
 
     return prune_changes()

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 import numpy as np
 from django.db import connection, transaction
 
-from .. import column_search, columns
+from .. import change_log, column_search, columns
 from ..common_words import CommonWords, WordBits
 from ..query import BackendResult, SearchQuery
 from ..thai import query_alternatives
@@ -344,7 +344,7 @@ class DatabaseBackend(SearchBackend):
         inside a transaction: there, ANALYZE alone. SQLite: ANALYZE, and FTS5
         merges its segments into one b-tree per term.
         """
-        columns.prune_changes()
+        change_log.prune_changes()
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"

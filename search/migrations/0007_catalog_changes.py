@@ -17,7 +17,7 @@ or deleted facts row, whatever wrote the catalog.
   one was read; a reader asks again for every row of a transaction that was
   still running at its last look (``xid`` at or above that look's xmin).
 
-Rows are pruned behind the newest (search.columns.prune_changes); a process
+Rows are pruned behind the newest (search.change_log.prune_changes); a process
 that finds its last row pruned reads everything again.
 """
 

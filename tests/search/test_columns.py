@@ -6,7 +6,7 @@ tests/integration/test_search_columns.py, on PostgreSQL."""
 import pytest
 from django.db import transaction
 
-from search import columns
+from search import change_log
 from search.indexing import save_documents
 from search.models import CatalogEntry
 from search.query import Audience
@@ -72,12 +72,12 @@ def test_a_process_behind_a_pruned_log_reads_everything_again(monkeypatch):
     save_documents([("t", "0", doc("แม่น้ำโขง"))])
     assert found("แม่น้ำ")[0] == ["แม่น้ำโขง"]
     # Another process writes many times and prunes the log behind it.
-    monkeypatch.setattr(columns, "KEEP_CHANGES", 2)
+    monkeypatch.setattr(change_log, "KEEP_CHANGES", 2)
     for n in range(1, 6):
         save_documents([("t", str(n), doc(f"แม่น้ำสาย {n}"))])
     CatalogEntry.objects.filter(object_key="0").update(visibility="private")
     save_documents([("t", "9", doc("แม่น้ำเจ้าพระยา"))])
-    assert columns.prune_changes() > 0
+    assert change_log.prune_changes() > 0
     titles = found("แม่น้ำ")[0]
     assert "แม่น้ำโขง" not in titles
     assert len(titles) == 6 and "แม่น้ำเจ้าพระยา" in titles
@@ -86,7 +86,7 @@ def test_a_process_behind_a_pruned_log_reads_everything_again(monkeypatch):
 def test_many_changes_at_once_are_read_whole(monkeypatch):
     save_documents([("t", "0", doc("ป่าชายเลน"))])
     assert found("ป่าชายเลน")[0] == ["ป่าชายเลน"]
-    monkeypatch.setattr(columns, "MAX_DELTA", 3)
+    monkeypatch.setattr(change_log, "MAX_DELTA", 3)
     save_documents([("t", str(n), doc(f"ป่าชายเลน {n}", school_id=n)) for n in range(1, 8)])
     titles, results = found("ป่าชายเลน")
     assert len(titles) == 8
@@ -103,7 +103,7 @@ def test_an_empty_catalog_and_browsing_without_words():
 def test_the_hourly_task_prunes_the_log(monkeypatch):
     from search.tasks import prune_catalog_changes_task
 
-    monkeypatch.setattr(columns, "KEEP_CHANGES", 1)
+    monkeypatch.setattr(change_log, "KEEP_CHANGES", 1)
     save_documents([("t", str(n), doc(f"ทะเลสาบ {n}")) for n in range(4)])
     assert prune_catalog_changes_task() >= 3
     assert prune_catalog_changes_task() == 0
