@@ -9,7 +9,7 @@ ids from its index itself, so SQLite has no such cost and does not use this.
 
 What: every word in at least ``COMMON_MATCHES`` entries' text, and every word
 in at least as many titles (for the title sets the ranking reads), each as one
-bit per entry id: 12.5 kB a word at 100,000 entries, about 36 MB for the
+bit per entry id: 13 kB a word at 100,000 entries, about 38 MB for the
 2,900 such words of the benchmark's catalog. At most ``MAX_BYTES`` a process,
 commonest first, so a larger catalog holds fewer words rather than more
 memory. The bits ride on the columns' snapshot (search.columns), which keeps
@@ -49,19 +49,32 @@ BACKGROUND = True
 log = logging.getLogger(__name__)
 
 
+# Ids per block of bits. A write replaces only the blocks holding its entries
+# (2,555 words × 1 kB each, not the whole 38 MB), and new ids add blocks
+# without copying the old ones.
+BLOCK_BYTES = 1024
+BLOCK_IDS = BLOCK_BYTES * 8
+
+
 @dataclass(frozen=True)
 class WordBits:
     """For each held word (``index``: its row), a bit per entry id, set where
-    the entry holds the word. Never changed once built: ``updated`` returns a
-    new one, so a search holding this one is not disturbed."""
+    the entry holds the word, in blocks of ``BLOCK_IDS`` ids. Never changed
+    once built: ``updated`` returns a new one sharing the blocks it did not
+    touch, so a search holding this one is not disturbed."""
 
     index: dict[str, int]
-    matrix: np.ndarray  # uint8, words × bytes; bit order as np.packbits
+    blocks: tuple[np.ndarray, ...]  # uint8, words × BLOCK_BYTES; bit order as np.packbits
+
+    @property
+    def row_bytes(self) -> int:
+        """One word's bits, in bytes."""
+        return len(self.blocks) * BLOCK_BYTES
 
     @property
     def size(self) -> int:
         """Ids 0 .. size-1 are covered."""
-        return self.matrix.shape[1] * 8
+        return self.row_bytes * 8
 
     def holds(self, word: str) -> bool:
         return word in self.index
@@ -69,18 +82,22 @@ class WordBits:
     def mask(self, word: str, count: int | None = None) -> np.ndarray:
         """One boolean per id (``count`` of them, or ``size``; ids past ``size``
         hold no held word): True where the entry holds ``word``."""
-        return np.unpackbits(self.matrix[self.index[word]], count=count or self.size).view(bool)
+        row = self.index[word]
+        packed = np.concatenate([block[row] for block in self.blocks])
+        return np.unpackbits(packed, count=count or self.size).view(bool)
 
     @classmethod
     def from_ids(cls, word_ids: dict[str, np.ndarray], top: int = 0) -> WordBits:
         """The bits of these words' ids, covering at least ids up to ``top``."""
         top = max([top] + [int(ids.max()) for ids in word_ids.values() if len(ids)])
-        matrix = np.zeros((len(word_ids), _width(top)), dtype=np.uint8)
+        count = _blocks(top)
+        matrix = np.zeros((len(word_ids), count * BLOCK_BYTES), dtype=np.uint8)
         for row, ids in enumerate(word_ids.values()):
             marked = np.zeros(matrix.shape[1] * 8, dtype=bool)
             marked[ids] = True
             matrix[row] = np.packbits(marked)
-        return cls(index={w: i for i, w in enumerate(word_ids)}, matrix=matrix)
+        blocks = tuple(np.split(matrix, count, axis=1))
+        return cls(index={w: i for i, w in enumerate(word_ids)}, blocks=blocks)
 
     def updated(self, changed: set[int], holding: dict[int, set[str]]) -> WordBits:
         """These bits once the ``changed`` entries hold exactly the words in
@@ -88,31 +105,38 @@ class WordBits:
         ids = np.array(sorted(i for i in changed if i is not None and i >= 0), dtype=np.int64)
         if not len(ids):
             return self
-        matrix = self.matrix
-        if int(ids[-1]) >= self.size:  # new ids past the end: widen, with room to grow
-            matrix = np.zeros((len(self.index), _width(int(ids[-1]))), dtype=np.uint8)
-            matrix[:, : self.matrix.shape[1]] = self.matrix
-        want = np.zeros((len(self.index), len(ids)), dtype=bool)
+        words = len(self.index)
+        blocks = list(self.blocks)
+        while len(blocks) < _blocks(int(ids[-1])):  # new ids past the end
+            blocks.append(np.zeros((words, BLOCK_BYTES), dtype=np.uint8))
+        want = np.zeros((words, len(ids)), dtype=bool)
         for column, entry in enumerate(ids.tolist()):
             for word in holding.get(entry, ()):
                 row = self.index.get(word)
                 if row is not None:
                     want[row, column] = True
-        byte, bit = ids >> 3, (np.uint8(128) >> (ids & 7).astype(np.uint8))
-        if matrix is self.matrix and np.array_equal((matrix[:, byte] & bit) != 0, want):
+        block_of = ids // BLOCK_IDS
+        byte = (ids % BLOCK_IDS) >> 3
+        bit = np.uint8(128) >> (ids & 7).astype(np.uint8)
+        touched = False
+        for number in np.unique(block_of).tolist():
+            columns = np.flatnonzero(block_of == number)
+            block = blocks[number]
+            if np.array_equal((block[:, byte[columns]] & bit[columns]) != 0, want[:, columns]):
+                continue
+            block = block.copy()
+            for column in columns.tolist():  # one id at a time: two ids may share a byte
+                b, m = byte[column], bit[column]
+                block[:, b] = (block[:, b] & ~m) | np.where(want[:, column], m, np.uint8(0))
+            blocks[number], touched = block, True
+        if not touched and len(blocks) == len(self.blocks):
             return self
-        if matrix is self.matrix:
-            matrix = matrix.copy()
-        for column in range(len(ids)):  # one id at a time: two ids may share a byte
-            b, m = byte[column], bit[column]
-            matrix[:, b] = (matrix[:, b] & ~m) | np.where(want[:, column], m, np.uint8(0))
-        return WordBits(index=self.index, matrix=matrix)
+        return WordBits(index=self.index, blocks=tuple(blocks))
 
 
-def _width(top: int) -> int:
-    """Bytes for ids up to ``top``, with an eighth to spare so that new entries
-    do not widen every word's bits one by one."""
-    return (top + 1 + (top + 1) // 8 + 64 + 7) // 8
+def _blocks(top: int) -> int:
+    """Blocks for ids up to ``top``."""
+    return top // BLOCK_IDS + 1
 
 
 @dataclass(frozen=True)
@@ -176,7 +200,7 @@ def load(cursor) -> CommonWords | None:
     (None: the catalog has no such word)."""
     cursor.execute(f"SELECT max(id) FROM {FACTS}")
     top = cursor.fetchone()[0] or 0
-    per_word = _width(top)
+    per_word = _blocks(top) * BLOCK_BYTES
     text = commonest(cursor, TEXT_SOURCE, MAX_BYTES // per_word)
     titles = commonest(cursor, TITLE_SOURCE, max(0, MAX_BYTES // per_word - len(text)))
     if not text and not titles:
@@ -207,7 +231,7 @@ class Loading:
         try:
             with connection.cursor() as cursor:
                 self.bits = load(cursor)
-        except Exception:  # searches keep using the GIN index; the next whole read tries again
+        except Exception:  # searches keep using the GIN index; tried again later (search.columns)
             if in_line:
                 raise
             log.warning("common words not loaded", exc_info=True)

@@ -141,7 +141,7 @@ def test_the_commonest_words_are_counted_and_kept_within_memory(db, monkeypatch)
         assert set(bits.text.index) == set(words)
         assert bits.text.size > top and bits.titles.size > top
         # Room for two words' bits: the two commonest text words, no title word.
-        monkeypatch.setattr(common_words, "MAX_BYTES", 2 * bits.text.matrix.shape[1])
+        monkeypatch.setattr(common_words, "MAX_BYTES", 2 * bits.text.row_bytes)
         small = common_words.load(cursor)
         assert list(small.text.index) == words[:2] and not small.titles.index
         monkeypatch.setattr(common_words, "COMMON_MATCHES", entries + 1)

@@ -65,3 +65,17 @@ def test_bits_cover_the_whole_catalog_and_pad_past_it():
     assert bits.size > 500  # ids past the held words' last one still fit
     padded = bits.mask("การ", bits.size + 40)
     assert len(padded) == bits.size + 40 and np.flatnonzero(padded).tolist() == [2]
+
+
+def test_an_update_copies_only_the_blocks_it_changes():
+    from search.common_words import BLOCK_IDS
+
+    bits = bits_of({"การ": [1, BLOCK_IDS + 1, 2 * BLOCK_IDS + 1]})
+    after = bits.updated({2 * BLOCK_IDS + 1}, {})
+    assert marked(after, "การ") == [1, BLOCK_IDS + 1]
+    assert after.blocks[0] is bits.blocks[0] and after.blocks[1] is bits.blocks[1]
+    assert after.blocks[2] is not bits.blocks[2]
+    grown = after.updated({3 * BLOCK_IDS + 5}, {3 * BLOCK_IDS + 5: {"การ"}})
+    # New ids add a block; the old ones are kept, not copied.
+    assert all(new is old for new, old in zip(grown.blocks[:3], after.blocks, strict=True))
+    assert marked(grown, "การ") == [1, BLOCK_IDS + 1, 3 * BLOCK_IDS + 5]
